@@ -1,0 +1,45 @@
+# One command to run, one to test; both create ./.venv first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 7860
+
+.PHONY: run test lint index bench browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Core: what `qa` needs to answer and serve (no torch).
+$(VENV)/.core: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+# Development: tests, lint, the browser driver, sentence-transformers on the CPU torch.
+# torch is pinned first so nothing can pull a CUDA build.
+$(VENV)/.dev: $(VENV)/.core
+	$(BIN)/pip install -q 'torch==2.13.0'
+	$(BIN)/pip install -q -e '.[st,use,test]'
+	touch $@
+
+run: $(VENV)/.core
+	$(BIN)/qa serve --host $(HOST) --port $(PORT)
+
+index: $(VENV)/.core
+	$(BIN)/qa index
+
+browser-deps:
+	@./scripts/browser-deps.sh
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check qa ui tests bench
+
+test: $(VENV)/.dev browser-deps lint
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) index .pytest_cache .ruff_cache

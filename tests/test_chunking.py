@@ -1,0 +1,52 @@
+from qa.chunking import chunk_document, chunk_slide, clean
+from qa.documents import Slide, load_corpus
+
+from .conftest import BRIEFING_DOC, CORPUS
+
+
+def passages():
+    doc = next(d for d in load_corpus(CORPUS).documents if d.doc_id == BRIEFING_DOC)
+    return chunk_document(doc)
+
+
+def test_passages_never_cross_slides():
+    doc = next(d for d in load_corpus(CORPUS).documents if d.doc_id == BRIEFING_DOC)
+    bodies = {s.number: s.body.replace("**", "") for s in doc.slides}
+    for p in passages():
+        # every passage's text comes from its own slide's body
+        first_words = p.text.split(":")[0][:8]
+        assert first_words in bodies[p.slide] or first_words in clean(bodies[p.slide]), p
+    assert {p.slide for p in passages()} >= {1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15}
+    assert not [p for p in passages() if p.slide in (3, 7, 11)]  # dividers hold no text
+
+
+def test_table_rows_keep_their_row_header_and_lose_the_rules():
+    rows = [p for p in passages() if p.kind == "row"]
+    assert len(rows) == 7
+    eu = next(p for p in rows if "ホライゾン" in p.text)
+    assert eu.text.startswith("EU: ") and "955億ユーロ" in eu.text and eu.slide == 5
+    assert eu.context == "国際的な技術競争の中で各国はSTI分野に巨額投資"
+    assert not any("|" in p.text or "---" in p.text for p in passages())
+
+
+def test_sub_bullets_carry_their_parent_and_debris_is_cleaned():
+    ps = passages()
+    chips = next(p for p in ps if p.text.startswith("大統領令の下"))
+    assert chips.context.startswith("米国：「新ワシントン・コンセンサス」")
+    assert not any("**" in p.text or p.text.startswith(("- ", "◆", "✓")) for p in ps)
+    assert all(p.text.strip() for p in ps)
+
+
+def test_nested_markdown_bullets_and_long_paragraphs():
+    body = "- parent point\n  - child detail\n    - grandchild\n- next point\n\n" + "長い文。" * 400
+    ps = chunk_slide(Slide("d", 1, "T", body))
+    child = next(p for p in ps if p.text == "grandchild")
+    assert child.context == "parent point › child detail"
+    assert next(p for p in ps if p.text == "next point").context == ""
+    long_parts = [p for p in ps if p.text.startswith("長い文")]
+    assert len(long_parts) > 1 and all(len(p.text) <= 600 for p in long_parts)
+
+
+def test_embedding_text_carries_title_and_context():
+    eu = next(p for p in passages() if "ホライゾン・ヨーロッパ」(2021" in p.text)
+    assert eu.embedding_text().splitlines() == [eu.title, eu.context, eu.text]

@@ -1,0 +1,111 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from qa.encoders import load_encoder
+from qa.index import IndexInvalid, build_index, current_build, ensure_index, load_index, staleness
+
+
+@pytest.fixture
+def own_index(tmp_path, corpus_dir, index_dir):
+    """A corpus and index of this test's own (copies of the session's), so it may damage them."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, corpus)
+    index = tmp_path / "index"
+    shutil.copytree(index_dir, index, ignore=shutil.ignore_patterns(".lock"))
+    return corpus, index
+
+
+def test_manifest_describes_the_build(own_index):
+    _, index = own_index
+    loaded = load_index(index)
+    m = loaded.manifest
+    assert m["model"] == load_encoder().model_id and m["dim"] == 384
+    assert m["n_passages"] == len(loaded.passages) == loaded.vectors.ntotal
+    assert {"corpus_fingerprint", "chunker", "tokenizer", "built_at", "vector_index", "files"} <= set(m)
+    assert m["vector_index"]["kind"] == "flat"
+    assert set(m["files"]) >= {"passages.jsonl", "slides.jsonl", "vectors.faiss", "keyword/vocab.index.json"}
+    assert not list(current_build(index).rglob("*.pkl")) and not list(current_build(index).rglob("*.pickle"))
+
+
+def test_stored_vectors_are_the_passage_embeddings(own_index):
+    _, index = own_index
+    loaded = load_index(index)
+    encoder = load_encoder()
+    row = 7
+    expected = encoder.encode_passages([loaded.passages[row].embedding_text()])[0]
+    assert np.allclose(loaded.vectors.reconstruct(row), expected, atol=1e-5)
+
+
+def test_corpus_change_triggers_a_rebuild_and_says_so(own_index):
+    corpus, index = own_index
+    before = current_build(index)
+    (corpus / "extra.md").write_text("# 量子技術\n- 量子コンピュータの研究開発を推進\n", encoding="utf-8")
+    loaded = load_index(index)
+    assert staleness(loaded, corpus, load_encoder()) == "the corpus has changed"
+    messages = []
+    rebuilt = ensure_index(corpus, index, notify=messages.append)
+    assert current_build(index) != before
+    assert any("corpus has changed" in m for m in messages)
+    assert "extra" in {d["doc"] for d in rebuilt.documents}
+
+
+def test_model_mismatch_is_stale(own_index):
+    corpus, index = own_index
+    loaded = load_index(index)
+
+    class Other:
+        model_id, dim = "some/other-model", 384
+
+    assert "built with" in staleness(loaded, corpus, Other())
+
+
+def test_a_build_that_dies_leaves_the_previous_index(own_index, monkeypatch):
+    corpus, index = own_index
+    before = current_build(index)
+    (corpus / "extra.md").write_text("# New\n- something new\n", encoding="utf-8")
+    import faiss
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(faiss, "write_index", boom)
+    with pytest.raises(OSError):
+        build_index(corpus, index)
+    assert current_build(index) == before
+    assert load_index(index).manifest["n_passages"] > 0
+    assert not [p for p in index.iterdir() if p.name.startswith(".tmp-build-")]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: (b / "vectors.faiss").write_bytes((b / "vectors.faiss").read_bytes()[:100]),
+        lambda b: (b / "manifest.json").unlink(),
+        lambda b: (b / "manifest.json").write_text("{not json", encoding="utf-8"),
+        lambda b: (b / "passages.jsonl").write_text(
+            (b / "passages.jsonl").read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8"
+        ),
+    ],
+    ids=["truncated-faiss", "missing-manifest", "broken-manifest", "passages-out-of-step"],
+)
+def test_damage_is_detected_and_rebuilt(own_index, damage):
+    corpus, index = own_index
+    damage(current_build(index))
+    with pytest.raises(IndexInvalid):
+        load_index(index)
+    messages = []
+    loaded = ensure_index(corpus, index, notify=messages.append)
+    assert messages and loaded.vectors.ntotal == len(loaded.passages)
+
+
+def test_edited_manifest_is_refused(own_index):
+    _, index = own_index
+    path = current_build(index) / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["n_passages"] += 1
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexInvalid, match="out of step"):
+        load_index(index)
