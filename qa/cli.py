@@ -107,9 +107,7 @@ def cmd_ask(args) -> int:
 
 def cmd_slides(args) -> int:
     searcher = open_searcher(args)
-    outline = [
-        {"doc": s.doc, "slide": s.number, "title": s.title, "kind": s.kind} for s in searcher.outline()
-    ]
+    outline = [{"doc": s.doc, "slide": s.number, "title": s.title, "kind": s.kind} for s in searcher.outline()]
     if args.json:
         print(json.dumps(outline, ensure_ascii=False, indent=1))
         return 0

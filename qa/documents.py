@@ -222,11 +222,7 @@ def _single(block: list[str]) -> str | None:
 
 
 def _looks_like_title(line: str) -> bool:
-    return (
-        len(line) <= 60
-        and not line.startswith(_TITLE_DECOR)
-        and not re.search(r"[：:、。,]|https?://", line)
-    )
+    return len(line) <= 60 and not line.startswith(_TITLE_DECOR) and not re.search(r"[：:、。,]|https?://", line)
 
 
 def infer_slides(text: str) -> list[tuple[str, str, str]]:
@@ -247,9 +243,7 @@ def infer_slides(text: str) -> list[tuple[str, str, str]]:
     if not blocks:
         return []
     singles = [_single(b) for b in blocks]
-    sections = {
-        s for i, s in enumerate(singles[:-1]) if s and singles[i + 1] == s and _looks_like_title(s)
-    }
+    sections = {s for i, s in enumerate(singles[:-1]) if s and singles[i + 1] == s and _looks_like_title(s)}
     starts: dict[int, tuple[str, str]] = {0: ("", "content")}
     for i, line in enumerate(singles):
         prev_bullets = i > 0 and any(_BULLET.match(x) for x in blocks[i - 1])

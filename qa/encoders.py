@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -111,7 +112,9 @@ class SentenceTransformerEncoder:
             self._model = SentenceTransformer(source, device="cpu")
         except Exception as exc:  # the library raises many kinds; the user needs one line
             raise QAError(f"cannot load the model {name_or_path!r}: {exc}".splitlines()[0]) from None
-        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        )
         self.dim = int(dimension())
         self.model_id = f"sentence-transformers/{path.name if path.exists() else name_or_path}"
         # e5-style models were trained with these prefixes and lose much without them.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -26,9 +26,7 @@ def weighted_zscore_fusion(
     zd, zk = zscores(dense), zscores(keyword)
     floor_d = min(zd.values(), default=0.0)
     floor_k = min(zk.values(), default=0.0)
-    return {
-        key: w_dense * zd.get(key, floor_d) + w_keyword * zk.get(key, floor_k) for key in set(zd) | set(zk)
-    }
+    return {key: w_dense * zd.get(key, floor_d) + w_keyword * zk.get(key, floor_k) for key in set(zd) | set(zk)}
 
 
 def reciprocal_rank_fusion(

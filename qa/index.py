@@ -23,9 +23,9 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -151,10 +151,8 @@ def build_index(
     notify: Callable[[str], None] = lambda message: None,
 ) -> Path:
     """Index every deck of corpus_dir into a new build folder and make it current."""
-    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    encoder = encoder or load_encoder()
+    corpus_dir = Path(corpus_dir)
     with index_lock(index_dir):
-        started = time.perf_counter()
         fingerprint = corpus_fingerprint(corpus_dir)
         corpus = load_corpus(corpus_dir)
         for problem in corpus.problems:
@@ -162,72 +160,116 @@ def build_index(
         passages = [p for doc in corpus.documents for p in chunk_document(doc)]
         if not passages:
             raise QAError(f"no passages to index: {corpus_dir} holds no readable deck")
-        tokenizer = default_tokenizer()
-        texts = [p.embedding_text() for p in passages]
-        vectors = encoder.encode_passages(texts, progress=progress)
-        vector_index = build_vector_index(vectors, vector_config)
-        keyword = KeywordIndex.build(texts, tokenizer)
+        documents = [
+            {"doc": d.doc_id, "path": d.path, "title": d.title, "citation": d.citation, "slides": len(d.slides)}
+            for d in corpus.documents
+        ]
+        slides = [s for doc in corpus.documents for s in doc.slides]
+        return write_index(
+            index_dir,
+            passages,
+            slides,
+            documents,
+            fingerprint,
+            encoder,
+            vector_config=vector_config,
+            progress=progress,
+            problems=corpus.problems,
+            locked=True,
+        )
 
-        stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 100000}"
-        tmp = index_dir / f".tmp-build-{stamp}"
-        tmp.mkdir(parents=True)
-        try:
-            import faiss
 
-            _write_jsonl(tmp / "passages.jsonl", (asdict(p) for p in passages))
-            slides = [s for doc in corpus.documents for s in doc.slides]
-            _write_jsonl(tmp / "slides.jsonl", (asdict(s) for s in slides))
-            faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
-            keyword.save(tmp / "keyword")
-            files = {
-                p.relative_to(tmp).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size}
-                for p in sorted(tmp.rglob("*"))
-                if p.is_file()
-            }
-            manifest = {
-                "format": FORMAT,
-                "model": encoder.model_id,
-                "dim": encoder.dim,
-                "corpus_fingerprint": fingerprint,
-                "chunker": CHUNKER_VERSION,
-                "tokenizer": tokenizer.name,
-                "vector_index": {**asdict(vector_config), "kind": vector_config.resolve(len(passages))},
-                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "build_seconds": round(time.perf_counter() - started, 3),
-                "n_passages": len(passages),
-                "n_slides": len(slides),
-                "documents": [
-                    {
-                        "doc": d.doc_id,
-                        "path": d.path,
-                        "title": d.title,
-                        "citation": d.citation,
-                        "slides": len(d.slides),
-                    }
-                    for d in corpus.documents
-                ],
-                "problems": corpus.problems,
-                "files": files,
-            }
-            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-            for path in tmp.rglob("*"):
-                if path.is_file():
-                    with open(path, "rb") as fh:
-                        os.fsync(fh.fileno())
-            final = index_dir / f"build-{stamp}"
-            os.rename(tmp, final)
-            pointer_tmp = index_dir / f".CURRENT.{stamp}"
-            pointer_tmp.write_text(final.name + "\n", encoding="utf-8")
-            with open(pointer_tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            previous = current_build_or_none(index_dir)
-            os.replace(pointer_tmp, index_dir / "CURRENT")
-            _fsync_dir(index_dir)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        _collect_garbage(index_dir, keep={final.name, previous.name if previous else ""})
-        return final
+def write_index(
+    index_dir: Path,
+    passages: list[Passage],
+    slides: list[Slide],
+    documents: list[dict],
+    fingerprint: str,
+    encoder: Encoder | None = None,
+    *,
+    vector_config: VectorConfig = VectorConfig(),
+    progress: bool = False,
+    problems: list[str] | None = None,
+    locked: bool = False,
+) -> Path:
+    """Embed and save given passages as a new build and make it current (atomically).
+
+    Used by build_index for decks and by evaluations that bring their own passages
+    (e.g. one passage per SQuAD paragraph).
+    """
+    index_dir = Path(index_dir)
+    if not locked:
+        with index_lock(index_dir):
+            return write_index(
+                index_dir,
+                passages,
+                slides,
+                documents,
+                fingerprint,
+                encoder,
+                vector_config=vector_config,
+                progress=progress,
+                problems=problems,
+                locked=True,
+            )
+    encoder = encoder or load_encoder()
+    started = time.perf_counter()
+    tokenizer = default_tokenizer()
+    texts = [p.embedding_text() for p in passages]
+    vectors = encoder.encode_passages(texts, progress=progress)
+    vector_index = build_vector_index(vectors, vector_config)
+    keyword = KeywordIndex.build(texts, tokenizer)
+
+    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 100000}"
+    tmp = index_dir / f".tmp-build-{stamp}"
+    tmp.mkdir(parents=True)
+    try:
+        import faiss
+
+        _write_jsonl(tmp / "passages.jsonl", (asdict(p) for p in passages))
+        _write_jsonl(tmp / "slides.jsonl", (asdict(s) for s in slides))
+        faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
+        keyword.save(tmp / "keyword")
+        files = {
+            p.relative_to(tmp).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size}
+            for p in sorted(tmp.rglob("*"))
+            if p.is_file()
+        }
+        manifest = {
+            "format": FORMAT,
+            "model": encoder.model_id,
+            "dim": encoder.dim,
+            "corpus_fingerprint": fingerprint,
+            "chunker": CHUNKER_VERSION,
+            "tokenizer": tokenizer.name,
+            "vector_index": {**asdict(vector_config), "kind": vector_config.resolve(len(passages))},
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": round(time.perf_counter() - started, 3),
+            "n_passages": len(passages),
+            "n_slides": len(slides),
+            "documents": documents,
+            "problems": problems or [],
+            "files": files,
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        for path in tmp.rglob("*"):
+            if path.is_file():
+                with open(path, "rb") as fh:
+                    os.fsync(fh.fileno())
+        final = index_dir / f"build-{stamp}"
+        os.rename(tmp, final)
+        pointer_tmp = index_dir / f".CURRENT.{stamp}"
+        pointer_tmp.write_text(final.name + "\n", encoding="utf-8")
+        with open(pointer_tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        previous = current_build_or_none(index_dir)
+        os.replace(pointer_tmp, index_dir / "CURRENT")
+        _fsync_dir(index_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _collect_garbage(index_dir, keep={final.name, previous.name if previous else ""})
+    return final
 
 
 def current_build_or_none(index_dir: Path) -> Path | None:

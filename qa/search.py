@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -197,9 +197,11 @@ class Searcher:
             p = self.index.passages[i]
             hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i))
         best_dense = max(dense.values(), default=0.0)
-        low = not hits or (
-            mode == "keyword" and not keyword
-        ) or (mode != "keyword" and best_dense < s.min_dense and coverage < s.min_keyword_coverage)
+        low = (
+            not hits
+            or (mode == "keyword" and not keyword)
+            or (mode != "keyword" and best_dense < s.min_dense and coverage < s.min_keyword_coverage)
+        )
         return Answer(original, lang, mode, hits, bool(low), notices)
 
 

@@ -45,7 +45,9 @@ def test_ask_plain_output_names_the_slide(cli_env):
 def test_slides_prints_the_outline(cli_env):
     out = run_qa(["slides"], cli_env)
     assert out.returncode == 0
-    assert "   5  科学技術・イノベーション(STI)分野の国際動向 競争力強化と課題解決のカギとしてのSTIへの投資" in out.stdout
+    assert (
+        "   5  科学技術・イノベーション(STI)分野の国際動向 競争力強化と課題解決のカギとしてのSTIへの投資" in out.stdout
+    )
     assert "  13  国際連携強化に関する日本の取り組み例" in out.stdout
 
 
