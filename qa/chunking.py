@@ -13,13 +13,17 @@ from dataclasses import dataclass
 
 from .documents import Document, Slide
 
-CHUNKER_VERSION = "slide-passages-v1"
+CHUNKER_VERSION = "slide-passages-v2"
 MAX_PASSAGE_CHARS = 600
+# Runs of short lone lines (a title slide, a contact box) read as one unit: merged up to this size.
+MERGE_CHARS = 160
+MERGE_SEPARATOR = " · "
 
 _BULLET = re.compile(r"^(\s*)(?:[-*+•・]|\d+[.)])\s+")
 _TABLE_RULE = re.compile(r"^\|?[\s:\-|]+\|?$")
 _DECOR = re.compile(r"^(?:[◆◇■□●○▶►✓✔➡→⇒]\s*)+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINK_ONLY = re.compile(r"(?:https?://|E-mail\s+)?\S+[/@.]\S+")
 _JA_EDGE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 
@@ -131,18 +135,28 @@ def chunk_slide(slide: Slide) -> list[Passage]:
                 passages.append(Passage(slide.doc, slide.number, slide.title, piece, context, kind))
 
     heading = ""  # a lone line directly above a list or table
+    run: list[str] = []  # consecutive short paragraphs waiting to be merged
+
+    def flush() -> None:
+        if run:
+            add(MERGE_SEPARATOR.join(run), "paragraph")
+            run.clear()
+
     for i, block in enumerate(blocks):
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         leads_list = nxt is not None and (_is_bullets(nxt) or _is_table(nxt))
         if _is_table(block):
+            flush()
             for row in _table_rows(block):
                 add(row, "row", heading)
             continue
         if len(block) == 1 and leads_list:
+            flush()
             heading = clean(block[0])
             add(heading, "heading")
             continue
         if _is_bullets(block):
+            flush()
             parents: list[tuple[int, str]] = []  # (indent, text) of the open bullets
             for line in block:
                 match = _BULLET.match(line)
@@ -158,7 +172,16 @@ def chunk_slide(slide: Slide) -> list[Passage]:
                 parents.append((indent, text))
             continue
         heading = ""
-        add(clean(join_lines(block)), "paragraph")
+        text = clean(join_lines(block))
+        if not re.search(r"\w", text):
+            continue
+        if run and len(MERGE_SEPARATOR.join([*run, text])) > MERGE_CHARS:
+            flush()
+        run.append(text)
+        # a long paragraph stands alone; a bare link or address closes the unit it belongs to
+        if len(text) > MERGE_CHARS or _LINK_ONLY.fullmatch(text):
+            flush()
+    flush()
     return passages
 
 

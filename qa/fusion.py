@@ -19,14 +19,22 @@ def zscores(scores: Mapping[int, float]) -> dict[int, float]:
     return {key: float((value - mean) / std) for key, value in scores.items()}
 
 
-def weighted_zscore_fusion(
-    dense: Mapping[int, float], keyword: Mapping[int, float], w_dense: float, w_keyword: float
-) -> dict[int, float]:
-    """Weighted sum of per-query z-scores; a passage missing on one side counts that side's minimum."""
-    zd, zk = zscores(dense), zscores(keyword)
-    floor_d = min(zd.values(), default=0.0)
-    floor_k = min(zk.values(), default=0.0)
-    return {key: w_dense * zd.get(key, floor_d) + w_keyword * zk.get(key, floor_k) for key in set(zd) | set(zk)}
+def weighted_zscore_fusion(signals: Sequence[tuple[Mapping[int, float], float, float | None]]) -> dict[int, float]:
+    """Weighted sum of z-scores over the union of all candidates.
+
+    Each signal is (scores, weight, fill): a candidate the signal did not score
+    gets `fill` (0.0 for BM25, where absence means no matching word) or, when
+    fill is None, the signal's lowest score (for a dense top-n list).
+    """
+    active = [(scores, weight, fill) for scores, weight, fill in signals if weight > 0 and scores]
+    keys = sorted(set().union(*(scores for scores, _, _ in active))) if active else []
+    fused = dict.fromkeys(keys, 0.0)
+    for scores, weight, fill in active:
+        default = min(scores.values()) if fill is None else fill
+        z = zscores({key: scores.get(key, default) for key in keys})
+        for key in keys:
+            fused[key] += weight * z[key]
+    return fused
 
 
 def reciprocal_rank_fusion(

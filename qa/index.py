@@ -27,10 +27,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .chunking import CHUNKER_VERSION, Passage, chunk_document
 from .documents import Slide, corpus_fingerprint, load_corpus
 from .encoders import Encoder, load_encoder
 from .errors import QAError
+from .hubness import passage_hubness
 from .keyword import KeywordIndex
 from .lang import default_tokenizer
 from .vectors import VectorConfig, build_vector_index
@@ -47,6 +50,7 @@ class LoadedIndex:
     slides: list[Slide]
     vectors: object  # faiss.Index
     keyword: KeywordIndex
+    hubness: np.ndarray  # (languages, passages), see qa/hubness.py
     notices: list[str] = field(default_factory=list)
 
     @property
@@ -193,6 +197,7 @@ def write_index(
         _write_jsonl(tmp / "slides.jsonl", (asdict(s) for s in slides))
         faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
         keyword.save(tmp / "keyword")
+        np.save(tmp / "hubness.npy", passage_hubness(vectors, encoder), allow_pickle=False)
         files = {
             p.relative_to(tmp).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size}
             for p in sorted(tmp.rglob("*"))
@@ -288,13 +293,16 @@ def load_index(index_dir: Path, *, verify: bool = True) -> LoadedIndex:
         slides = [Slide(**row) for row in _read_jsonl(folder / "slides.jsonl")]
         vectors = faiss.read_index(str(folder / "vectors.faiss"))
         keyword = KeywordIndex.load(folder / "keyword", default_tokenizer())
+        hubness = np.load(folder / "hubness.npy", allow_pickle=False)
     except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
         raise IndexInvalid(f"the index files cannot be read ({type(exc).__name__})") from None
-    if not (vectors.ntotal == len(passages) == manifest.get("n_passages")) or vectors.d != manifest.get("dim"):
+    if not (
+        vectors.ntotal == len(passages) == manifest.get("n_passages") == hubness.shape[-1]
+    ) or vectors.d != manifest.get("dim"):
         raise IndexInvalid("passages and vectors are out of step")
     if hasattr(vectors, "hnsw"):
         vectors.hnsw.efSearch = manifest["vector_index"].get("hnsw_ef_search", 96)
-    return LoadedIndex(folder, manifest, passages, slides, vectors, keyword)
+    return LoadedIndex(folder, manifest, passages, slides, vectors, keyword, hubness)
 
 
 def staleness(index: LoadedIndex, corpus_dir: Path, encoder: Encoder) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,30 +14,55 @@ from .lang import Tokenizer
 class KeywordIndex:
     """BM25 scores of every passage for a question's tokens."""
 
-    def __init__(self, retriever, tokenizer: Tokenizer) -> None:
+    def __init__(self, retriever, tokenizer: Tokenizer, translations: dict | None = None) -> None:
         self._bm25 = retriever
         self.tokenizer = tokenizer
         self.vocab: dict[str, int] = {t: i for t, i in retriever.vocab_dict.items() if t}
+        # English word -> Japanese vocabulary tokens (qa/translate.py); empty without JMdict.
+        self.translations: dict[str, list[str]] = (translations or {}).get("map", {})
+        self.translation_source: str | None = (translations or {}).get("source")
 
     @classmethod
     def build(cls, texts: Sequence[str], tokenizer: Tokenizer) -> KeywordIndex:
         import bm25s
 
+        from . import translate
+
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         corpus_tokens = [tokenizer.tokens(t) for t in texts]
         retriever.index(corpus_tokens, show_progress=False)
-        return cls(retriever, tokenizer)
+        translations = None
+        db = translate.dictionary_path()
+        if db is not None:
+            vocabulary = [t for t in retriever.vocab_dict if t]
+            translations = {"source": translate.source_id(), "map": translate.build_map(vocabulary, db)}
+        return cls(retriever, tokenizer, translations)
 
     def save(self, folder: Path) -> None:
         # bm25s writes params/vocab as JSON and the matrix as .npy: no pickle.
         self._bm25.save(str(folder), show_progress=False)
+        if self.translations:
+            payload = {"source": self.translation_source, "map": self.translations}
+            (Path(folder) / "translations.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path, tokenizer: Tokenizer) -> KeywordIndex:
         import bm25s
 
         retriever = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
-        return cls(retriever, tokenizer)
+        path = Path(folder) / "translations.json"
+        translations = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        return cls(retriever, tokenizer, translations)
+
+    def translate(self, tokens: Sequence[str]) -> tuple[list[str], float]:
+        """Japanese tokens for the question's words the index does not know, and the share translated."""
+        from .translate import translate
+
+        unknown = [t for t in tokens if t not in self.vocab]
+        if not self.translations or not unknown:
+            return [], 0.0
+        translated, found = translate(unknown, self.translations)
+        return translated, found / len(tokens)
 
     def known(self, tokens: Sequence[str]) -> list[str]:
         """The tokens this index can match (the rest score nothing)."""

@@ -14,6 +14,7 @@ from .documents import Slide
 from .encoders import Encoder, load_encoder
 from .errors import QAError
 from .fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zscore_fusion
+from .hubness import row_for
 from .index import LoadedIndex, ensure_index
 from .lang import MAX_QUESTION_CHARS, detect_language, normalize, printable
 
@@ -23,16 +24,22 @@ MAX_K = 50
 
 @dataclass(frozen=True)
 class SearchSettings:
-    """Retrieval knobs; the defaults are the measured best (see README, 'Retrieval')."""
+    """Retrieval knobs; the defaults are the measured best (see README, 'Retrieval quality')."""
 
     fusion: str = "zscore"  # zscore | rrf
-    dense_weight: float = 1.5
-    keyword_weight: float = 1.0
+    dense_weight: float = 2.0
+    keyword_weight: float = 1.5  # scaled by the share of question tokens the index knows
+    translation_weight: float = 1.0  # English words translated through JMdict, scaled likewise
+    # CSLS: subtract this times the passage's similarity to generic questions of the
+    # question's language (English questions suffer most from hub passages).
+    hubness_en: float = 1.0
+    hubness_ja: float = 0.3
     rrf_k: int = 60
-    pool: int = 100  # candidates taken from each side before fusion
+    pool: int = 200  # candidates taken from each signal before fusion
     per_slide: int = 2
-    # "no good match": the best dense cosine below this and no keyword support.
-    min_dense: float = 0.80
+    # "no good match": no dense score above this (after the hubness correction) ...
+    min_dense: float = 0.05
+    # ... and the question's words barely occur in the corpus.
     min_keyword_coverage: float = 0.5
 
 
@@ -131,20 +138,27 @@ class Searcher:
 
     # ------------------------------------------------------------ searching
 
-    def _dense(self, question: str, rows: list[int] | None) -> dict[int, float]:
+    def _dense(self, question: str, lang: str, rows: list[int] | None) -> dict[int, float]:
+        """Cosine minus the passage's hubness for the question's language (CSLS)."""
         vector = self.encoder.encode_queries([question])
-        n = len(self.index.passages)
-        if rows is not None:  # filtered to one document: score its rows exactly
-            stored = np.stack([self.index.vectors.reconstruct(i) for i in rows])
-            return dict(zip(rows, (stored @ vector[0]).tolist()))
-        with self._faiss_lock:
-            scores, ids = self.index.vectors.search(vector, min(n, self.settings.pool))
-        return {int(i): float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
+        if rows is None:
+            with self._faiss_lock:
+                _, ids = self.index.vectors.search(vector, min(len(self.index.passages), self.settings.pool))
+            rows = [int(i) for i in ids[0] if i >= 0]
+        stored = self.index.vectors.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+        cosine = stored @ vector[0]
+        hub = self.index.hubness[row_for(lang), rows]
+        weight = self.settings.hubness_ja if lang == "ja" else self.settings.hubness_en
+        return dict(zip(rows, (cosine - weight * hub).tolist(), strict=True))
 
     def _keyword(self, tokens: list[str], rows: list[int] | None) -> dict[int, float]:
+        if not tokens:
+            return {}
         scores = self.index.keyword.scores(tokens)
         if rows is not None:
-            scores = np.where(np.isin(np.arange(len(scores)), rows), scores, 0.0)
+            mask = np.zeros(len(scores), dtype=bool)
+            mask[rows] = True
+            scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores, kind="stable")[: self.settings.pool]
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}
 
@@ -169,27 +183,39 @@ class Searcher:
                 raise QAError(f"no document named {doc!r}; see `qa slides` for the names")
             rows = self._doc_rows[doc]
 
-        tokens = self.tokenizer.tokens(text)
-        known = self.index.keyword.known(tokens)
-        coverage = len(known) / len(tokens) if tokens else 0.0
-        dense = self._dense(text, rows) if mode != "keyword" else {}
-        keyword = self._keyword(tokens, rows) if mode != "dense" else {}
-
         s = self.settings
+        tokens = self.tokenizer.tokens(text)
+        coverage = len(self.index.keyword.known(tokens)) / len(tokens) if tokens else 0.0
+        dense = self._dense(text, lang, rows) if mode != "keyword" else {}
+        keyword = self._keyword(tokens, rows) if mode != "dense" else {}
+        translated, translated_share = ([], 0.0)
+        if mode != "dense" and s.translation_weight > 0:
+            translated, translated_share = self.index.keyword.translate(tokens)
+        translated_scores = self._keyword(translated, rows)
+
         if mode == "dense":
             fused = dense
         elif mode == "keyword":
-            fused = keyword
+            fused = weighted_zscore_fusion(
+                [(keyword, coverage or 1.0, 0.0), (translated_scores, translated_share, 0.0)]
+            )
         elif s.fusion == "rrf":
             fused = reciprocal_rank_fusion(
-                [[i for i, _ in ranked(dense)], [i for i, _ in ranked(keyword)]],
-                [s.dense_weight, s.keyword_weight * coverage],
+                [[i for i, _ in ranked(x)] for x in (dense, keyword, translated_scores)],
+                [s.dense_weight, s.keyword_weight * coverage, s.translation_weight * translated_share],
                 s.rrf_k,
             )
         else:
-            # The keyword side only counts as far as the question's words exist in the
-            # corpus: an English question over Japanese slides matches at most EU/G7/MIT.
-            fused = weighted_zscore_fusion(dense, keyword, s.dense_weight, s.keyword_weight * coverage)
+            # The keyword side counts only as far as the question's words exist in the
+            # corpus: an English question over Japanese slides matches at most EU/G7/MIT,
+            # plus what its words translate to.
+            fused = weighted_zscore_fusion(
+                [
+                    (dense, s.dense_weight, None),
+                    (keyword, s.keyword_weight * coverage, 0.0),
+                    (translated_scores, s.translation_weight * translated_share, 0.0),
+                ]
+            )
 
         top = group_by_slide(ranked(fused), self._slide_of, k, s.per_slide)
         hits = []
@@ -197,12 +223,11 @@ class Searcher:
             p = self.index.passages[i]
             hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i))
         best_dense = max(dense.values(), default=0.0)
-        low = (
-            not hits
-            or (mode == "keyword" and not keyword)
-            or (mode != "keyword" and best_dense < s.min_dense and coverage < s.min_keyword_coverage)
-        )
-        return Answer(original, lang, mode, hits, bool(low), notices)
+        if mode == "keyword":
+            low = not keyword and not translated_scores
+        else:
+            low = best_dense < s.min_dense and coverage < s.min_keyword_coverage
+        return Answer(original, lang, mode, hits, bool(low or not hits), notices)
 
 
 def settings_dict(settings: SearchSettings) -> dict:
