@@ -37,10 +37,12 @@ class SearchSettings:
     rrf_k: int = 60
     pool: int = 200  # candidates taken from each signal before fusion
     per_slide: int = 2
-    # "no good match": no dense score above this (after the hubness correction) ...
-    min_dense: float = 0.05
-    # ... and the question's words barely occur in the corpus.
-    min_keyword_coverage: float = 0.5
+    # "No good match" when no passage beats what generic questions reach (best cosine
+    # minus hubness below this, per language) and the top passage shares less than a
+    # third of the question's words. Calibrated on corpus/questions/ (README).
+    min_margin_ja: float = 0.035
+    min_margin_en: float = 0.015
+    min_overlap: float = 0.34
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,8 @@ class Searcher:
 
     # ------------------------------------------------------------ searching
 
-    def _dense(self, question: str, lang: str, rows: list[int] | None) -> dict[int, float]:
-        """Cosine minus the passage's hubness for the question's language (CSLS)."""
+    def _dense(self, question: str, lang: str, rows: list[int] | None) -> tuple[dict[int, float], float]:
+        """Cosine minus the weighted hubness for the question's language (CSLS), and the best full margin."""
         vector = self.encoder.encode_queries([question])
         if rows is None:
             with self._faiss_lock:
@@ -149,7 +151,8 @@ class Searcher:
         cosine = stored @ vector[0]
         hub = self.index.hubness[row_for(lang), rows]
         weight = self.settings.hubness_ja if lang == "ja" else self.settings.hubness_en
-        return dict(zip(rows, (cosine - weight * hub).tolist(), strict=True))
+        margin = float((cosine - hub).max()) if len(rows) else -1.0
+        return dict(zip(rows, (cosine - weight * hub).tolist(), strict=True)), margin
 
     def _keyword(self, tokens: list[str], rows: list[int] | None) -> dict[int, float]:
         if not tokens:
@@ -186,7 +189,7 @@ class Searcher:
         s = self.settings
         tokens = self.tokenizer.tokens(text)
         coverage = len(self.index.keyword.known(tokens)) / len(tokens) if tokens else 0.0
-        dense = self._dense(text, lang, rows) if mode != "keyword" else {}
+        dense, margin = self._dense(text, lang, rows) if mode != "keyword" else ({}, 0.0)
         keyword = self._keyword(tokens, rows) if mode != "dense" else {}
         translated, translated_share = ([], 0.0)
         if mode != "dense" and s.translation_weight > 0:
@@ -222,12 +225,20 @@ class Searcher:
         for rank, (i, score) in enumerate(top, start=1):
             p = self.index.passages[i]
             hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i))
-        best_dense = max(dense.values(), default=0.0)
         if mode == "keyword":
             low = not keyword and not translated_scores
         else:
-            low = best_dense < s.min_dense and coverage < s.min_keyword_coverage
+            low = bool(hits) and margin < (s.min_margin_ja if lang == "ja" else s.min_margin_en)
+            if low:  # a weak semantic match still counts when the words agree
+                low = self._overlap(tokens, translated, hits[0].passage_id) < s.min_overlap
         return Answer(original, lang, mode, hits, bool(low or not hits), notices)
+
+    def _overlap(self, tokens: list[str], translated: list[str], passage_id: int) -> float:
+        """Share of the question's distinct words (a translation counts once) found in a passage."""
+        words = set(self.tokenizer.tokens(self.index.passages[passage_id].embedding_text()))
+        distinct = set(tokens)
+        found = len(distinct & words) + (1 if words & set(translated) else 0)
+        return found / max(len(distinct), 1)
 
 
 def settings_dict(settings: SearchSettings) -> dict:

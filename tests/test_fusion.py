@@ -1,0 +1,35 @@
+import math
+
+import pytest
+
+from qa.fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zscore_fusion, zscores
+
+
+def test_zscores_standardise_and_handle_ties():
+    z = zscores({1: 1.0, 2: 2.0, 3: 3.0})
+    assert z[2] == pytest.approx(0.0) and z[3] == pytest.approx(math.sqrt(1.5))
+    assert zscores({1: 5.0, 2: 5.0}) == {1: 0.0, 2: 0.0}
+
+
+def test_weighted_zscore_fusion_fills_missing_candidates():
+    dense = {1: 0.9, 2: 0.5}  # a top-n list: passage 3 was below it
+    keyword = {3: 4.0}  # BM25: 1 and 2 matched no word
+    fused = weighted_zscore_fusion([(dense, 1.0, None), (keyword, 1.0, 0.0)])
+    # dense over {1,2,3} with 3 filled by the minimum 0.5; keyword with 0 for 1 and 2
+    zd = zscores({1: 0.9, 2: 0.5, 3: 0.5})
+    zk = zscores({1: 0.0, 2: 0.0, 3: 4.0})
+    assert fused == pytest.approx({k: zd[k] + zk[k] for k in (1, 2, 3)})
+    assert weighted_zscore_fusion([(dense, 0.0, None), (keyword, 0.0, 0.0)]) == {}
+
+
+def test_reciprocal_rank_fusion_matches_the_formula():
+    fused = reciprocal_rank_fusion([[1, 2], [2, 3]], [1.0, 2.0], k=60)
+    assert fused[2] == pytest.approx(1 / 62 + 2 / 61)
+    assert fused[3] == pytest.approx(2 / 62) and fused[1] == pytest.approx(1 / 61)
+
+
+def test_group_by_slide_caps_and_orders():
+    ranking = ranked({0: 9.0, 1: 8.0, 2: 7.0, 3: 6.0, 4: 5.0})
+    slide_of = [("d", 1), ("d", 1), ("d", 1), ("d", 2), ("d", 1)]
+    assert group_by_slide(ranking, slide_of, k=10, per_slide=2) == [(0, 9.0), (1, 8.0), (3, 6.0)]
+    assert group_by_slide(ranking, slide_of, k=2, per_slide=1) == [(0, 9.0), (3, 6.0)]
