@@ -36,6 +36,7 @@ from .errors import QAError
 from .hubness import passage_hubness
 from .keyword import KeywordIndex
 from .lang import default_tokenizer
+from .sentences import sentence_units
 from .vectors import VectorConfig, build_vector_index
 
 FORMAT = "qa-index/1"
@@ -51,6 +52,8 @@ class LoadedIndex:
     vectors: object  # faiss.Index
     keyword: KeywordIndex
     hubness: np.ndarray  # (languages, passages), see qa/hubness.py
+    sentences: object  # faiss.Index over the sentences of multi-sentence passages
+    sentence_owner: np.ndarray  # passage row of each sentence vector
     notices: list[str] = field(default_factory=list)
 
     @property
@@ -185,6 +188,12 @@ def write_index(
     texts = [p.embedding_text() for p in passages]
     vectors = encoder.encode_passages(texts, progress=progress)
     vector_index = build_vector_index(vectors, vector_config)
+    sentence_texts, sentence_owner = sentence_units(passages)
+    sentence_vectors = (
+        encoder.encode_passages(sentence_texts, progress=progress)
+        if sentence_texts
+        else np.zeros((0, encoder.dim), dtype=np.float32)
+    )
     keyword = KeywordIndex.build(texts, tokenizer)
 
     stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 100000}"
@@ -198,6 +207,8 @@ def write_index(
         faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
         keyword.save(tmp / "keyword")
         np.save(tmp / "hubness.npy", passage_hubness(vectors, encoder), allow_pickle=False)
+        faiss.write_index(build_vector_index(sentence_vectors, vector_config), str(tmp / "sentences.faiss"))
+        np.save(tmp / "sentence_owner.npy", sentence_owner, allow_pickle=False)
         files = {
             p.relative_to(tmp).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size}
             for p in sorted(tmp.rglob("*"))
@@ -294,15 +305,20 @@ def load_index(index_dir: Path, *, verify: bool = True) -> LoadedIndex:
         vectors = faiss.read_index(str(folder / "vectors.faiss"))
         keyword = KeywordIndex.load(folder / "keyword", default_tokenizer())
         hubness = np.load(folder / "hubness.npy", allow_pickle=False)
+        sentences = faiss.read_index(str(folder / "sentences.faiss"))
+        sentence_owner = np.load(folder / "sentence_owner.npy", allow_pickle=False)
     except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
         raise IndexInvalid(f"the index files cannot be read ({type(exc).__name__})") from None
-    if not (
-        vectors.ntotal == len(passages) == manifest.get("n_passages") == hubness.shape[-1]
-    ) or vectors.d != manifest.get("dim"):
+    if (
+        not (vectors.ntotal == len(passages) == manifest.get("n_passages") == hubness.shape[-1])
+        or vectors.d != manifest.get("dim")
+        or sentences.ntotal != len(sentence_owner)
+        or (len(sentence_owner) and int(sentence_owner.max()) >= len(passages))
+    ):
         raise IndexInvalid("passages and vectors are out of step")
     if hasattr(vectors, "hnsw"):
         vectors.hnsw.efSearch = manifest["vector_index"].get("hnsw_ef_search", 96)
-    return LoadedIndex(folder, manifest, passages, slides, vectors, keyword, hubness)
+    return LoadedIndex(folder, manifest, passages, slides, vectors, keyword, hubness, sentences, sentence_owner)
 
 
 def staleness(index: LoadedIndex, corpus_dir: Path, encoder: Encoder) -> str | None:

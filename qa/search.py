@@ -17,6 +17,7 @@ from .fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zsc
 from .hubness import row_for
 from .index import LoadedIndex, ensure_index
 from .lang import MAX_QUESTION_CHARS, detect_language, normalize, printable
+from .sentences import best_sentence_scores
 
 MODES = ("hybrid", "dense", "keyword")
 MAX_K = 50
@@ -30,6 +31,7 @@ class SearchSettings:
     dense_weight: float = 2.0
     keyword_weight: float = 1.5  # scaled by the share of question tokens the index knows
     translation_weight: float = 1.0  # English words translated through JMdict, scaled likewise
+    sentence_weight: float = 1.5  # a long passage's best sentence (qa/sentences.py)
     # CSLS: subtract this times the passage's similarity to generic questions of the
     # question's language (English questions suffer most from hub passages).
     hubness_en: float = 1.0
@@ -140,19 +142,34 @@ class Searcher:
 
     # ------------------------------------------------------------ searching
 
-    def _dense(self, question: str, lang: str, rows: list[int] | None) -> tuple[dict[int, float], float]:
-        """Cosine minus the weighted hubness for the question's language (CSLS), and the best full margin."""
+    def _dense(
+        self, question: str, lang: str, rows: list[int] | None
+    ) -> tuple[dict[int, float], dict[int, float], float]:
+        """Passage and best-sentence scores (cosine minus weighted hubness, CSLS) and the best full margin."""
         vector = self.encoder.encode_queries([question])
+        allowed = None if rows is None else set(rows)
         if rows is None:
             with self._faiss_lock:
                 _, ids = self.index.vectors.search(vector, min(len(self.index.passages), self.settings.pool))
             rows = [int(i) for i in ids[0] if i >= 0]
         stored = self.index.vectors.reconstruct_batch(np.asarray(rows, dtype=np.int64))
         cosine = stored @ vector[0]
-        hub = self.index.hubness[row_for(lang), rows]
+        hub_row = self.index.hubness[row_for(lang)]
+        hub = hub_row[rows]
         weight = self.settings.hubness_ja if lang == "ja" else self.settings.hubness_en
         margin = float((cosine - hub).max()) if len(rows) else -1.0
-        return dict(zip(rows, (cosine - weight * hub).tolist(), strict=True)), margin
+        passages = dict(zip(rows, (cosine - weight * hub).tolist(), strict=True))
+
+        best = dict(zip(rows, cosine.tolist(), strict=True))  # a one-sentence passage is its own sentence
+        sentences = self.index.sentences
+        if sentences.ntotal and self.settings.sentence_weight > 0:
+            with self._faiss_lock:
+                sims, ids = sentences.search(vector, min(sentences.ntotal, 3 * self.settings.pool))
+            for row, sim in best_sentence_scores(sims[0], ids[0], self.index.sentence_owner).items():
+                if (allowed is None or row in allowed) and sim > best.get(row, -2.0):
+                    best[row] = sim
+        sentence_scores = {row: sim - weight * float(hub_row[row]) for row, sim in best.items()}
+        return passages, sentence_scores, margin
 
     def _keyword(self, tokens: list[str], rows: list[int] | None) -> dict[int, float]:
         if not tokens:
@@ -187,25 +204,31 @@ class Searcher:
             rows = self._doc_rows[doc]
 
         s = self.settings
-        tokens = self.tokenizer.tokens(text)
-        coverage = len(self.index.keyword.known(tokens)) / len(tokens) if tokens else 0.0
-        dense, margin = self._dense(text, lang, rows) if mode != "keyword" else ({}, 0.0)
+        words, bigrams = self.tokenizer.terms(text)
+        tokens = words + bigrams
+        coverage = len(self.index.keyword.known(words)) / len(words) if words else 0.0
+        dense, sentences, margin = self._dense(text, lang, rows) if mode != "keyword" else ({}, {}, 0.0)
         keyword = self._keyword(tokens, rows) if mode != "dense" else {}
         translated, translated_share = ([], 0.0)
         if mode != "dense" and s.translation_weight > 0:
-            translated, translated_share = self.index.keyword.translate(tokens)
+            translated, translated_share = self.index.keyword.translate(words)
         translated_scores = self._keyword(translated, rows)
 
         if mode == "dense":
-            fused = dense
+            fused = weighted_zscore_fusion([(dense, s.dense_weight, None), (sentences, s.sentence_weight, None)])
         elif mode == "keyword":
             fused = weighted_zscore_fusion(
                 [(keyword, coverage or 1.0, 0.0), (translated_scores, translated_share, 0.0)]
             )
         elif s.fusion == "rrf":
             fused = reciprocal_rank_fusion(
-                [[i for i, _ in ranked(x)] for x in (dense, keyword, translated_scores)],
-                [s.dense_weight, s.keyword_weight * coverage, s.translation_weight * translated_share],
+                [[i for i, _ in ranked(x)] for x in (dense, sentences, keyword, translated_scores)],
+                [
+                    s.dense_weight,
+                    s.sentence_weight,
+                    s.keyword_weight * coverage,
+                    s.translation_weight * translated_share,
+                ],
                 s.rrf_k,
             )
         else:
@@ -215,6 +238,7 @@ class Searcher:
             fused = weighted_zscore_fusion(
                 [
                     (dense, s.dense_weight, None),
+                    (sentences, s.sentence_weight, None),
                     (keyword, s.keyword_weight * coverage, 0.0),
                     (translated_scores, s.translation_weight * translated_share, 0.0),
                 ]
@@ -230,14 +254,14 @@ class Searcher:
         else:
             low = bool(hits) and margin < (s.min_margin_ja if lang == "ja" else s.min_margin_en)
             if low:  # a weak semantic match still counts when the words agree
-                low = self._overlap(tokens, translated, hits[0].passage_id) < s.min_overlap
+                low = self._overlap(words, translated, hits[0].passage_id) < s.min_overlap
         return Answer(original, lang, mode, hits, bool(low or not hits), notices)
 
     def _overlap(self, tokens: list[str], translated: list[str], passage_id: int) -> float:
         """Share of the question's distinct words (a translation counts once) found in a passage."""
-        words = set(self.tokenizer.tokens(self.index.passages[passage_id].embedding_text()))
+        present = set(self.tokenizer.tokens(self.index.passages[passage_id].embedding_text()))
         distinct = set(tokens)
-        found = len(distinct & words) + (1 if words & set(translated) else 0)
+        found = len(distinct & present) + (1 if present & set(translated) else 0)
         return found / max(len(distinct), 1)
 
 
