@@ -1,10 +1,22 @@
-"""The Gradio app builds and answers through its API (the browser tests drive the page itself)."""
+"""The Gradio app through its API (gradio_client) and its handlers; the browser tests drive the page itself."""
 
+from __future__ import annotations
+
+import json
 import socket
 
 import pytest
 
+from qa.errors import QAError
+from qa.feedback import FeedbackLog
+
 gradio_client = pytest.importorskip("gradio_client")
+gr = pytest.importorskip("gradio")
+
+BRIEFING = "jst-crds-sti-2023"
+CITATION_5 = "JST CRDS「科学技術・イノベーションを取り巻く国際情勢と新潮流」(2023-08-25) スライド5"
+EVIL = "# 予算 <script>alert(1)</script>\n\n- 予算は <img src=x onerror=alert(1)> ![x](http://example.com/x.png)\n"
+OTHER = "# Robots\n\n- Robot budgets grew in 2023 according to this deck about robots.\n"
 
 
 def free_port() -> int:
@@ -13,19 +25,183 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start(app):
+    from ui.app import serve
+
+    serve(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, quiet=True)
+    return gradio_client.Client(app.local_url, verbose=False)
+
+
 @pytest.fixture(scope="module")
-def running_app(searcher):
+def feedback_file(tmp_path_factory):
+    return tmp_path_factory.mktemp("ui-feedback") / "feedback.jsonl"
+
+
+@pytest.fixture(scope="module")
+def running(searcher, feedback_file):
     from ui.app import build_app
 
-    app = build_app(searcher)
-    app.queue().launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True)
-    yield app
+    app = build_app(searcher, feedback_file)
+    start(app)
+    yield app.local_url
     app.close()
 
 
-def test_app_answers_a_question_through_its_api(running_app):
-    client = gradio_client.Client(running_app.local_url, verbose=False)
-    _, history = client.predict("EUのホライゾン・ヨーロッパの投資総額は？", 3, [], api_name="/ask")
-    answer = history[-1]["content"]
-    text = answer if isinstance(answer, str) else str(answer)
-    assert "スライド5" in text and "955億ユーロ" in text
+@pytest.fixture
+def client(running):
+    """A fresh session: the chat history, answers and slide view are per session."""
+    return gradio_client.Client(running, verbose=False)
+
+
+def ask(client, question: str, k: int = 5, answer_lang: str = "auto", doc: str = BRIEFING):
+    _, history, cited, slide, citation, outline = client.predict(
+        question, k, "hybrid", doc, answer_lang, "日本語", [], api_name="/ask"
+    )
+    content = history[-1]["content"]
+    text = content if isinstance(content, str) else "".join(part.get("text", "") for part in content)
+    return text, cited, slide, citation
+
+
+def test_app_answers_a_question_through_its_api(client):
+    answer, cited, slide, citation = ask(client, "EUのホライゾン・ヨーロッパの投資総額は？", k=3)
+    assert "スライド5" in answer and "955億ユーロ" in answer
+    assert answer.count('class="qa-hit"') == 3
+    assert "<mark>ホライゾン</mark>" in answer  # the question's words, marked
+    # The top citation opens: the whole slide, the cited passage marked, a citation to copy.
+    assert "qa-cited" in slide and "955億ユーロ" in slide.split("qa-cited", 1)[1]
+    assert citation == CITATION_5
+    assert cited["value"] == "0:0" and "スライド5" in cited["choices"][0][0]
+
+
+def test_answer_framing_follows_the_question_or_the_toggle(client):
+    english, *_ = ask(client, "What is the total budget of Horizon Europe?")
+    assert "Slide 5" in english and "スライド" not in english
+    forced, _, _, citation = ask(client, "EUのホライゾン・ヨーロッパの投資総額は？", answer_lang="en")
+    assert "Slide 5" in forced and citation.endswith("slide 5")
+
+
+def test_the_slide_view_steps_through_slides_through_the_api(client):
+    html, citation, outline = client.predict("0:3", "日本語", api_name="/slide")
+    assert "スライド3" in html and citation.endswith("スライド3") and outline == "0:3"
+    html, citation, _ = client.predict(api_name="/next")
+    assert "スライド4" in html and "qa-cited" not in html
+    html, _, _ = client.predict(api_name="/previous")
+    assert "スライド3" in html
+    client.predict("0:15", "日本語", api_name="/slide")
+    html, citation, _ = client.predict(api_name="/next")  # the last slide stays the last
+    assert "スライド15" in html and citation.endswith("スライド15")
+
+
+def test_feedback_through_the_api_lands_in_the_file(client, feedback_file):
+    question = "英国のグローバル・タレント・ビザはいつ導入された？"
+    ask(client, question)
+    turn = 0  # this client session's first answer
+    status = client.predict(turn, 8, BRIEFING, "日本語", api_name="/feedback")
+    assert "スライド8" in status
+    records = [json.loads(line) for line in feedback_file.read_text(encoding="utf-8").splitlines()]
+    record = records[-1]
+    assert record["question"] == question and record["slides"] == [8] and record["rating"] == "down"
+    assert record["lang"] == "ja" and record["doc"] == BRIEFING and record["answered_slides"]
+
+    lines = feedback_file.read_text(encoding="utf-8")
+    status = client.predict(turn, 99, BRIEFING, "日本語", api_name="/feedback")
+    assert "スライド99" in status and "1〜15" in status  # a clear refusal, nothing stored
+    assert feedback_file.read_text(encoding="utf-8") == lines
+
+
+def test_thumbs_up_records_the_cited_slide(searcher, tmp_path):
+    from ui.handlers import ChatApp
+
+    chat = ChatApp(searcher, FeedbackLog(tmp_path / "feedback.jsonl"))
+    _, history, turns, *_ = chat.ask(
+        "EUのホライゾン・ヨーロッパの投資総額は？", 5, "hybrid", "", "auto", "日本語", [], []
+    )
+    box, _, _, status = chat.like(turns, "日本語", gr.LikeData(None, {"index": 1, "value": "", "liked": True}))
+    assert "記録しました" in status["value"]
+    (record,) = FeedbackLog(tmp_path / "feedback.jsonl").read()
+    assert record["rating"] == "up" and record["slides"] == [5] and record["doc"] == BRIEFING
+
+    # Thumbs down opens the 'right slide was N' box for that answer instead of storing anything.
+    box, turn, doc, _ = chat.like(turns, "日本語", gr.LikeData(None, {"index": 1, "value": "", "liked": False}))
+    assert box["visible"] is True and turn == 0 and doc["value"] == BRIEFING
+    assert len(FeedbackLog(tmp_path / "feedback.jsonl").read()) == 1
+
+
+def test_a_malformed_feedback_file_is_reported_and_kept(searcher, tmp_path):
+    from ui.handlers import ChatApp
+
+    path = tmp_path / "feedback.jsonl"
+    path.write_text("this is not json\n", encoding="utf-8")
+    chat = ChatApp(searcher, FeedbackLog(path))
+    assert "malformed" in chat.feedback_warning()  # shown on the page from the start
+    _, _, turns, *_ = chat.ask("EUの投資総額は？", 5, "hybrid", "", "auto", "日本語", [], [])
+    status, box = chat.send_feedback(0, 5, BRIEFING, turns, "日本語")
+    assert "malformed" in status and "line 1" in status and box["visible"] is True
+    assert path.read_text(encoding="utf-8") == "this is not json\n"
+
+
+def test_no_good_match_is_said_plainly_and_the_closest_passages_are_marked_weak(searcher, client):
+    question = "火星の天気はどうですか？"
+    assert searcher.search(question).low_confidence  # the premise: retrieval finds nothing convincing
+    answer, *_ = ask(client, question)
+    assert "該当する箇所が見つかりませんでした" in answer and "qa-weak" in answer
+    english, *_ = ask(client, "How tall is Mount Fuji?")
+    assert "No good match" in english
+
+
+def test_the_default_feedback_file_sits_in_the_index_folder(searcher, index_dir):
+    from ui.app import feedback_log
+
+    assert feedback_log(searcher).path == index_dir / "feedback.jsonl"
+
+
+def test_empty_or_bad_input_answers_without_a_traceback(searcher, tmp_path):
+    from ui.handlers import ChatApp
+
+    chat = ChatApp(searcher, FeedbackLog(tmp_path / "f.jsonl"))
+    result = chat.ask("   ", 5, "hybrid", "", "auto", "日本語", [], [])
+    assert all(isinstance(r, dict) for r in result)  # nothing changes for an empty question
+    _, history, *_ = chat.ask("EU", 5, "hybrid", "no-such-deck", "auto", "日本語", [], [])
+    assert "no document named &#39;no&#45;such&#45;deck&#39;" in history[-1]["content"]  # escaped, one line
+    with pytest.raises(QAError):
+        chat.record([], 0, "up")
+
+
+@pytest.fixture(scope="module")
+def two_decks(tmp_path_factory):
+    from qa.index import build_index
+    from qa.search import Searcher
+
+    root = tmp_path_factory.mktemp("two-decks")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "evil.md").write_text(EVIL, encoding="utf-8")
+    (root / "corpus" / "robots.md").write_text(OTHER, encoding="utf-8")
+    build_index(root / "corpus", root / "index")
+    return Searcher.open(root / "corpus", root / "index")
+
+
+def test_the_document_filter_appears_with_several_decks_and_deck_text_stays_inert(two_decks, tmp_path):
+    from ui.app import build_app
+
+    app = build_app(two_decks, tmp_path / "f.jsonl")
+    filters = [b for b in app.blocks.values() if isinstance(b, gr.Dropdown) and b.label == "資料"]
+    assert len(filters) == 1 and filters[0].visible is True
+    client = start(app)
+    try:
+        answer, _, slide, citation = ask(client, "予算 <script>alert(2)</script>", doc="evil")
+        assert "robots" not in answer.lower()  # the filter keeps the other deck out
+        for html in (answer, slide):
+            assert "<script" not in html and "<img" not in html and "](http" not in html
+        assert "&#60;script&#62;alert&#40;1&#41;" in answer
+        robots, *_ = ask(client, "robot budgets", doc="robots")
+        assert "Robot" in robots and "予算" not in robots
+    finally:
+        app.close()
+
+
+def test_a_single_deck_has_no_document_filter(searcher, tmp_path):
+    from ui.app import build_app
+
+    app = build_app(searcher, tmp_path / "f.jsonl")
+    filters = [b for b in app.blocks.values() if isinstance(b, gr.Dropdown) and b.label == "資料"]
+    assert len(filters) == 1 and filters[0].visible is False

@@ -1,14 +1,28 @@
-"""The chat UI: Gradio Blocks around a Searcher, no retrieval logic here."""
+"""The chat UI: Gradio Blocks around a Searcher; retrieval, highlighting and feedback live in qa/."""
 
 from __future__ import annotations
 
-import html
-from pathlib import Path
+import os
 
-import gradio as gr
+# Before gradio is imported: it reads the variable at import time.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from qa.render import slide_label
-from qa.search import Searcher
+from pathlib import Path  # noqa: E402
+
+import gradio as gr  # noqa: E402
+
+from qa.feedback import FeedbackLog, default_path  # noqa: E402
+from qa.search import MODES, Searcher  # noqa: E402
+
+from .handlers import ChatApp  # noqa: E402
+from .labels import UI_LANGS, t  # noqa: E402
+
+try:
+    from ui.eval_tab import build_eval_tab
+except ModuleNotFoundError as exc:  # the batch-evaluation tab is written separately; the chat works without it
+    if exc.name != "ui.eval_tab":
+        raise
+    build_eval_tab = None
 
 EXAMPLES = [
     "EUのホライゾン・ヨーロッパの投資総額は？",
@@ -17,36 +31,201 @@ EXAMPLES = [
     "What did the G7 agree on research security?",
 ]
 
+# System fonts only: Gradio's default theme fetches Google Fonts, and the UI must work
+# in closed networks without a single request leaving the machine.
+SANS = ["system-ui", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", "Meiryo", "sans-serif"]
+MONO = ["ui-monospace", "Noto Sans Mono CJK JP", "Consolas", "monospace"]
+THEME = gr.themes.Default(font=SANS, font_mono=MONO)
 
-def render_answer(searcher: Searcher, question: str, k: int) -> str:
-    """One answer as HTML; every piece of document or question text is escaped."""
-    answer = searcher.search(question, k=int(k))
-    parts = [f"<p>{html.escape(n)}</p>" for n in answer.notices]
-    if answer.low_confidence and answer.hits:
-        parts.append("<p><b>No good match.</b></p>")
-    for hit in answer.hits:
-        label = html.escape(f"{hit.doc} · {slide_label(hit.slide, hit.title, answer.lang)}")
-        parts.append(f"<p><b>{hit.rank}. {label}</b> <small>{hit.score:.3f}</small><br>{html.escape(hit.text)}</p>")
-    return "\n".join(parts)
+CSS = """
+.qa-answer ol.qa-hits { padding-left: 1.4em; margin: 0.2em 0; }
+.qa-hit { margin-bottom: 0.6em; }
+.qa-cite strong { font-weight: 600; }
+.qa-doc { color: var(--body-text-color-subdued); font-size: 0.85em; }
+.qa-score { color: var(--body-text-color-subdued); font-size: 0.75em; opacity: 0.8; }
+.qa-context { color: var(--body-text-color-subdued); font-size: 0.9em; }
+.qa-nomatch { border-left: 4px solid #d97706; padding-left: 0.5em; }
+.qa-weak .qa-hit { opacity: 0.75; }
+.qa-weak-note { font-size: 0.9em; color: var(--body-text-color-subdued); }
+.qa-slide .qa-p { margin: 0.25em 0; padding: 0.1em 0.3em; }
+.qa-slide .qa-bullet::before { content: "• "; }
+.qa-slide .qa-heading { font-weight: 600; margin-top: 0.6em; }
+.qa-slide .qa-row { border-bottom: 1px solid var(--border-color-primary); }
+.qa-cited { background: #fef3c7; border-left: 4px solid #d97706; color: #111; }
+.qa-cited-label { font-size: 0.75em; margin-right: 0.5em; color: #92400e; }
+.qa-slide-doc { font-size: 0.85em; color: var(--body-text-color-subdued); }
+mark { background: #fde68a; color: inherit; padding: 0 0.05em; }
+.qa-answer, .qa-slide { overflow-wrap: anywhere; }
+"""
+
+
+def feedback_log(searcher: Searcher, feedback_path: Path | None = None) -> FeedbackLog:
+    """The given feedback file, else feedback.jsonl in the index folder (beside CURRENT and build-*/)."""
+    return FeedbackLog(feedback_path or default_path(searcher.index.folder.parent))
 
 
 def build_app(searcher: Searcher, feedback_path: Path | None = None) -> gr.Blocks:
-    with gr.Blocks(title="QA") as app:
-        chat = gr.Chatbot(label="Answers", sanitize_html=True)
-        question = gr.Textbox(label="Question", placeholder="質問 / question")
-        k = gr.Slider(1, 20, value=5, step=1, label="k")
+    """The page: chat and settings on the left, the slide view and outline on the right."""
+    chat_app = ChatApp(searcher, feedback_log(searcher, feedback_path))
+    several = len(chat_app.documents) > 1
+    warning = chat_app.feedback_warning()
+    ja = "ja"
 
-        def respond(text, k_value, history):
-            history = list(history or [])
-            history.append({"role": "user", "content": html.escape(text)})
-            history.append({"role": "assistant", "content": render_answer(searcher, text, k_value)})
-            return "", history
+    with gr.Blocks(title="スライド資料 Q&A / Slide deck Q&A", analytics_enabled=False) as app:
+        turns = gr.State([])
+        view = gr.State(None)
+        with gr.Row(equal_height=False):
+            heading = gr.Markdown(f"## {t('title', ja)}\n{t('intro', ja)}", elem_id="qa-heading")
+            ui_lang = gr.Radio(list(UI_LANGS), value="日本語", label=t("ui_lang", ja), elem_id="qa-ui-lang", scale=0)
+        gr.Markdown(f"**{warning}**", visible=bool(warning), elem_id="qa-feedback-warning")
+        with gr.Tabs():
+            with gr.Tab(f"{t('chat_tab', ja)} / Ask", id="chat"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=300):
+                        chat = gr.Chatbot(
+                            label=t("chat", ja),
+                            elem_id="qa-chat",
+                            height=560,
+                            sanitize_html=True,
+                            latex_delimiters=[],
+                            buttons=["copy"],
+                        )
+                        with gr.Row(equal_height=True):
+                            question = gr.Textbox(
+                                label=t("question", ja),
+                                placeholder=t("placeholder", ja),
+                                elem_id="qa-question",
+                                max_length=2000,
+                                scale=4,
+                                min_width=200,
+                                autofocus=True,
+                            )
+                            ask_btn = gr.Button(
+                                t("ask", ja), variant="primary", elem_id="qa-ask", scale=1, min_width=80
+                            )
+                        with gr.Group(visible=False, elem_id="qa-feedback-box") as fb_box:
+                            fb_note = gr.Markdown(f"**{t('feedback_title', ja)}**")
+                            with gr.Row():
+                                fb_slide = gr.Number(
+                                    label=t("feedback_slide", ja), precision=0, minimum=1, elem_id="qa-fb-slide"
+                                )
+                                fb_doc = gr.Dropdown(
+                                    chat_app.doc_choices(ja)[1:],
+                                    value=chat_app.documents[0]["doc"],
+                                    label=t("feedback_doc", ja),
+                                    visible=several,
+                                )
+                            fb_send = gr.Button(t("feedback_send", ja), elem_id="qa-fb-send", size="sm")
+                        fb_turn = gr.Number(visible=False, precision=0)
+                        fb_status = gr.Markdown("", elem_id="qa-fb-status")
+                        gr.Examples(EXAMPLES, inputs=question, label="質問の例 / Example questions")
+                        with gr.Accordion(t("settings", ja), open=False) as settings:
+                            k = gr.Slider(1, 20, value=5, step=1, label=t("k", ja), elem_id="qa-k")
+                            mode = gr.Radio(list(MODES), value="hybrid", label=t("mode", ja), elem_id="qa-mode")
+                            doc = gr.Dropdown(chat_app.doc_choices(ja), value="", label=t("doc", ja), visible=several)
+                            answer_lang = gr.Radio(
+                                [(t("auto", ja), "auto"), ("日本語", "ja"), ("English", "en")],
+                                value="auto",
+                                label=t("answer_lang", ja),
+                                elem_id="qa-answer-lang",
+                            )
+                    with gr.Column(scale=2, min_width=300):
+                        cited = gr.Radio([], label=t("cited", ja), elem_id="qa-cited-list")
+                        outline = gr.Dropdown(
+                            chat_app.outline_choices(), value=None, label=t("outline", ja), elem_id="qa-outline"
+                        )
+                        slide_view = gr.HTML("", elem_id="qa-slide-view", js_on_load=None)
+                        with gr.Row():
+                            prev_btn = gr.Button(t("prev", ja), elem_id="qa-prev", size="sm", min_width=100)
+                            next_btn = gr.Button(t("next", ja), elem_id="qa-next", size="sm", min_width=100)
+                        cite_box = gr.Textbox(
+                            label=t("copy", ja), interactive=False, buttons=["copy"], elem_id="qa-citation"
+                        )
+            if build_eval_tab is not None:
+                with gr.Tab(f"{t('eval_tab', ja)} / Batch evaluation", id="eval"):
+                    build_eval_tab(searcher)
 
-        question.submit(respond, [question, k, chat], [question, chat], api_name="ask")
-        gr.Examples(EXAMPLES, inputs=question)
+        slide_outputs = [slide_view, cite_box, view, outline]
+        ask_inputs = [question, k, mode, doc, answer_lang, ui_lang, chat, turns]
+        ask_outputs = [question, chat, turns, cited, *slide_outputs]
+        question.submit(chat_app.ask, ask_inputs, ask_outputs, api_name="ask")
+        ask_btn.click(chat_app.ask, ask_inputs, ask_outputs, api_name="ask_button", api_visibility="private")
+        chat.select(chat_app.select_message, [turns], [cited, *slide_outputs], api_visibility="private")
+        cited.input(chat_app.open_cited, [cited, turns], slide_outputs, api_name="cited")
+        outline.input(chat_app.open_outline, [outline, view, ui_lang], slide_outputs, api_name="slide")
+        prev_btn.click(lambda v: chat_app.step(v, -1), [view], slide_outputs, api_name="previous")
+        next_btn.click(lambda v: chat_app.step(v, 1), [view], slide_outputs, api_name="next")
+        chat.like(chat_app.like, [turns, ui_lang], [fb_box, fb_turn, fb_doc, fb_status], api_visibility="private")
+        fb_inputs = [fb_turn, fb_slide, fb_doc, turns, ui_lang]
+        fb_send.click(chat_app.send_feedback, fb_inputs, [fb_status, fb_box], api_name="feedback")
+        fb_slide.submit(chat_app.send_feedback, fb_inputs, [fb_status, fb_box], api_visibility="private")
+
+        def relabel(choice: str):
+            lang = UI_LANGS.get(choice, "ja")
+            updates = [
+                gr.update(value=f"## {t('title', lang)}\n{t('intro', lang)}"),
+                gr.update(label=t("chat", lang)),
+                gr.update(label=t("question", lang), placeholder=t("placeholder", lang)),
+                gr.update(value=t("ask", lang)),
+                gr.update(value=f"**{t('feedback_title', lang)}**"),
+                gr.update(label=t("feedback_slide", lang)),
+                gr.update(label=t("feedback_doc", lang)),
+                gr.update(value=t("feedback_send", lang)),
+                gr.update(label=t("settings", lang)),
+                gr.update(label=t("k", lang)),
+                gr.update(label=t("mode", lang)),
+                gr.update(label=t("doc", lang), choices=chat_app.doc_choices(lang)),
+                gr.update(
+                    label=t("answer_lang", lang),
+                    choices=[(t("auto", lang), "auto"), ("日本語", "ja"), ("English", "en")],
+                ),
+                gr.update(label=t("cited", lang)),
+                gr.update(label=t("outline", lang)),
+                gr.update(value=t("prev", lang)),
+                gr.update(value=t("next", lang)),
+                gr.update(label=t("copy", lang)),
+            ]
+            return updates
+
+        relabelled = [
+            heading,
+            chat,
+            question,
+            ask_btn,
+            fb_note,
+            fb_slide,
+            fb_doc,
+            fb_send,
+            settings,
+            k,
+            mode,
+            doc,
+            answer_lang,
+            cited,
+            outline,
+            prev_btn,
+            next_btn,
+            cite_box,
+        ]
+        ui_lang.change(relabel, [ui_lang], relabelled, api_visibility="private")
     return app
 
 
+def serve(app: gr.Blocks, *, host: str, port: int, auth=None, prevent_thread_lock: bool = False, quiet: bool = False):
+    """Start the server: local fonts only, never a share link."""
+    app.queue(default_concurrency_limit=4)
+    return app.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        share=False,
+        theme=THEME,
+        css=CSS,
+        footer_links=[],
+        prevent_thread_lock=prevent_thread_lock,
+        quiet=quiet,
+    )
+
+
 def launch(searcher: Searcher, *, host: str, port: int, auth=None, feedback_path: Path | None = None) -> None:
-    app = build_app(searcher, feedback_path)
-    app.queue(default_concurrency_limit=4).launch(server_name=host, server_port=port, auth=auth, share=False)
+    serve(build_app(searcher, feedback_path), host=host, port=port, auth=auth)

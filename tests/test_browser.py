@@ -1,0 +1,337 @@
+"""The chat UI in a real browser: Debian's Chromium driven by Playwright against `qa serve`.
+
+Every page records its requests and dialogs; a test fails when any request leaves
+127.0.0.1 (fonts, scripts, analytics) or any dialog opens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from .conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+EVIL_DECK = """# 攻撃テスト <script>alert(1)</script>
+
+- 予算の話 <script>alert(1)</script> は文字として表示される
+- 画像タグ <img src=x onerror=alert(1)> も文字のまま
+
+---
+
+# Links ![x](http://example.com/x.png) [link](http://evil.example/)
+
+- 研究セキュリティ ![x](http://example.com/x.png) [link](http://evil.example/) について
+"""
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        "browser tests need Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium fonts-noto-cjk)",
+        allow_module_level=True,
+    )
+playwright_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`qa serve` as a subprocess on a free loopback port."""
+
+    def __init__(self, corpus: Path, index: Path, feedback: Path, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.feedback = feedback
+        env = dict(os.environ, QA_CORPUS=str(corpus), QA_INDEX=str(index), HF_HUB_OFFLINE="1")
+        self._log = log.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "qa", "serve", "--port", str(self.port), "--feedback", str(feedback)],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self.log = log
+
+    def wait(self, seconds: float = 180) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"qa serve exited with {self.process.returncode}:\n{self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        pytest.fail(f"qa serve did not answer on {self.url}:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="module")
+def briefing(corpus_dir, index_dir, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("serve-briefing")
+    server = Server(corpus_dir, index_dir, folder / "feedback.jsonl", folder / "serve.log")
+    try:
+        server.wait()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def evil(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("serve-evil")
+    (folder / "corpus").mkdir()
+    (folder / "corpus" / "evil.md").write_text(EVIL_DECK, encoding="utf-8")
+    server = Server(folder / "corpus", folder / "index", folder / "feedback.jsonl", folder / "serve.log")
+    try:
+        server.wait()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page with every request URL and dialog recorded."""
+
+    def __init__(self, browser, width: int = 1280, height: int = 900) -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP")
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+
+        def dismiss(dialog):
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        self.page.on("dialog", dismiss)
+
+    def outside(self) -> list[str]:
+        return [url for url in self.requests if urlparse(url).hostname not in ("127.0.0.1",) and url != "about:blank"]
+
+    def open(self, server: Server):
+        self.page.goto(server.url)
+        self.page.wait_for_selector("#qa-question textarea, #qa-question input", timeout=60_000)
+        return self.page
+
+    def ask(self, question: str) -> None:
+        """Type a question and press Enter (no click): the keyboard path."""
+        answers = self.page.locator("#qa-chat .qa-answer").count()
+        box = self.page.locator("#qa-question textarea, #qa-question input").first
+        box.click()
+        box.fill(question)
+        box.press("Enter")
+        self.page.wait_for_function(
+            f"document.querySelectorAll('#qa-chat .qa-answer').length > {answers}", timeout=60_000
+        )
+
+    def last_answer(self):
+        return self.page.locator("#qa-chat .qa-answer").last
+
+
+@pytest.fixture
+def watched(browser):
+    pages = []
+
+    def make(width: int = 1280, height: int = 900) -> Watched:
+        pages.append(Watched(browser, width, height))
+        return pages[-1]
+
+    yield make
+    for w in pages:
+        outside, dialogs = w.outside(), w.dialogs
+        w.context.close()
+        assert not outside, f"requests left 127.0.0.1: {outside}"
+        assert not dialogs, f"dialogs opened: {dialogs}"
+
+
+def test_japanese_and_english_questions_show_slide_citations(briefing, watched):
+    w = watched()
+    page = w.open(briefing)
+    w.ask("EUのホライゾン・ヨーロッパの投資総額は？")
+    answer = w.last_answer()
+    first = answer.locator(".qa-hit").first
+    assert "スライド5" in first.locator(".qa-cite").inner_text()
+    assert "955億ユーロ" in first.inner_text()
+    # The question's words are marked by morpheme (ホライゾン matches the question's ホライゾン)
+    marked = [m.inner_text() for m in answer.locator("mark").all()]
+    assert "ホライゾン" in marked and "投資" in marked and "の" not in marked
+
+    w.ask("What is the total budget of Horizon Europe?")
+    english = w.last_answer()
+    cites = " ".join(c.inner_text() for c in english.locator(".qa-cite").all())
+    assert "Slide 5" in cites and "スライド" not in cites  # framed in the question's language
+    assert page.locator("#qa-chat [data-testid='user']").count() == 2  # the history keeps both questions
+
+
+def test_slide_view_marks_the_cited_passage_and_steps_through_slides(briefing, watched):
+    w = watched()
+    page = w.open(briefing)
+    w.ask("EUのホライゾン・ヨーロッパの投資総額は？")
+    view = page.locator("#qa-slide-view")
+    # The top citation opens by itself; the cited passage is marked inside the whole slide.
+    page.wait_for_function("document.querySelector('#qa-slide-view .qa-cited') !== null")
+    assert "スライド5" in view.locator(".qa-slide-title").inner_text()
+    assert "955億ユーロ" in view.locator(".qa-cited").inner_text()
+    assert view.locator(".qa-p").count() > 5  # the whole slide, not just the passage
+    citation = page.locator("#qa-citation textarea").input_value()
+    assert citation == "JST CRDS「科学技術・イノベーションを取り巻く国際情勢と新潮流」(2023-08-25) スライド5"
+
+    page.locator("#qa-next").click()
+    page.wait_for_function("document.querySelector('#qa-slide-view .qa-slide-title').innerText.includes('スライド6')")
+    assert view.locator(".qa-cited").count() == 0
+    page.locator("#qa-prev").click()
+    page.wait_for_function("document.querySelector('#qa-slide-view .qa-slide-title').innerText.includes('スライド5')")
+
+    # Another cited slide from the answer's list, then one from the outline.
+    options = page.locator("#qa-cited-list label")
+    other = next(i for i in range(options.count()) if "スライド5" not in options.nth(i).inner_text())
+    number = options.nth(other).inner_text().split("スライド")[1].split("「")[0]
+    options.nth(other).click()
+    page.wait_for_function(
+        f"document.querySelector('#qa-slide-view .qa-slide-title').innerText.includes('スライド{number}')"
+    )
+    assert view.locator(".qa-cited").count() == 1
+
+    page.locator("#qa-outline input").click()
+    page.get_by_role("option", name="3. ", exact=False).first.click()
+    page.wait_for_function("document.querySelector('#qa-slide-view .qa-slide-title').innerText.includes('スライド3')")
+    assert page.locator("#qa-citation textarea").input_value().endswith("スライド3")
+
+
+def test_thumbs_down_with_a_slide_number_lands_in_the_feedback_file(briefing, watched):
+    w = watched()
+    page = w.open(briefing)
+    question = "英国のグローバル・タレント・ビザはいつ導入された？"
+    w.ask(question)
+    # Gradio names its own buttons in the browser's language (the context is ja-JP).
+    page.locator("#qa-chat button[aria-label='よくないね'], #qa-chat button[aria-label='Dislike']").last.click()
+    box = page.locator("#qa-fb-slide input")
+    box.wait_for(state="visible")
+    box.fill("7")
+    page.locator("#qa-fb-send").click()
+    page.wait_for_function("document.querySelector('#qa-fb-status').innerText.includes('7')")
+    records = [json.loads(line) for line in briefing.feedback.read_text(encoding="utf-8").splitlines()]
+    mine = [r for r in records if r["question"] == question and r["rating"] == "down"]
+    assert len(mine) == 1
+    record = mine[0]
+    assert record["slides"] == [7] and record["lang"] == "ja" and record["doc"] == "jst-crds-sti-2023"
+    assert record["id"].startswith("fb-") and record["answered_slides"]
+
+
+def test_a_script_injection_deck_stays_inert(evil, watched):
+    w = watched()
+    page = w.open(evil)
+    question = "研究セキュリティ <img src=x onerror=alert(2)> ![y](http://example.com/y.png) [l](http://evil.example/)"
+    w.ask(question)
+    w.ask("予算の話 <script>alert(3)</script>")
+    page.wait_for_timeout(500)  # let any injected handler fire before counting dialogs
+    chat = page.locator("#qa-chat").inner_text()
+    assert question in chat  # the question is echoed literally
+    assert "<script>alert(1)</script>" in chat and "<script>alert(3)</script>" in chat
+    assert "<img src=x onerror=alert(1)>" in chat or "<img src=x onerror=alert(1)>" in page.content()
+    view = page.locator("#qa-slide-view").inner_text()
+    assert "<script>alert(1)</script>" in view
+    # Nothing from the deck or the question became an element.
+    for selector in ("#qa-chat img[src='x']", "#qa-chat img[src*='example.com']", "a[href*='evil.example']"):
+        assert page.locator(selector).count() == 0, selector
+    assert page.locator("#qa-chat script, #qa-slide-view script").count() == 0
+    page.locator("#qa-outline input").click()
+    page.get_by_role("option", name="2. ", exact=False).first.click()
+    page.wait_for_function("document.querySelector('#qa-slide-view .qa-slide-title').innerText.includes('2')")
+    assert "![x](http://example.com/x.png) [link](http://evil.example/)" in page.locator("#qa-slide-view").inner_text()
+
+
+def test_a_screenshot_of_a_full_answer_is_saved(briefing, watched):
+    w = watched(1280, 1000)
+    page = w.open(briefing)
+    w.ask("EUのホライゾン・ヨーロッパの投資総額は？")
+    page.wait_for_function("document.querySelector('#qa-slide-view .qa-cited') !== null")
+    # The chat scrolls to its end; show the answer from its first (best) passage.
+    page.locator("#qa-chat .qa-answer").last.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.evaluate("window.scrollTo(0, 0)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / "answer.png"
+    target.unlink(missing_ok=True)
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 50_000  # a real page with text, not a blank frame
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_phone_width_window_is_still_usable(briefing, watched):
+    w = watched(390, 844)
+    page = w.open(briefing)
+    w.ask("What is the total budget of Horizon Europe?")
+    hit = w.last_answer().locator(".qa-hit").first
+    assert "Slide" in hit.inner_text()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, f"the page scrolls sideways ({width} px wide)"
+    for selector in ("#qa-question", "#qa-ask", "#qa-chat"):
+        box = page.locator(selector).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 391, selector
+    page.locator("#qa-next").scroll_into_view_if_needed()
+    page.locator("#qa-next").click()
+    page.wait_for_function("document.querySelector('#qa-slide-view .qa-slide-title') !== null")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
+
+
+def test_the_interface_language_switch_relabels_the_page(briefing, watched):
+    w = watched()
+    page = w.open(briefing)
+    assert page.locator("#qa-ask").inner_text().strip() == "質問する"
+    page.locator("#qa-ui-lang label", has_text="English").click()
+    page.wait_for_function("document.querySelector('#qa-ask').innerText.trim() === 'Ask'")
+    assert "Slide outline" in page.locator("#qa-outline").inner_text()
+    assert "Previous slide" in page.locator("#qa-prev").inner_text()
+
+
+def test_the_page_loads_nothing_from_outside_the_machine(briefing, watched):
+    w = watched()
+    page = w.open(briefing)
+    page.evaluate("document.fonts.ready")
+    page.wait_for_timeout(2000)  # Gradio keeps a connection open, so 'networkidle' never comes; let lazy loads run
+    families = page.evaluate("getComputedStyle(document.querySelector('#qa-question textarea')).fontFamily")
+    assert "system-ui" in families and "Source Sans" not in families  # the theme's fonts, all local
+    assert w.requests and all(urlparse(u).hostname == "127.0.0.1" for u in w.requests)

@@ -1,0 +1,51 @@
+"""Question-term highlighting follows Sudachi morphemes and keeps every other character inert."""
+
+from __future__ import annotations
+
+from qa.highlight import escape, highlight_html, marked_spans, question_terms
+
+
+def test_japanese_highlighting_follows_morphemes_not_characters():
+    terms = question_terms("京都の大学は？")
+    # 東京都 is 東京 + 都 to Sudachi: its characters 京都 are not the word 京都.
+    assert highlight_html("東京都と京都の大学", terms) == "東京都と<mark>京都</mark>の<mark>大学</mark>"
+
+
+def test_particles_are_not_highlighted_and_spelling_variants_are():
+    terms = question_terms("EUのホライゾン・ヨーロッパの投資総額は？")
+    assert "の" not in terms and "は" not in terms
+    html = highlight_html("ホライズン・ヨーロッパへの総額955億ユーロの投資", terms)  # ズ/ゾ: one normalised form
+    assert html.count("<mark>") == 4
+    assert "<mark>ホライズン</mark>" in html and "<mark>投資</mark>" in html and "<mark>の" not in html
+
+
+def test_english_terms_match_case_insensitively_without_stop_words():
+    terms = question_terms("What is the total budget of Horizon Europe?")
+    assert terms == {"total", "budget", "horizon", "europe"}
+    assert highlight_html("HORIZON Europe: the budget", terms) == (
+        "<mark>HORIZON</mark> <mark>Europe</mark>&#58; the <mark>budget</mark>"
+    )
+
+
+def test_extra_terms_mark_translations():
+    terms = question_terms("budget", extra=["予算"])
+    assert "<mark>予算</mark>" in highlight_html("研究開発の予算を増額", terms)
+
+
+def test_spans_are_merged_and_cover_compounds():
+    text = "研究開発投資が増加"
+    spans = marked_spans(text, question_terms("研究開発投資"))
+    assert spans == [(0, 6)]  # one mark over the compound, not three touching ones
+
+
+def test_markup_in_passages_and_questions_stays_text():
+    terms = question_terms("alert <script>")
+    html = highlight_html("<script>alert(1)</script> <img src=x onerror=alert(1)> ![x](http://e.com/x.png)", terms)
+    assert "<script" not in html and "<img" not in html and "](" not in html and "http:" not in html
+    assert "<mark>alert</mark>" in html
+
+
+def test_escape_is_a_superset_of_html_escape():
+    assert escape('<a href="x">&\'') == "&#60;a href&#61;&#34;x&#34;&#62;&#38;&#39;"
+    assert escape("$x$ `c` **b**") == "&#36;x&#36; &#96;c&#96; &#42;&#42;b&#42;&#42;"
+    assert escape("日本語の文") == "日本語の文"

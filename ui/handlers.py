@@ -1,0 +1,208 @@
+"""What the page's events do: each handler takes component values and returns updates."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from qa.errors import QAError
+from qa.feedback import Feedback, FeedbackLog
+from qa.highlight import escape
+from qa.render import citation, slide_label
+from qa.search import Searcher
+
+from .labels import UI_LANGS, t
+from .render import answer_html, slide_html
+
+
+def _turn_of(index) -> int:
+    """The question/answer pair a chat message belongs to (messages alternate user, assistant)."""
+    if isinstance(index, list | tuple):
+        index = index[0]
+    return int(index) // 2
+
+
+class ChatApp:
+    """The handlers behind the page: each takes component values and returns updates."""
+
+    def __init__(self, searcher: Searcher, feedback: FeedbackLog) -> None:
+        self.searcher = searcher
+        self.feedback = feedback
+        self.documents = searcher.documents()
+        self.doc_index = {d["doc"]: i for i, d in enumerate(self.documents)}
+
+    # ------------------------------------------------------------ choices
+
+    def outline_choices(self) -> list[tuple[str, str]]:
+        several = len(self.documents) > 1
+        choices = []
+        for slide in self.searcher.outline():
+            prefix = f"{slide.doc} · " if several else ""
+            choices.append((f"{prefix}{slide.number}. {slide.title}", f"{self.doc_index[slide.doc]}:{slide.number}"))
+        return choices
+
+    def doc_choices(self, lang: str) -> list[tuple[str, str]]:
+        return [(t("all_docs", lang), "")] + [(d.get("title") or d["doc"], d["doc"]) for d in self.documents]
+
+    # ------------------------------------------------------------ the slide view
+
+    def show(self, doc: str, number: int, *, cited: int | None, question: str, lang: str):
+        """(slide HTML, citation text, view state, outline value) for one slide."""
+        slide = self.searcher.slide(doc, number)
+        if slide is None:
+            return "", "", None, None
+        view = {"doc": doc, "slide": number, "cited": cited, "question": question, "lang": lang}
+        document = self.documents[self.doc_index[doc]]
+        html = slide_html(self.searcher, doc, number, lang, cited, question)
+        return html, citation(document, number, lang), view, f"{self.doc_index[doc]}:{number}"
+
+    def open_outline(self, value: str, view: dict | None, ui_lang: str):
+        """A slide picked in the outline (value 'document-index:number')."""
+        try:
+            doc_i, number = (int(part) for part in str(value).split(":"))
+            doc = self.documents[doc_i]["doc"]
+        except (ValueError, IndexError):
+            return gr.update(), gr.update(), view, gr.update()
+        lang = (view or {}).get("lang") or UI_LANGS.get(ui_lang, "ja")
+        return self.show(doc, number, cited=None, question=(view or {}).get("question", ""), lang=lang)
+
+    def step(self, view: dict | None, delta: int):
+        """The previous or next slide of the same document."""
+        if not view:
+            view = {"doc": self.documents[0]["doc"], "slide": 1 - delta, "question": "", "lang": "ja"}
+        last = self.documents[self.doc_index[view["doc"]]]["slides"]
+        number = min(max(view["slide"] + delta, 1), last)
+        cited = view.get("cited") if number == view["slide"] else None
+        return self.show(view["doc"], number, cited=cited, question=view.get("question", ""), lang=view["lang"])
+
+    def open_cited(self, value: str, turns: list):
+        """A citation picked among the latest answer's (value 'turn:hit')."""
+        try:
+            turn, hit = (int(part) for part in str(value).split(":"))
+            record = turns[turn]
+            doc, number, passage_id = record["hits"][hit][:3]
+        except (ValueError, IndexError, TypeError):
+            return gr.update(), gr.update(), gr.update(), gr.update()
+        return self.show(doc, number, cited=passage_id, question=record["question"], lang=record["lang"])
+
+    # ------------------------------------------------------------ asking
+
+    def cited_choices(self, turns: list, turn: int) -> list[tuple[str, str]]:
+        record = turns[turn]
+        return [
+            (f"{i + 1}. {slide_label(slide, title, record['lang'])}", f"{turn}:{i}")
+            for i, (_doc, slide, _pid, title) in enumerate(record["hits"])
+        ]
+
+    def ask(self, text, k, mode, doc, answer_lang, ui_lang, history, turns):
+        """Answer one question: the chat grows by two messages and the top citation opens."""
+        history, turns = list(history or []), list(turns or [])
+        text = text if isinstance(text, str) else ""
+        if not text.strip():
+            return (gr.update(),) * 7 + (gr.update(),)
+        ui = UI_LANGS.get(ui_lang, "ja")
+        history.append({"role": "user", "content": escape(text.strip())})
+        try:
+            answer = self.searcher.search(text, k=int(k or 5), mode=mode or "hybrid", doc=doc or None)
+        except QAError as exc:
+            history.append({"role": "assistant", "content": f"<p>{escape(t('error', ui, message=str(exc)))}</p>"})
+            turns.append({"question": text, "lang": ui, "hits": []})
+            return "", history, turns, gr.update(choices=[], value=None), gr.update(), gr.update(), gr.update(), None
+        lang = answer.lang if answer_lang not in ("ja", "en") else answer_lang
+        history.append({"role": "assistant", "content": answer_html(self.searcher, answer, lang)})
+        record = {
+            "question": answer.question,
+            "lang": lang,
+            "question_lang": answer.lang,
+            "doc": doc or "",
+            "hits": [[h.doc, h.slide, h.passage_id, h.title] for h in answer.hits],
+        }
+        turns.append(record)
+        turn = len(turns) - 1
+        if not answer.hits:
+            return "", history, turns, gr.update(choices=[], value=None), gr.update(), gr.update(), gr.update(), None
+        top = answer.hits[0]
+        html, cite, view, outline = self.show(
+            top.doc, top.slide, cited=top.passage_id, question=answer.question, lang=lang
+        )
+        cited = gr.update(choices=self.cited_choices(turns, turn), value=f"{turn}:0")
+        return "", history, turns, cited, html, cite, view, outline
+
+    def select_message(self, turns: list, data: gr.SelectData):
+        """Clicking an answer in the chat lists its citations and opens the first."""
+        turn = _turn_of(data.index)
+        if not turns or turn >= len(turns) or not turns[turn]["hits"]:
+            return gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
+        cited = gr.update(choices=self.cited_choices(turns, turn), value=f"{turn}:0")
+        return (cited, *self.show_cited(turns, turn, 0))
+
+    def show_cited(self, turns: list, turn: int, hit: int):
+        record = turns[turn]
+        doc, number, passage_id = record["hits"][hit][:3]
+        return self.show(doc, number, cited=passage_id, question=record["question"], lang=record["lang"])
+
+    # ------------------------------------------------------------ feedback
+
+    def record(self, turns: list, turn: int, rating: str, slide: int | None = None, doc: str | None = None) -> str:
+        """Store a rating of one answer; returns the thank-you line (raises QAError with the reason)."""
+        if not turns or not 0 <= turn < len(turns):
+            raise QAError("no such answer to rate")
+        entry = turns[turn]
+        hits = entry["hits"]
+        if rating == "up":
+            slides, doc = ([hits[0][1]], hits[0][0]) if hits else ([], entry.get("doc") or self.documents[0]["doc"])
+        else:
+            doc = doc or (hits[0][0] if hits else entry.get("doc") or self.documents[0]["doc"])
+            if doc not in self.doc_index:
+                raise QAError(f"no document named {doc}")
+            last = self.documents[self.doc_index[doc]]["slides"]
+            if slide is None or int(slide) != slide or not 1 <= int(slide) <= last:
+                lang = entry["lang"]
+                shown = "?" if slide is None else slide
+                raise QAError(t("bad_slide", lang, doc=doc, n=shown, last=last))
+            slides = [int(slide)]
+        self.feedback.append(
+            Feedback(
+                question=entry["question"],
+                lang=entry.get("question_lang", entry["lang"]),
+                slides=slides,
+                doc=doc,
+                rating=rating,
+                answered_slides=[h[1] for h in hits],
+            )
+        )
+        return t("thanks_up", entry["lang"]) if rating == "up" else t("thanks_down", entry["lang"], n=slides[0])
+
+    def like(self, turns: list, ui_lang: str, data: gr.LikeData):
+        """Thumbs up is stored at once; thumbs down opens the 'right slide was N' box."""
+        ui = UI_LANGS.get(ui_lang, "ja")
+        turn = _turn_of(data.index)
+        hidden = gr.update(visible=False)
+        if data.liked is True:
+            try:
+                return hidden, gr.update(), gr.update(), gr.update(value=escape(self.record(turns, turn, "up")))
+            except QAError as exc:
+                return hidden, gr.update(), gr.update(), gr.update(value=escape(t("error", ui, message=str(exc))))
+        if data.liked is False and turns and turn < len(turns):
+            hits = turns[turn]["hits"]
+            doc = hits[0][0] if hits else (turns[turn].get("doc") or self.documents[0]["doc"])
+            return gr.update(visible=True), turn, gr.update(value=doc), gr.update(value=escape(t("ask_slide", ui)))
+        return hidden, gr.update(), gr.update(), gr.update(value="")
+
+    def send_feedback(self, turn, slide, doc, turns: list, ui_lang: str):
+        """The thumbs-down box's Send: (status line, box visibility)."""
+        ui = UI_LANGS.get(ui_lang, "ja")
+        if turn is None or not turns:
+            return escape(t("no_answer_yet", ui)), gr.update(visible=True)
+        try:
+            message = self.record(turns, int(turn), "down", slide=slide, doc=doc or None)
+        except QAError as exc:
+            return escape(t("error", ui, message=str(exc))), gr.update(visible=True)
+        return escape(message), gr.update(visible=False)
+
+    def feedback_warning(self) -> str:
+        """A problem with the feedback file, shown on the page from the start ('' when fine)."""
+        try:
+            self.feedback.check()
+        except QAError as exc:
+            return escape(str(exc))
+        return ""

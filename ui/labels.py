@@ -1,0 +1,65 @@
+"""Interface wording in Japanese and English, one table so both stay in step."""
+
+from __future__ import annotations
+
+UI_LANGS = {"日本語": "ja", "English": "en"}
+
+TEXT = {
+    "title": ("スライド資料 Q&A", "Slide deck Q&A"),
+    "intro": (
+        "日本語または英語で質問すると、答えが書かれている箇所をスライド番号つきで示します。",
+        "Ask in Japanese or English; you get the passages that answer, each with its slide.",
+    ),
+    "chat": ("回答", "Answers"),
+    "question": ("質問", "Question"),
+    "placeholder": (
+        "例: EUのホライゾン・ヨーロッパの投資総額は？ (Enterで送信)",
+        "e.g. What is Horizon Europe's budget? (Enter sends)",
+    ),
+    "ask": ("質問する", "Ask"),
+    "settings": ("設定", "Settings"),
+    "k": ("表示する箇所の数", "Passages shown"),
+    "mode": ("検索方式", "Search mode"),
+    "doc": ("資料", "Document"),
+    "all_docs": ("すべての資料", "All documents"),
+    "answer_lang": ("回答の言語", "Answer language"),
+    "auto": ("質問に合わせる", "Same as the question"),
+    "cited": ("引用スライド (クリックで表示)", "Cited slides (click to show)"),
+    "outline": ("スライド一覧", "Slide outline"),
+    "slide_view": ("スライド", "Slide"),
+    "prev": ("◀ 前のスライド", "◀ Previous slide"),
+    "next": ("次のスライド ▶", "Next slide ▶"),
+    "copy": ("引用 (コピーしてメモへ)", "Citation (copy into a memo)"),
+    "feedback_title": ("正しいスライドは？", "Which slide is right?"),
+    "feedback_slide": ("正しいスライド番号", "The right slide was number"),
+    "feedback_doc": ("その資料", "In document"),
+    "feedback_send": ("送信", "Send"),
+    "feedback_cancel": ("取り消し", "Cancel"),
+    "thanks_up": ("ありがとうございます。評価を記録しました。", "Thank you: your rating was recorded."),
+    "thanks_down": (
+        "ありがとうございます。スライド{n}を正解として記録しました。",
+        "Thank you: slide {n} was recorded as the answer.",
+    ),
+    "ask_slide": (
+        "どのスライドに答えがありますか？番号を入れて送信してください。",
+        "Which slide holds the answer? Enter its number and send.",
+    ),
+    "bad_slide": ("{doc} にスライド{n}はありません (1〜{last})。", "{doc} has no slide {n} (1–{last})."),
+    "no_answer_yet": ("先に質問してください。", "Ask a question first."),
+    "no_match": ("該当する箇所が見つかりませんでした。", "No good match in the documents."),
+    "weak": ("参考までに、最も近い箇所 (一致は弱い):", "The closest passages, for reference (weak matches):"),
+    "no_hits": ("該当する箇所はありません。", "Nothing matched."),
+    "score": ("スコア", "score"),
+    "cited_mark": ("引用箇所", "cited"),
+    "eval_tab": ("一括評価", "Batch evaluation"),
+    "chat_tab": ("質問", "Ask"),
+    "examples": ("質問の例", "Example questions"),
+    "ui_lang": ("表示言語 / Language", "表示言語 / Language"),
+    "error": ("エラー: {message}", "Error: {message}"),
+}
+
+
+def t(key: str, lang: str, **values) -> str:
+    """The wording of `key` in lang ('ja' or 'en'), with {placeholders} filled."""
+    ja, en = TEXT[key]
+    return (ja if lang == "ja" else en).format(**values)
