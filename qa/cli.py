@@ -91,6 +91,7 @@ def cmd_ask(args) -> int:
         return searcher.search(question, k=args.k, mode=args.mode, doc=args.doc)
 
     if args.question is None:
+        sys.stdin.reconfigure(errors="replace")  # a stray byte is one odd character, not the end of the batch
         if sys.stdin.isatty():
             _notify("Reading questions from standard input, one per line (Ctrl-D to end).")
         for line in sys.stdin:

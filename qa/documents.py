@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import tomllib
@@ -44,15 +45,29 @@ class Corpus:
 
 
 def decode(data: bytes, name: str) -> str:
-    """UTF-8, else Shift_JIS / EUC-JP / what charset-normalizer finds; binary is refused."""
+    """UTF-8 (or UTF-16 with a BOM), else Shift_JIS / EUC-JP / what charset-normalizer finds; binary is refused."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Windows "Unicode" text
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise QAError(f"{name}: not valid UTF-16 although it starts like it") from None
     if not data.strip():
         raise QAError(f"{name}: the file is empty")
     if b"\x00" in data[:8192]:
         raise QAError(f"{name}: this looks like a binary file, not text")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    # A UTF-8 file with a stray byte still decodes as cp932 (into nonsense that has kana):
+    # refuse it by name rather than index mojibake.
+    lenient = data.decode("utf-8", errors="replace")
+    invalid = lenient.count("\ufffd")
+    if sum(ord(ch) > 127 for ch in lenient) - invalid >= 10 * invalid:
+        raise QAError(
+            f"{name}: UTF-8 with {invalid} invalid byte sequence(s), first at byte {utf8_error.start} "
+            "(fix or re-save it as UTF-8)"
+        )
     for encoding in ("cp932", "euc_jp"):
         try:
             text = data.decode(encoding)
@@ -92,7 +107,10 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
         paths.append(catalog)
     for path in paths:
         digest.update(path.relative_to(corpus_dir).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError as exc:  # load_corpus reports the file; the fingerprint notes it cannot be read
+            digest.update(f"unreadable:{exc.errno}".encode())
     return digest.hexdigest()
 
 

@@ -3,7 +3,7 @@
 On disk (all readable, no pickle)::
 
     index/
-      CURRENT              name of the active build folder (replaced atomically)
+      CURRENT              name of the active build folder and its manifest's sha256 (replaced atomically)
       .lock                held while a build writes
       build-<stamp>/
         manifest.json      model, dimension, corpus fingerprint, versions, checksums
@@ -12,8 +12,11 @@ On disk (all readable, no pickle)::
         vectors.faiss      FAISS index (inner product over normalised vectors)
         keyword/           bm25s files (JSON + .npy)
 
-A build writes a new folder and then swaps CURRENT, so a build that dies
-leaves the previous index in use. Every load verifies the checksums.
+A build writes a new folder under the lock and then swaps CURRENT, so a build
+that dies leaves the previous index in use, and two builds run one after the
+other. A build folder is never changed once CURRENT names it. Every load
+verifies the manifest against CURRENT and every file against the manifest, and
+checks that passages, vectors and BM25 rows agree: a mismatched index never answers.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -41,6 +46,9 @@ from .vectors import VectorConfig, build_vector_index
 
 FORMAT = "qa-index/1"
 LOCK_TIMEOUT_S = 600
+LOAD_ATTEMPTS = 3  # a reader retries when CURRENT moved while it was loading
+REQUIRED_FILES = ("passages.jsonl", "slides.jsonl", "vectors.faiss", "hubness.npy", "sentences.faiss")
+_BUILD_NAME = re.compile(r"^build-[A-Za-z0-9_.-]+$")
 
 
 @dataclass
@@ -91,14 +99,30 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def current_build(index_dir: Path) -> Path | None:
+class IndexInvalid(QAError):
+    """The index on disk cannot be used; the message says why."""
+
+
+def _read_pointer(index_dir: Path) -> tuple[Path, str] | None:
+    """(build folder, manifest sha256) named by CURRENT, or None when there is no index yet."""
     pointer = Path(index_dir) / "CURRENT"
-    if not pointer.is_file():
+    try:
+        lines = pointer.read_text(encoding="utf-8").split()
+    except FileNotFoundError:
         return None
-    name = pointer.read_text(encoding="utf-8").strip()
-    if not name or "/" in name or name.startswith("."):
-        raise QAError(f"{pointer} is damaged")
-    return Path(index_dir) / name
+    except (OSError, UnicodeDecodeError):
+        raise IndexInvalid(f"{pointer} cannot be read") from None
+    if not lines or not _BUILD_NAME.match(lines[0]):
+        raise IndexInvalid(f"{pointer} is damaged")
+    if len(lines) != 2 or not re.fullmatch(r"[0-9a-f]{64}", lines[1]):
+        raise IndexInvalid(f"{pointer} does not name the manifest's checksum (an older or damaged index)")
+    return Path(index_dir) / lines[0], lines[1]
+
+
+def current_build(index_dir: Path) -> Path | None:
+    """The active build folder, or None when there is none (IndexInvalid when CURRENT is damaged)."""
+    pointer = _read_pointer(index_dir)
+    return pointer[0] if pointer else None
 
 
 def index_lock(index_dir: Path):
@@ -106,6 +130,28 @@ def index_lock(index_dir: Path):
 
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     return FileLock(str(Path(index_dir) / ".lock"), timeout=LOCK_TIMEOUT_S)
+
+
+@contextmanager
+def _holding_lock(index_dir: Path, notify: Callable[[str], None]):
+    """The build lock, saying so when another build holds it, and a clear error after LOCK_TIMEOUT_S."""
+    from filelock import Timeout
+
+    lock = index_lock(index_dir)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        notify(f"Another build of {index_dir} is running; waiting for it to finish …")
+        try:
+            lock.acquire(timeout=LOCK_TIMEOUT_S)
+        except Timeout:
+            raise QAError(
+                f"another build of {index_dir} has held its lock for {LOCK_TIMEOUT_S} s; try again later"
+            ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 # ---------------------------------------------------------------- build
@@ -121,32 +167,54 @@ def build_index(
     notify: Callable[[str], None] = lambda message: None,
 ) -> Path:
     """Index every deck of corpus_dir into a new build folder and make it current."""
-    corpus_dir = Path(corpus_dir)
-    with index_lock(index_dir):
-        fingerprint = corpus_fingerprint(corpus_dir)
-        corpus = load_corpus(corpus_dir)
-        for problem in corpus.problems:
-            notify(f"skipped: {problem}")
-        passages = [p for doc in corpus.documents for p in chunk_document(doc)]
-        if not passages:
-            raise QAError(f"no passages to index: {corpus_dir} holds no readable deck")
-        documents = [
-            {"doc": d.doc_id, "path": d.path, "title": d.title, "citation": d.citation, "slides": len(d.slides)}
-            for d in corpus.documents
-        ]
-        slides = [s for doc in corpus.documents for s in doc.slides]
-        return write_index(
-            index_dir,
-            passages,
-            slides,
-            documents,
-            fingerprint,
-            encoder,
-            vector_config=vector_config,
-            progress=progress,
-            problems=corpus.problems,
-            locked=True,
+    with _holding_lock(index_dir, notify):
+        return _build_locked(
+            Path(corpus_dir), Path(index_dir), encoder, vector_config=vector_config, progress=progress, notify=notify
         )
+
+
+def _build_locked(
+    corpus_dir: Path,
+    index_dir: Path,
+    encoder: Encoder | None,
+    *,
+    vector_config: VectorConfig,
+    progress: bool,
+    notify: Callable[[str], None],
+) -> Path:
+    fingerprint = corpus_fingerprint(corpus_dir)
+    corpus = load_corpus(corpus_dir)
+    problems = list(corpus.problems)
+    documents, passages = [], []
+    for doc in corpus.documents:
+        chunks = chunk_document(doc)
+        if chunks:
+            documents.append(doc)
+            passages.extend(chunks)
+        else:
+            problems.append(f"{doc.path}: its slides hold no text to search, skipped")
+    for problem in problems:
+        notify(f"skipped: {problem}")
+    if not passages:
+        # Raised before anything is written: the previous index stays current.
+        raise QAError(f"no passages to index: {corpus_dir} holds no readable deck")
+    rows = [
+        {"doc": d.doc_id, "path": d.path, "title": d.title, "citation": d.citation, "slides": len(d.slides)}
+        for d in documents
+    ]
+    slides = [s for doc in documents for s in doc.slides]
+    return write_index(
+        index_dir,
+        passages,
+        slides,
+        rows,
+        fingerprint,
+        encoder,
+        vector_config=vector_config,
+        progress=progress,
+        problems=problems,
+        locked=True,
+    )
 
 
 def write_index(
@@ -169,7 +237,7 @@ def write_index(
     """
     index_dir = Path(index_dir)
     if not locked:
-        with index_lock(index_dir):
+        with _holding_lock(index_dir, lambda message: None):
             return write_index(
                 index_dir,
                 passages,
@@ -230,7 +298,8 @@ def write_index(
             "problems": problems or [],
             "files": files,
         }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+        (tmp / "manifest.json").write_bytes(manifest_bytes)
         for path in tmp.rglob("*"):
             if path.is_file():
                 with open(path, "rb") as fh:
@@ -238,7 +307,7 @@ def write_index(
         final = index_dir / f"build-{stamp}"
         os.rename(tmp, final)
         pointer_tmp = index_dir / f".CURRENT.{stamp}"
-        pointer_tmp.write_text(final.name + "\n", encoding="utf-8")
+        pointer_tmp.write_text(f"{final.name}\n{hashlib.sha256(manifest_bytes).hexdigest()}\n", encoding="utf-8")
         with open(pointer_tmp, "rb") as fh:
             os.fsync(fh.fileno())
         previous = current_build_or_none(index_dir)
@@ -259,45 +328,71 @@ def current_build_or_none(index_dir: Path) -> Path | None:
 
 
 def _collect_garbage(index_dir: Path, keep: set[str]) -> None:
-    """Remove old builds; the previous one stays for readers that opened it just before the swap."""
+    """Remove old builds and what killed builds left; the previous build stays for readers loading it.
+
+    Runs under the lock, and only the lock holder writes, so any other temporary
+    folder or pointer belongs to a build that died.
+    """
     for path in index_dir.iterdir():
         if path.is_dir() and path.name not in keep and path.name.startswith(("build-", ".tmp-build-")):
-            if path.name.startswith(".tmp-build-") and time.time() - path.stat().st_mtime < 3600:
-                continue  # may belong to a build running right now in another process
             shutil.rmtree(path, ignore_errors=True)
-        elif path.name.startswith(".CURRENT.") and time.time() - path.stat().st_mtime > 3600:
+        elif path.name.startswith(".CURRENT."):
             path.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- load
 
 
-class IndexInvalid(Exception):
-    """The index on disk cannot be used; the message says why."""
-
-
 def load_index(index_dir: Path, *, verify: bool = True) -> LoadedIndex:
-    """The current build, with every file checked against the manifest."""
+    """The current build, with the manifest checked against CURRENT and every file against the manifest.
+
+    A build swapped in (and an old one removed) while this reads is not damage:
+    the load starts over from the new CURRENT, at most LOAD_ATTEMPTS times.
+    """
+    for attempt in range(LOAD_ATTEMPTS):
+        pointer = _read_pointer(Path(index_dir))
+        if pointer is None:
+            raise IndexInvalid("there is no index yet")
+        try:
+            return _load_build(*pointer, verify=verify)
+        except IndexInvalid:
+            if attempt + 1 == LOAD_ATTEMPTS or _read_pointer(Path(index_dir)) == pointer:
+                raise
+
+
+def _load_build(folder: Path, manifest_sha256: str, *, verify: bool) -> LoadedIndex:
     import faiss
 
-    folder = current_build(Path(index_dir))
-    if folder is None:
-        raise IndexInvalid("there is no index yet")
+    if not folder.is_dir():
+        raise IndexInvalid(f"CURRENT names {folder.name}, which is missing")
     manifest_path = folder / "manifest.json"
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest_bytes = manifest_path.read_bytes()
+        manifest = json.loads(manifest_bytes.decode("utf-8"))
     except FileNotFoundError:
         raise IndexInvalid(f"{manifest_path} is missing") from None
     except (ValueError, UnicodeDecodeError):
         raise IndexInvalid(f"{manifest_path} is not valid JSON") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or "files" not in manifest:
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or not isinstance(manifest.get("files"), dict)
+        or not isinstance(manifest.get("documents"), list)
+        or not set(REQUIRED_FILES) <= set(manifest["files"])
+    ):
         raise IndexInvalid("the manifest is from another version or damaged")
     if verify:
         for name, meta in manifest["files"].items():
             path = folder / name
             if not path.is_file():
                 raise IndexInvalid(f"{name} is missing from the index")
-            if path.stat().st_size != meta["bytes"] or _sha256(path) != meta["sha256"]:
+            try:
+                matches = path.stat().st_size == meta["bytes"] and _sha256(path) == meta["sha256"]
+            except (TypeError, KeyError):
+                raise IndexInvalid("the manifest is from another version or damaged") from None
+            except OSError:
+                raise IndexInvalid(f"{name} cannot be read") from None
+            if not matches:
                 raise IndexInvalid(f"{name} does not match its checksum (damaged or edited)")
     try:
         passages = [Passage(**row) for row in _read_jsonl(folder / "passages.jsonl")]
@@ -309,13 +404,25 @@ def load_index(index_dir: Path, *, verify: bool = True) -> LoadedIndex:
         sentence_owner = np.load(folder / "sentence_owner.npy", allow_pickle=False)
     except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
         raise IndexInvalid(f"the index files cannot be read ({type(exc).__name__})") from None
-    if (
-        not (vectors.ntotal == len(passages) == manifest.get("n_passages") == hubness.shape[-1])
-        or vectors.d != manifest.get("dim")
-        or sentences.ntotal != len(sentence_owner)
-        or (len(sentence_owner) and int(sentence_owner.max()) >= len(passages))
-    ):
+    slide_keys = {(s.doc, s.number) for s in slides}
+    try:
+        in_step = (
+            vectors.ntotal == len(passages) == manifest.get("n_passages") == hubness.shape[-1]
+            and vectors.d == manifest.get("dim") == sentences.d
+            and hubness.ndim == 2
+            and keyword.scores([]).shape[0] == len(passages)
+            and sentences.ntotal == len(sentence_owner)
+            and (not len(sentence_owner) or int(sentence_owner.max()) < len(passages))
+            # An evaluation corpus may bring passages without slides (write_index).
+            and (not slides or all((p.doc, p.slide) in slide_keys for p in passages))
+        )
+    except (TypeError, ValueError, IndexError):
+        in_step = False
+    if not in_step:
         raise IndexInvalid("passages and vectors are out of step")
+    # Checked last so that a damaged manifest is first named by what it breaks.
+    if hashlib.sha256(manifest_bytes).hexdigest() != manifest_sha256:
+        raise IndexInvalid("manifest.json does not match its checksum in CURRENT (damaged or edited)")
     if hasattr(vectors, "hnsw"):
         vectors.hnsw.efSearch = manifest["vector_index"].get("hnsw_ef_search", 96)
     return LoadedIndex(folder, manifest, passages, slides, vectors, keyword, hubness, sentences, sentence_owner)
@@ -341,20 +448,47 @@ def ensure_index(
     notify: Callable[[str], None] = lambda message: None,
     progress: bool = False,
 ) -> LoadedIndex:
-    """The current index, built or rebuilt first when missing, damaged or stale (and said so)."""
+    """The current index, built or rebuilt first when missing, damaged or stale (and said so).
+
+    When the corpus changed but no longer yields any passage, the previous index
+    stays in use (with a notice) rather than leaving nothing to answer from.
+    """
     if not Path(corpus_dir).is_dir():
         raise QAError(f"corpus folder not found: {corpus_dir}")
     encoder = encoder or load_encoder()
-    reason = None
+    previous = None
     try:
-        index = load_index(index_dir)
-        reason = staleness(index, Path(corpus_dir), encoder)
+        previous = load_index(index_dir)
+        reason = staleness(previous, Path(corpus_dir), encoder)
         if reason is None:
-            return index
-    except (IndexInvalid, QAError) as exc:
+            return previous
+    except QAError as exc:
         reason = str(exc)
-    notify(f"Building the index ({reason}) …")
-    build_index(corpus_dir, index_dir, encoder, notify=notify, progress=progress)
+    with _holding_lock(index_dir, notify):
+        # Another process may have rebuilt it while this one waited for the lock.
+        try:
+            fresh = load_index(index_dir)
+            if staleness(fresh, Path(corpus_dir), encoder) is None:
+                return fresh
+        except QAError:
+            pass
+        notify(f"Building the index ({reason}) …")
+        try:
+            _build_locked(
+                Path(corpus_dir),
+                Path(index_dir),
+                encoder,
+                vector_config=VectorConfig(),
+                progress=progress,
+                notify=notify,
+            )
+        except QAError as exc:
+            if previous is None or reason != "the corpus has changed":
+                raise
+            message = f"Kept the previous index: {exc}"
+            notify(message)
+            previous.notices.append(message)
+            return previous
     try:
         return load_index(index_dir)
     except IndexInvalid as exc:

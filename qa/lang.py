@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 # Enough for any question a person types; longer input is cut (with a notice) before
@@ -17,6 +18,11 @@ _LATIN = re.compile(r"[A-Za-z]")
 # Control characters (but not tab/newline) and lone surrogates, which cannot be encoded.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
+# Invisible characters a question has no use for: zero-width spaces, the BOM, and the
+# bidirectional overrides that can make an echoed question display as something else.
+_INVISIBLE = re.compile(r"[\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# NFKC can turn one character into up to 18, so at most this much raw input is normalised.
+_RAW_LIMIT = 4 * MAX_QUESTION_CHARS
 
 # Parts of speech that carry no topic: particles, auxiliaries, symbols, blanks.
 _DROP_POS = {"助詞", "助動詞", "補助記号", "記号", "空白"}
@@ -43,6 +49,30 @@ def normalize(text: str) -> str:
     """NFKC, unprintable characters removed, runs of whitespace collapsed."""
     text = _UNPRINTABLE.sub(" ", text)
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question made safe to search and to echo."""
+
+    shown: str  # echoed back: printable, stripped, at most MAX_QUESTION_CHARS
+    text: str  # searched: normalised, at most MAX_QUESTION_CHARS
+    truncated: bool  # the input was longer than the models take
+
+
+def clean_question(question: object) -> Question:
+    """Any input (None, bytes, str with surrogates or controls, 100k characters) as a Question."""
+    if question is None:
+        raw = ""
+    elif isinstance(question, bytes | bytearray):
+        raw = bytes(question).decode("utf-8", errors="replace")
+    else:
+        raw = str(question)
+    head = _INVISIBLE.sub("", raw[:_RAW_LIMIT])
+    text = normalize(head)
+    truncated = len(text) > MAX_QUESTION_CHARS or bool(raw[_RAW_LIMIT:].strip())
+    shown = printable(head).strip()[:MAX_QUESTION_CHARS]
+    return Question(shown=shown, text=text[:MAX_QUESTION_CHARS].strip(), truncated=truncated)
 
 
 def detect_language(text: str) -> str:

@@ -16,7 +16,7 @@ from .errors import QAError
 from .fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zscore_fusion
 from .hubness import row_for
 from .index import LoadedIndex, ensure_index
-from .lang import MAX_QUESTION_CHARS, detect_language, normalize, printable
+from .lang import MAX_QUESTION_CHARS, clean_question, detect_language
 from .sentences import best_sentence_scores
 
 MODES = ("hybrid", "dense", "keyword")
@@ -186,14 +186,20 @@ class Searcher:
         """The best passages for a question, grouped by slide, with a no-good-match flag."""
         if mode not in MODES:
             raise QAError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
-        k = max(1, min(int(k), MAX_K))
+        try:
+            k = max(1, min(int(k), MAX_K))
+        except (TypeError, ValueError, OverflowError):
+            raise QAError(f"k must be a whole number from 1 to {MAX_K}") from None
         notices = []
-        original = printable(question if isinstance(question, str) else str(question)).strip()[:MAX_QUESTION_CHARS]
-        text = normalize(question if isinstance(question, str) else str(question))
-        if len(text) > MAX_QUESTION_CHARS:
-            notices.append(f"The question was cut to its first {MAX_QUESTION_CHARS} characters.")
-            text = text[:MAX_QUESTION_CHARS]
+        cleaned = clean_question(question)
+        original, text = cleaned.shown, cleaned.text
         lang = detect_language(text)
+        if cleaned.truncated:
+            notices.append(
+                f"質問が長すぎるため、最初の{MAX_QUESTION_CHARS}文字で検索しました。"
+                if lang == "ja"
+                else f"The question was cut to its first {MAX_QUESTION_CHARS} characters."
+            )
         if not text or not any(ch.isalnum() for ch in text):
             notices.append("質問を入力してください。" if lang == "ja" else "Please type a question.")
             return Answer(original, lang, mode, [], True, notices)
