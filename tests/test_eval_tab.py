@@ -1,0 +1,107 @@
+"""The batch-evaluation tab, built inside a tiny Blocks and driven through its API."""
+
+from __future__ import annotations
+
+import json
+import socket
+import zipfile
+
+import pytest
+
+gradio_client = pytest.importorskip("gradio_client")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def eval_app(searcher):
+    import gradio as gr
+
+    from ui.eval_tab import build_eval_tab
+
+    with gr.Blocks() as app:
+        with gr.Tab("Batch evaluation"):
+            tab = build_eval_tab(searcher, max_upload_bytes=2_000)
+    app.queue().launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True)
+    yield app, tab
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def client(eval_app):
+    return gradio_client.Client(eval_app[0].local_url, verbose=False)
+
+
+def upload(path):
+    return gradio_client.handle_file(str(path))
+
+
+def test_evaluate_an_uploaded_jsonl_file(client, tmp_path):
+    rows = [
+        {"id": "hz", "question": "EUのホライゾン・ヨーロッパの投資総額は？", "slides": [5], "answers": ["955億ユーロ"]},
+        {"id": "never", "question": "What is the weather tomorrow?", "slides": [5], "answers": ["晴れのち曇り"]},
+        {"question": "no gold"},
+    ]
+    file = tmp_path / "mine.jsonl"
+    file.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    status, table, misses, report = client.predict(upload(file), 5, "hybrid", api_name="/evaluate")
+    assert "mine.jsonl" in status and "2 問 / questions" in status and "1 件の取りこぼし" in status
+    assert "line 3: neither" in status and "never: no passage" in status
+    assert table["headers"][:3] == ["group", "n", "hit@1"]
+    assert [row[:3] for row in table["data"]] == [["all", 2, 0.5], ["ja", 1, 1.0], ["en", 1, 0.0]]
+    assert [row[0] for row in misses["data"]] == ["never"]
+    with zipfile.ZipFile(report) as archive:
+        assert sorted(archive.namelist()) == ["metrics.json", "results.csv", "results.jsonl", "summary.md"]
+        assert json.loads(archive.read("metrics.json"))["n"] == 2
+
+
+def test_csv_upload_runs(client, tmp_path):
+    file = tmp_path / "mine.csv"
+    file.write_text("question,slides,answers\nWhat is the total budget of Horizon Europe?,5,955億\n", encoding="utf-8")
+    status, table, _, report = client.predict(upload(file), 3, "keyword", api_name="/evaluate")
+    assert "1 問 / questions" in status and "keyword" in status and report
+    assert [row[:2] for row in table["data"]] == [["all", 1], ["en", 1]]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("big.jsonl", "x" * 3_000, "the limit is"),
+        ("empty.csv", "", "the file is empty"),
+        ("notes.jsonl", "hello\n", "not a question file"),
+        ("squad.jsonl", '{"data": [{"paragraphs": [{"context": "c", "qas": []}]}]}', "JSON Lines, CSV"),
+    ],
+)
+def test_bad_uploads_get_a_one_line_message_and_no_report(client, tmp_path, name, content, message):
+    file = tmp_path / name
+    file.write_text(content, encoding="utf-8")
+    status, table, misses, report = client.predict(upload(file), 5, "hybrid", api_name="/evaluate")
+    assert status.startswith("**エラー / Error:**") and message in status and "Traceback" not in status
+    assert table["data"] in ([], [[]]) and report is None
+
+
+def test_only_uploaded_files_are_read(eval_app, tmp_path):
+    tab = eval_app[1]
+    outside = tmp_path / "server-side.jsonl"
+    outside.write_text('{"question": "x", "slides": [1]}', encoding="utf-8")
+    status, *_rest, report = tab.run(str(outside), 5, "hybrid", progress=lambda *a, **k: None)
+    assert "Only an uploaded file" in status and report is None
+    status, *_rest = tab.run(None, 5, "hybrid", progress=lambda *a, **k: None)
+    assert "Choose a question file" in status
+
+
+def test_the_handler_runs_one_evaluation_at_a_time(eval_app):
+    app = eval_app[0]
+    (dep,) = [d for d in app.fns.values() if d.api_name == "evaluate"]
+    assert dep.concurrency_limit == 1 and dep.concurrency_id == "eval"
+
+
+def test_other_file_types_are_refused_at_upload(client, tmp_path):
+    file = tmp_path / "notes.txt"
+    file.write_text('{"question": "x", "slides": [1]}', encoding="utf-8")
+    with pytest.raises(Exception, match="Invalid file type.*'.jsonl', '.csv'"):
+        client.predict(upload(file), 5, "hybrid", api_name="/evaluate")

@@ -1,0 +1,129 @@
+"""The "Batch evaluation" tab: upload a question file, run it, see metrics and misses, download the report.
+
+Built inside the caller's gr.Blocks / gr.Tab; the work is qa.evaluation's.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+from gradio.utils import get_upload_folder
+
+from qa.errors import QAError
+from qa.evaluation import evaluate, parse_questions, write_report
+from qa.evaluation.report import TABLE_COLUMNS, metrics_table, misses_rows
+from qa.search import MODES, Searcher
+
+UPLOAD_SUFFIXES = (".jsonl", ".csv")
+MISS_COLUMNS = ("id", "lang", "question", "gold", "top slides")
+
+INTRO = (
+    "質問ファイル（JSON Lines または CSV）をアップロードして検索の精度を測ります。"
+    " 各行に `question` と、正解の `slides`（スライド番号）か `answers`（答えの文字列）を書いてください。"
+    "  \nUpload a question file (JSON Lines or CSV): each row has a `question` and its gold `slides` "
+    "and/or `answers`; CSV cells hold several values separated by `|`."
+)
+
+
+class EvalTab:
+    """The tab's handler: checks the upload, evaluates it and packs the report."""
+
+    def __init__(self, searcher: Searcher, *, max_upload_bytes: int) -> None:
+        self.searcher = searcher
+        self.max_upload_bytes = max_upload_bytes
+
+    def read_upload(self, path: str | None) -> tuple[bytes, str]:
+        """The uploaded file's bytes and name, read from Gradio's upload folder only."""
+        if not path:
+            raise QAError("ファイルを選んでください / Choose a question file first.")
+        file = Path(path).resolve()
+        if not file.is_relative_to(Path(get_upload_folder()).resolve()) or not file.is_file():
+            raise QAError("アップロードされたファイルだけを評価できます / Only an uploaded file can be evaluated.")
+        if file.suffix.lower() not in UPLOAD_SUFFIXES:
+            raise QAError(f"{file.name}: JSONL または CSV のみ / only .jsonl or .csv question files are accepted here.")
+        size = file.stat().st_size
+        if size > self.max_upload_bytes:
+            raise QAError(
+                f"{file.name}: {size / 1e6:.1f} MB — 上限は / the limit is {self.max_upload_bytes / 1e6:.1f} MB."
+            )
+        return file.read_bytes(), file.name
+
+    def run(self, path: str | None, k: float, mode: str, progress=gr.Progress()):
+        """(status Markdown, metric table, misses table, report zip) for an uploaded question file."""
+        empty = (pd.DataFrame(columns=TABLE_COLUMNS), pd.DataFrame(columns=MISS_COLUMNS), None)
+        try:
+            data, name = self.read_upload(path)
+            questions = parse_questions(data, name, allowed=("jsonl", "csv"))
+            mode = mode if mode in MODES else "hybrid"
+            k = max(1, min(int(k or 10), 50))
+            progress((0, len(questions.questions)), desc="評価中 / evaluating", unit="questions")
+            result = evaluate(
+                self.searcher,
+                questions.questions,
+                k=k,
+                mode=mode,
+                progress=lambda done, total: progress((done, total), desc="評価中 / evaluating", unit="questions"),
+                name=name,
+            )
+        except QAError as exc:
+            return (f"**エラー / Error:** {exc}", *empty)
+        folder = Path(tempfile.mkdtemp(prefix="qa-eval-"))
+        write_report(result, folder / "report")
+        archive = shutil.make_archive(str(folder / f"{Path(name).stem}-report"), "zip", folder / "report")
+        lines = [
+            f"**{name}**: {result.n} 問 / questions · top {result.k} · {result.mode} · "
+            f"{len(result.misses)} 件の取りこぼし / missed"
+        ]
+        problems = questions.problems + result.problems
+        if problems:
+            lines.append(f"\n{len(problems)} 件の注意 / notes:")
+            lines += [f"- {p}" for p in problems[:20]]
+            if len(problems) > 20:
+                lines.append(f"- … {len(problems) - 20} more in the report")
+        return (
+            "\n".join(lines),
+            pd.DataFrame(metrics_table(result), columns=TABLE_COLUMNS),
+            pd.DataFrame(misses_rows(result), columns=MISS_COLUMNS),
+            archive,
+        )
+
+
+def build_eval_tab(searcher: Searcher, *, max_upload_bytes: int = 2_000_000) -> EvalTab:
+    """Create the tab's components in the current Blocks context and wire them up."""
+    tab = EvalTab(searcher, max_upload_bytes=max_upload_bytes)
+    gr.Markdown(INTRO)
+    with gr.Row():
+        upload = gr.File(
+            label=f"質問ファイル / Question file (.jsonl, .csv; ≤ {max_upload_bytes / 1e6:.1f} MB)",
+            file_types=list(UPLOAD_SUFFIXES),
+            type="filepath",
+            elem_id="qa-eval-file",
+        )
+        with gr.Column():
+            k = gr.Slider(1, 50, value=10, step=1, label="k (passages per question)", elem_id="qa-eval-k")
+            mode = gr.Radio(list(MODES), value="hybrid", label="mode", elem_id="qa-eval-mode")
+            run = gr.Button("評価する / Evaluate", variant="primary", elem_id="qa-eval-run")
+    status = gr.Markdown(elem_id="qa-eval-status")
+    table = gr.Dataframe(
+        headers=list(TABLE_COLUMNS),
+        label="言語別の指標 / Metrics by language",
+        interactive=False,
+        elem_id="qa-eval-table",
+    )
+    misses = gr.Dataframe(
+        headers=list(MISS_COLUMNS), label="取りこぼし / Misses", interactive=False, wrap=True, elem_id="qa-eval-misses"
+    )
+    report = gr.File(label="レポート / Report (zip)", interactive=False, elem_id="qa-eval-report")
+    run.click(
+        tab.run,
+        [upload, k, mode],
+        [status, table, misses, report],
+        api_name="evaluate",
+        concurrency_limit=1,
+        concurrency_id="eval",
+    )
+    return tab
