@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test lint index bench browser-deps clean
+.PHONY: run test lint index bench quality browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,13 +33,18 @@ browser-deps:
 	@./scripts/browser-deps.sh
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check qa ui tests bench
+	$(BIN)/ruff check qa ui tests bench scripts
 
 test: $(VENV)/.dev browser-deps lint
 	$(BIN)/python -m pytest
 
+# Regenerate the README's figures (never edit them by hand).
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python scripts/splice_readme.py perf bench/results.md
+
+quality: $(VENV)/.dev
+	$(BIN)/python scripts/quality.py
 
 clean:
 	rm -rf $(VENV) index .pytest_cache .ruff_cache

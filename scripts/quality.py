@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from qa.evaluation import evaluate, read_questions, squad_searcher  # noqa: E402
 from qa.search import Searcher  # noqa: E402
+from scripts.splice_readme import splice  # noqa: E402
 
 MODES = ("hybrid", "dense", "keyword")
 JSQUAD = ROOT.parent / "shared" / "data" / "jsquad-v1.3-valid.json"
@@ -30,16 +31,6 @@ def row(result, group: str) -> dict:
     if m is None:
         return {}
     return {"n": result.counts[group], **{key: round(m[key], 3) for key in ("hit@1", "hit@5", "hit@10", "mrr@10")}}
-
-
-def splice(readme: Path, name: str, body: str) -> None:
-    text = readme.read_text(encoding="utf-8")
-    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
-    if begin not in text or end not in text:
-        raise SystemExit(f"README.md has no {begin} … {end} markers")
-    head, rest = text.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    readme.write_text(f"{head}{begin}\n{body.strip()}\n{end}{tail}", encoding="utf-8")
 
 
 def main() -> int:
@@ -94,7 +85,7 @@ def main() -> int:
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "quality.json").write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (ROOT / "docs" / "quality.md").write_text(markdown, encoding="utf-8")
-    splice(ROOT / "README.md", "quality", markdown)
+    splice("quality", markdown)
     print(markdown)
     return 0
 

@@ -5,13 +5,38 @@ result = evaluate(searcher, questions.questions, k=10, mode="hybrid")
 result.to_json()  # the `qa eval --json` object
 """
 
-from .compare import Comparison, compare, format_comparison, load_report
-from .formats import EvalQuestion, QuestionSet, parse_questions, read_questions
-from .metrics import METRIC_KEYS
-from .relevance import RelevanceJudge, is_relevant, match_key
-from .report import markdown_summary, metrics_table, write_report
-from .runner import EvalResult, QuestionResult, evaluate
-from .squad import squad_searcher
+# Imported on first use: `qa ask` loads this package for its CLI and must not pay for
+# scipy and ir-measures (cold start, memory).
+_WHERE = {
+    "Comparison": "compare",
+    "EvalQuestion": "formats",
+    "EvalResult": "runner",
+    "METRIC_KEYS": "metrics",
+    "QuestionResult": "runner",
+    "QuestionSet": "formats",
+    "RelevanceJudge": "relevance",
+    "compare": "compare",
+    "evaluate": "runner",
+    "format_comparison": "compare",
+    "is_relevant": "relevance",
+    "load_report": "compare",
+    "markdown_summary": "report",
+    "match_key": "relevance",
+    "metrics_table": "report",
+    "parse_questions": "formats",
+    "read_questions": "formats",
+    "squad_searcher": "squad",
+    "write_report": "report",
+}
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "METRIC_KEYS",
