@@ -137,6 +137,7 @@ def cmd_serve(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from .search import MODES
+    from .vectors import KINDS
 
     parser = argparse.ArgumentParser(
         prog="qa", description="Cited bilingual (日本語 / English) search over slide decks."
@@ -145,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", help="build the index of the corpus")
     _common(p)
-    p.add_argument("--vector-index", choices=("auto", "flat", "hnsw"), default="auto", help="FAISS index type")
+    p.add_argument("--vector-index", choices=KINDS, default="auto", help="FAISS index type (auto: by corpus size)")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("ask", help="answer a question (or one per line from stdin, as JSON Lines)")
