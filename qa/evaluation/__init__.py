@@ -34,7 +34,11 @@ def __getattr__(name: str):
     if name in _WHERE:
         from importlib import import_module
 
-        return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+        value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+        # Importing the submodule `compare` binds the package attribute to the module;
+        # the function of the same name must win, as with an eager `from .compare import compare`.
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
