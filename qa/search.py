@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -269,7 +269,3 @@ class Searcher:
         distinct = set(tokens)
         found = len(distinct & present) + (1 if present & set(translated) else 0)
         return found / max(len(distinct), 1)
-
-
-def settings_dict(settings: SearchSettings) -> dict:
-    return asdict(settings)
