@@ -59,7 +59,8 @@ def main() -> int:
     lines = [
         f"Measured {out['date']} by `make quality` (scripts/quality.py, the `qa eval` code, k = 10).",
         "",
-        "Briefing question set (`corpus/questions/briefing.jsonl`); **test** = the held-out 30% nobody tuned on:",
+        "Briefing question set (`corpus/questions/briefing.jsonl`); **test** = the held-out 41 questions (31 %)"
+        " nobody tuned on:",
         "",
         "| mode | split | ja n | ja hit@1 | ja hit@5 | ja mrr@10 | en n | en hit@1 | en hit@5 | en mrr@10 |",
         "|---|---|---|---|---|---|---|---|---|---|",

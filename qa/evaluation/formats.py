@@ -202,7 +202,12 @@ def read_squad(data: dict, result: QuestionSet) -> None:
                 try:
                     result.questions.append(
                         make_question(
-                            {"question": row.get("question"), "id": row.get("id"), "slides": [number]},
+                            {
+                                "question": row.get("question"),
+                                "id": row.get("id"),
+                                "slides": [number],
+                                "doc": result.doc,
+                            },
                             f"{where}.qas[{q}]",
                         )
                     )
