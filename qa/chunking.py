@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .documents import Document, Slide
+from .documents import Document, Slide, paragraph_blocks
 
-CHUNKER_VERSION = "slide-passages-v2"
+CHUNKER_VERSION = "slide-passages-v3"
 MAX_PASSAGE_CHARS = 600
 # Runs of short lone lines (a title slide, a contact box) read as one unit: merged up to this size.
 MERGE_CHARS = 160
@@ -34,7 +34,7 @@ class Passage:
     title: str
     text: str
     context: str = ""  # the heading / parent bullet the passage sits under
-    kind: str = "paragraph"  # paragraph | heading | bullet | row
+    kind: str = "paragraph"  # paragraph | heading | bullet | row | note
 
     def embedding_text(self) -> str:
         """What the models see: title and context make a short bullet findable."""
@@ -95,19 +95,6 @@ def _table_rows(block: list[str]) -> list[str]:
     return out
 
 
-def _blocks(body: str) -> list[list[str]]:
-    blocks, current = [], []
-    for line in body.split("\n"):
-        if line.strip():
-            current.append(line.rstrip())
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
-
-
 def _split_long(text: str) -> list[str]:
     """Cut an over-long paragraph at sentence ends so each piece stays citable."""
     if len(text) <= MAX_PASSAGE_CHARS:
@@ -126,7 +113,7 @@ def _split_long(text: str) -> list[str]:
 
 def chunk_slide(slide: Slide) -> list[Passage]:
     """The passages of one slide, in reading order."""
-    blocks = _blocks(slide.body)
+    blocks = paragraph_blocks(slide.body)
     passages: list[Passage] = []
 
     def add(text: str, kind: str, context: str = "") -> None:
@@ -182,6 +169,9 @@ def chunk_slide(slide: Slide) -> list[Passage]:
         if len(text) > MERGE_CHARS or _LINK_ONLY.fullmatch(text):
             flush()
     flush()
+    if slide.notes.strip():  # speaker notes: searchable, shown labelled as notes
+        for block in paragraph_blocks(slide.notes):
+            add(clean(join_lines(block)), "note")
     return passages
 
 

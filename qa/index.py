@@ -199,11 +199,20 @@ def _build_locked(
         # Raised before anything is written: the previous index stays current.
         raise QAError(f"no passages to index: {corpus_dir} holds no readable deck")
     rows = [
-        {"doc": d.doc_id, "path": d.path, "title": d.title, "citation": d.citation, "slides": len(d.slides)}
+        {
+            "doc": d.doc_id,
+            "path": d.path,
+            "title": d.title,
+            "citation": d.citation,
+            "slides": len(d.slides),
+            "format": d.format,
+            "card": asdict(d.card),
+            "warnings": list(d.warnings),
+        }
         for d in documents
     ]
     slides = [s for doc in documents for s in doc.slides]
-    return write_index(
+    return _write_build(
         index_dir,
         passages,
         slides,
@@ -213,7 +222,6 @@ def _build_locked(
         vector_config=vector_config,
         progress=progress,
         problems=problems,
-        locked=True,
     )
 
 
@@ -228,28 +236,39 @@ def write_index(
     vector_config: VectorConfig = VectorConfig(),
     progress: bool = False,
     problems: list[str] | None = None,
-    locked: bool = False,
 ) -> Path:
     """Embed and save given passages as a new build and make it current (atomically).
 
-    Used by build_index for decks and by evaluations that bring their own passages
-    (e.g. one passage per SQuAD paragraph).
+    Used by evaluations that bring their own passages (e.g. one passage per SQuAD
+    paragraph); build_index does the same for decks, under the lock it already holds.
     """
-    index_dir = Path(index_dir)
-    if not locked:
-        with _holding_lock(index_dir, lambda message: None):
-            return write_index(
-                index_dir,
-                passages,
-                slides,
-                documents,
-                fingerprint,
-                encoder,
-                vector_config=vector_config,
-                progress=progress,
-                problems=problems,
-                locked=True,
-            )
+    with _holding_lock(Path(index_dir), lambda message: None):
+        return _write_build(
+            Path(index_dir),
+            passages,
+            slides,
+            documents,
+            fingerprint,
+            encoder,
+            vector_config=vector_config,
+            progress=progress,
+            problems=problems,
+        )
+
+
+def _write_build(
+    index_dir: Path,
+    passages: list[Passage],
+    slides: list[Slide],
+    documents: list[dict],
+    fingerprint: str,
+    encoder: Encoder | None,
+    *,
+    vector_config: VectorConfig,
+    progress: bool,
+    problems: list[str] | None,
+) -> Path:
+    """write_index's work; the caller holds the index lock."""
     encoder = encoder or load_encoder()
     started = time.perf_counter()
     tokenizer = default_tokenizer()
@@ -396,7 +415,7 @@ def _load_build(folder: Path, manifest_sha256: str, *, verify: bool) -> LoadedIn
                 raise IndexInvalid(f"{name} does not match its checksum (damaged or edited)")
     try:
         passages = [Passage(**row) for row in _read_jsonl(folder / "passages.jsonl")]
-        slides = [Slide(**row) for row in _read_jsonl(folder / "slides.jsonl")]
+        slides = [Slide.from_json(row) for row in _read_jsonl(folder / "slides.jsonl")]
         vectors = faiss.read_index(str(folder / "vectors.faiss"))
         keyword = KeywordIndex.load(folder / "keyword", default_tokenizer())
         hubness = np.load(folder / "hubness.npy", allow_pickle=False)

@@ -52,3 +52,12 @@ def cli_env(corpus_dir, index_dir, monkeypatch):
     """Environment for running `qa` as a subprocess against the session index."""
     env = dict(os.environ, QA_CORPUS=str(corpus_dir), QA_INDEX=str(index_dir), HF_HUB_OFFLINE="1")
     return env
+
+
+@pytest.fixture
+def own_index(tmp_path, corpus_dir, index_dir):
+    """Copies of the session's corpus and index that this test may damage."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(corpus_dir, corpus)
+    shutil.copytree(index_dir, index, ignore=shutil.ignore_patterns(".lock"))
+    return corpus, index

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from qa.documents import corpus_fingerprint, decode, load_corpus
+from qa.documents import corpus_fingerprint, load_corpus
 from qa.encoders import load_encoder
 from qa.errors import QAError
 from qa.index import build_index, current_build, load_index
+from qa.readers.text import decode
 from qa.search import Searcher
 
 SJIS_DECK = "量子技術の国際動向\n\n- 量子コンピュータの研究開発を各国が推進している\n"
@@ -68,7 +68,7 @@ def test_bad_files_are_named_and_the_rest_is_indexed(mixed_corpus, tmp_path):
     assert {d["doc"] for d in loaded.documents} == {"sjis", "euc", "good"}
     expected = {
         "empty.txt": "empty",
-        "blob.txt": "binary",
+        "blob.txt": "ZIP file",
         "rules.md": "no slides",
         "debris.md": "no text to search",
         "locked.txt": "cannot be read",
@@ -87,14 +87,6 @@ def test_an_unreadable_file_does_not_stop_the_fingerprint(mixed_corpus):
     before = corpus_fingerprint(mixed_corpus)
     assert before == corpus_fingerprint(mixed_corpus)
     assert any("locked.txt" in p for p in load_corpus(mixed_corpus).problems)
-
-
-@pytest.fixture
-def own_index(tmp_path, corpus_dir, index_dir):
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    shutil.copytree(corpus_dir, corpus)
-    shutil.copytree(index_dir, index, ignore=shutil.ignore_patterns(".lock"))
-    return corpus, index
 
 
 def _ruin(corpus: Path) -> None:

@@ -2,8 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.documents import decode, load_corpus, parse_document
+from qa.documents import load_corpus
 from qa.errors import QAError
+from qa.readers.markdown import markdown_deck
+from qa.readers.text import decode, text_deck
 
 from .conftest import BRIEFING_DOC, CORPUS
 
@@ -57,14 +59,14 @@ def test_briefing_file_is_kept_exactly_as_given():
 
 def test_markdown_deck_splits_on_rule_lines():
     text = "---\nmarp: true\n---\n# Intro\nhello\n\n---\n\n## Budget\n- item one\n---\nno heading here\nbody"
-    doc = parse_document(text, "talk.md")
-    assert [(s.number, s.title) for s in doc.slides] == [(1, "Intro"), (2, "Budget"), (3, "no heading here")]
-    assert doc.doc_id == "talk" and doc.slides[1].body == "- item one"
+    deck = markdown_deck(text, "talk")
+    assert [(s.number, s.title) for s in deck.slides] == [(1, "Intro"), (2, "Budget"), (3, "no heading here")]
+    assert deck.slides[0].doc == "talk" and deck.slides[1].body == "- item one"
 
 
 def test_form_feeds_split_plain_text():
-    doc = parse_document("Page one\nalpha\n\fPage two\nbeta\n\f\n", "notes.txt")
-    assert [s.title for s in doc.slides] == ["Page one", "Page two"]
+    deck = text_deck("Page one\nalpha\n\fPage two\nbeta\n\f\n", "notes")
+    assert [s.title for s in deck.slides] == ["Page one", "Page two"]
 
 
 def test_shift_jis_and_euc_jp_are_decoded():

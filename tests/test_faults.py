@@ -25,15 +25,6 @@ QUESTION = "EUのホライゾン・ヨーロッパの投資総額は？"
 EXTRA_DECK = "# 量子技術の国際動向\n- 量子コンピュータの研究開発を各国が推進\n---\n# 人材\n- 博士人材の国際流動\n"
 
 
-@pytest.fixture
-def own_index(tmp_path, corpus_dir, index_dir):
-    """Copies of the session's corpus and index that this test may damage."""
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    shutil.copytree(corpus_dir, corpus)
-    shutil.copytree(index_dir, index, ignore=shutil.ignore_patterns(".lock"))
-    return corpus, index
-
-
 def answers_the_budget_question(loaded) -> bool:
     hits = Searcher(loaded, load_encoder()).search(QUESTION, k=3).hits
     return any(h.slide == 5 and "955億ユーロ" in h.text for h in hits)

@@ -1,21 +1,10 @@
 import json
-import shutil
 
 import numpy as np
 import pytest
 
 from qa.encoders import load_encoder
 from qa.index import IndexInvalid, build_index, current_build, ensure_index, load_index, staleness
-
-
-@pytest.fixture
-def own_index(tmp_path, corpus_dir, index_dir):
-    """A corpus and index of this test's own (copies of the session's), so it may damage them."""
-    corpus = tmp_path / "corpus"
-    shutil.copytree(corpus_dir, corpus)
-    index = tmp_path / "index"
-    shutil.copytree(index_dir, index, ignore=shutil.ignore_patterns(".lock"))
-    return corpus, index
 
 
 def test_manifest_describes_the_build(own_index):

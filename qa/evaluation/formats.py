@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..documents import decode
 from ..errors import QAError
 from ..lang import detect_language, normalize
+from ..readers.text import decode
 
 FORMATS = ("jsonl", "csv", "squad")
 LANGS = ("ja", "en")

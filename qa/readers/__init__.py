@@ -1,0 +1,55 @@
+"""File -> Deck, one reader per format, chosen by what the file is (its suffix, checked against its bytes).
+
+Each reader module has ``read(path, doc_id, limits) -> Deck``; nothing after the
+readers (chunking, index, search, UI) asks which format a deck came from, except
+to offer a slide picture.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import markdown, pdf, pptx, text
+from .base import Deck, Limits, ReaderError
+
+READERS = {"markdown": markdown.read, "pdf": pdf.read, "pptx": pptx.read, "text": text.read}
+SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".pdf": "pdf", ".pptx": "pptx"}
+# Formats whose slides can be shown as pictures (rendered at index time).
+PICTURE_FORMATS = ("pdf", "pptx")
+
+__all__ = ["Deck", "Limits", "ReaderError", "READERS", "SUFFIXES", "PICTURE_FORMATS", "deck_format", "read_deck"]
+
+
+def _sniffed(head: bytes) -> str | None:
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"  # legacy .ppt / .doc
+    return None
+
+
+def deck_format(path: Path) -> str:
+    """The format to read a file as; a file whose bytes contradict its suffix is refused by name."""
+    claimed = SUFFIXES.get(path.suffix.lower())
+    if claimed is None:
+        raise ReaderError(f"{path.name}: not a deck format ({', '.join(sorted(SUFFIXES))})")
+    with open(path, "rb") as fh:
+        actual = _sniffed(fh.read(8))
+    if claimed == "pdf" and actual != "pdf":
+        raise ReaderError(f"{path.name}: named .pdf but is not a PDF file")
+    if claimed == "pptx" and actual != "zip":
+        kind = "an old binary .ppt (save it as .pptx)" if actual == "ole" else "not a PowerPoint .pptx file"
+        raise ReaderError(f"{path.name}: named .pptx but is {kind}")
+    if claimed in ("markdown", "text") and actual is not None:
+        raise ReaderError(f"{path.name}: named {path.suffix} but is a {actual.upper()} file (rename it)")
+    return claimed
+
+
+def read_deck(path: Path, doc_id: str, limits: Limits = Limits()) -> Deck:
+    """Read one deck file with the reader for its format."""
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise ReaderError(f"{path.name}: {size / 1e6:.0f} MB, over the {limits.max_bytes / 1e6:.0f} MB limit")
+    return READERS[deck_format(path)](path, doc_id, limits)

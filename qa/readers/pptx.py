@@ -1,0 +1,11 @@
+"""PPTX decks (not yet readable)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .base import Deck, Limits, ReaderError
+
+
+def read(path: Path, doc_id: str, limits: Limits) -> Deck:
+    raise ReaderError(f"{path.name}: PPTX decks cannot be read yet")
