@@ -68,6 +68,10 @@ class LoadedIndex:
     def documents(self) -> list[dict]:
         return self.manifest["documents"]
 
+    def picture(self, doc: str, number: int) -> Path | None:
+        """The slide's picture in this build, if one was rendered (see qa/readers/pictures.py)."""
+        return None
+
 
 # ---------------------------------------------------------------- files
 

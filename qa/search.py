@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ class Hit:
     text: str
     context: str
     passage_id: int
+    kind: str = "paragraph"  # the passage's kind; "note" = speaker notes
+    relevance: float = 0.0  # calibrated 0-1: how likely this hit answers (comparable across questions)
 
 
 @dataclass
@@ -85,6 +88,8 @@ class Answer:
                     "title": h.title,
                     "text": h.text,
                     "context": h.context,
+                    "kind": h.kind,
+                    "relevance": round(h.relevance, 3),
                 }
                 for h in self.hits
             ],
@@ -136,6 +141,10 @@ class Searcher:
 
     def slide(self, doc: str, number: int) -> Slide | None:
         return self._slides.get((doc, number))
+
+    def picture(self, doc: str, number: int) -> Path | None:
+        """The PNG of a slide when its deck has pictures (PDF, PPTX), else None."""
+        return self.index.picture(doc, number)
 
     def slide_passages(self, doc: str, number: int) -> list[tuple[int, Passage]]:
         return [(i, p) for i, p in enumerate(self.index.passages) if p.doc == doc and p.slide == number]
@@ -254,7 +263,8 @@ class Searcher:
         hits = []
         for rank, (i, score) in enumerate(top, start=1):
             p = self.index.passages[i]
-            hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i))
+            relevance = 1.0 / (1.0 + math.exp(-(score - 6.0) / 3.0))  # provisional until calibrated
+            hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i, p.kind, relevance))
         if mode == "keyword":
             low = not keyword and not translated_scores
         else:
