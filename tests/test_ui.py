@@ -15,6 +15,7 @@ gr = pytest.importorskip("gradio")
 
 BRIEFING = "jst-crds-sti-2023"
 CITATION_5 = "JST CRDS「科学技術・イノベーションを取り巻く国際情勢と新潮流」(2023-08-25) スライド5"
+# A text deck keeps every character as written (a Markdown deck would drop the tags), so escaping is what is tested.
 EVIL = "# 予算 <script>alert(1)</script>\n\n- 予算は <img src=x onerror=alert(1)> ![x](http://example.com/x.png)\n"
 OTHER = "# Robots\n\n- Robot budgets grew in 2023 according to this deck about robots.\n"
 
@@ -174,7 +175,7 @@ def two_decks(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("two-decks")
     (root / "corpus").mkdir()
-    (root / "corpus" / "evil.md").write_text(EVIL, encoding="utf-8")
+    (root / "corpus" / "evil.txt").write_text(EVIL, encoding="utf-8")
     (root / "corpus" / "robots.md").write_text(OTHER, encoding="utf-8")
     build_index(root / "corpus", root / "index")
     return Searcher.open(root / "corpus", root / "index")

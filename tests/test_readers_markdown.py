@@ -1,0 +1,95 @@
+"""The Markdown / Marp reader, checked against Marp's own PDF export of the same deck."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from qa.readers.markdown import markdown_deck
+
+FIXTURES = Path(__file__).parent / "fixtures" / "marp"
+MARKUP = re.compile(
+    r"<\s*/?\s*(?:div|style|span|section|br|img|script)\b|<!--|-->|^\s*(?:marp|theme|paginate)\s*:", re.I | re.M
+)
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page of a PDF, as Marp exported it."""
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return [pdf[i].get_textpage().get_text_bounded() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("deck", sorted(FIXTURES.glob("*.md")), ids=lambda p: p.name)
+def test_slide_numbers_equal_the_pages_of_marps_pdf(deck: Path):
+    slides = markdown_deck(deck.read_text(encoding="utf-8"), "d").slides
+    pages = pdf_pages(deck.with_suffix(".pdf"))
+    assert [s.number for s in slides] == list(range(1, len(pages) + 1))
+    for slide, page in zip(slides, pages):
+        # each slide's title is printed on its own page (and an untitled slide's page shows no heading)
+        if slide.title:
+            assert squash(slide.title)[:12] in squash(page), (slide.number, slide.title, page)
+
+
+def test_marp_edge_cases_are_cut_where_marp_cuts():
+    deck = markdown_deck((FIXTURES / "edges.md").read_text(encoding="utf-8"), "edges")
+    titles = {s.number: s.title for s in deck.slides}
+    assert titles[1] == "境界のテスト Slide breaks"
+    assert titles[3] == "Setext and rules"  # a divider heading after an HTML block starts a page
+    assert titles[4] == "A paragraph"  # "A paragraph" over "---" is a setext heading, not a break
+    assert titles[8] == "Divided one" and titles[9] == "Divided two"
+    assert deck.slides[6].body == "" and deck.slides[9].body == ""  # empty pages are kept, numbered
+    assert "marp --pdf deck.md" in deck.slides[4].body  # code stays as text of its slide
+
+
+def test_front_matter_is_the_card_never_a_slide():
+    deck = markdown_deck((FIXTURES / "edges.md").read_text(encoding="utf-8"), "edges")
+    assert deck.card.title == "Edge cases of Marp slide breaks"
+    assert deck.card.author == "QA fixtures" and deck.card.date == "2024-05-01"
+    assert all("marp" not in s.title and "title:" not in s.body for s in deck.slides)
+
+
+def test_no_markup_reaches_a_title_or_body():
+    deck = markdown_deck((FIXTURES / "edges.md").read_text(encoding="utf-8"), "edges")
+    for slide in deck.slides:
+        assert not MARKUP.search(slide.title) and not MARKUP.search(slide.body), slide
+
+
+def test_images_give_their_alt_text_without_marp_keywords():
+    deck = markdown_deck((FIXTURES / "edges.md").read_text(encoding="utf-8"), "edges")
+    body = deck.slides[3].body
+    assert "diagram of the pipeline" in body and "bg" not in body and "30%" not in body
+
+
+def test_lists_tables_and_nesting_become_light_markdown():
+    text = "# T\n\n- one\n  - two\n    - three\n\n3. third\n4. fourth\n\n| k | v |\n|---|---|\n| a | 1 |\n"
+    body = markdown_deck(text, "d").slides[0].body
+    assert body == "- one\n  - two\n    - three\n\n3. third\n4. fourth\n\n| k | v |\n|---|---|\n| a | 1 |"
+
+
+def test_html_blocks_are_reduced_to_their_text():
+    text = (
+        '# T\n\n<div class="box"><p>本文 <b>太字</b></p><img src="x.png" alt="図1"></div>\n\n'
+        "<script>alert(1)</script>\n"
+    )
+    body = markdown_deck(text, "d").slides[0].body
+    assert body == "本文 太字\n図1"
+
+
+def test_an_unclosed_code_fence_keeps_the_rest_as_code_of_its_slide():
+    deck = markdown_deck("# A\n\n```\ncode\n---\n# not a slide\n", "d")
+    assert len(deck.slides) == 1 and "# not a slide" in deck.slides[0].body
+
+
+def test_heading_divider_levels_from_front_matter():
+    deck = markdown_deck("---\nheadingDivider: [1, 3]\n---\n# A\n## a2\n### B\n# C\n", "d")
+    assert [s.title for s in deck.slides] == ["A", "B", "C"]
