@@ -52,7 +52,7 @@ def test_evaluate_an_uploaded_jsonl_file(client, tmp_path):
     assert "mine.jsonl" in status and "2 問 / questions" in status and "1 件の取りこぼし" in status
     assert "line 3: neither" in status and "never: no passage" in status
     assert table["headers"][:3] == ["group", "n", "hit@1"]
-    assert [row[:3] for row in table["data"]] == [["all", 2, 0.5], ["ja", 1, 1.0], ["en", 1, 0.0]]
+    assert [row[:3] for row in table["data"]] == [["all", 2, 0.5], ["ja", 1, 1.0], ["en", 1, 0.0], ["en>ja", 1, 0.0], ["ja>ja", 1, 1.0]]
     assert [row[0] for row in misses["data"]] == ["never"]
     with zipfile.ZipFile(report) as archive:
         assert sorted(archive.namelist()) == ["metrics.json", "results.csv", "results.jsonl", "summary.md"]
@@ -64,7 +64,7 @@ def test_csv_upload_runs(client, tmp_path):
     file.write_text("question,slides,answers\nWhat is the total budget of Horizon Europe?,5,955億\n", encoding="utf-8")
     status, table, _, report = client.predict(upload(file), 3, "keyword", api_name="/evaluate")
     assert "1 問 / questions" in status and "keyword" in status and report
-    assert [row[:2] for row in table["data"]] == [["all", 1], ["en", 1]]
+    assert [row[:2] for row in table["data"]] == [["all", 1], ["en", 1], ["en>ja", 1]]
 
 
 @pytest.mark.parametrize(

@@ -231,7 +231,7 @@ def test_the_library_scores_in_the_searchers_order_not_by_id():
 
 def test_evaluate_the_briefing_questions_with_the_real_model(searcher):
     questions = read_questions(CORPUS / "questions" / "briefing.jsonl").questions
-    chosen = [q for q in questions if q.id in {"ja-001", "ja-002", "en-001", "en-002"}] + [
+    chosen = [q for q in questions if q.id in {"ja-001", "ja-003", "en-001", "en-003"}] + [
         EvalQuestion("hz", "EUのホライゾン・ヨーロッパの投資総額は？", "ja", (5,), ("955億ユーロ",)),
         EvalQuestion("never", "What is the weather tomorrow?", "en", (5,), ("no such string anywhere",)),
     ]
@@ -240,8 +240,8 @@ def test_evaluate_the_briefing_questions_with_the_real_model(searcher):
     assert calls[-1] == (len(chosen), len(chosen)) and len(calls) == len(chosen)
     data = result.to_json()
     assert set(data) == {"n", "k", "mode", "metrics", "latency_ms"} and (data["n"], data["k"]) == (len(chosen), 5)
-    assert set(data["metrics"]) == {"all", "ja", "en"}
-    assert all(tuple(m) == METRIC_KEYS for m in data["metrics"].values())
+    assert set(data["metrics"]) == {"all", "ja", "en", "ja>ja", "en>ja"}  # languages and directions
+    assert all(tuple(m) == METRIC_KEYS + ("slide@1", "slide@5") for m in data["metrics"].values())
     assert set(data["latency_ms"]) == {"p50", "p95"} and data["latency_ms"]["p50"] > 0
     by_id = {r.question.id: r for r in result.results}
     assert by_id["hz"].first_relevant == 1 and by_id["hz"].top[0].slide == 5
@@ -256,7 +256,7 @@ def test_evaluate_the_briefing_questions_with_the_real_model(searcher):
 
 def test_languages_without_questions_are_left_out(searcher):
     only_ja = [EvalQuestion("hz", "EUのホライゾン・ヨーロッパの投資総額は？", "ja", (5,), ())]
-    assert set(evaluate(searcher, only_ja, k=3).to_json()["metrics"]) == {"all", "ja"}
+    assert set(evaluate(searcher, only_ja, k=3).to_json()["metrics"]) == {"all", "ja", "ja>ja"}
 
 
 def test_every_briefing_question_has_a_relevant_passage_in_the_real_index(searcher):
@@ -281,7 +281,7 @@ def test_squad_file_is_indexed_once_and_each_question_finds_its_paragraph(tmp_pa
     ]
     result = evaluate(searcher, qs.questions, k=3)
     assert {r.question.id: r.first_relevant for r in result.results} == {"p1q1": 1, "p2q1": 1, "p3q1": 1, "p4q1": 1}
-    assert result.metrics["all"]["hit@1"] == 1.0 and set(result.metrics) == {"all", "ja", "en"}
+    assert result.metrics["all"]["hit@1"] == 1.0 and set(result.metrics) == {"all", "ja", "en", "ja>ja", "en>ja"}
     again = squad_searcher(qs, tmp_path / "index")
     assert again.index.folder == searcher.index.folder  # reused, not rebuilt
 

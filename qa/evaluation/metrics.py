@@ -46,9 +46,13 @@ def per_question(relevant: Mapping[str, set[str]], rankings: Mapping[str, Sequen
     return scores
 
 
+SLIDE_KEYS = ("slide@1", "slide@5")
+
+
 def mean_metrics(rows: Sequence[Mapping[str, float]]) -> dict[str, float]:
     """The mean of each metric over questions (ir-measures' aggregate for these measures)."""
-    return {key: round(float(np.mean([row[key] for row in rows])), 4) if rows else 0.0 for key in METRIC_KEYS}
+    keys = METRIC_KEYS + tuple(k for k in SLIDE_KEYS if rows and k in rows[0])
+    return {key: round(float(np.mean([row[key] for row in rows])), 4) if rows else 0.0 for key in keys}
 
 
 def latency_percentiles(milliseconds: Sequence[float]) -> dict[str, float]:

@@ -44,19 +44,31 @@ def is_relevant(question: EvalQuestion, passage: Passage, text_key: str | None =
 
 
 class RelevanceJudge:
-    """Applies the rule to every passage of an index (corpora are small), keyed by passage row."""
+    """Applies the rule to every passage of an index (corpora are small), keyed by passage row.
+
+    Gold slides are (doc, slide) pairs: a question without a "doc" counts a gold slide
+    number in every document (a single-deck question set), one with a "doc" only there.
+    """
 
     def __init__(self, passages: Sequence[Passage]) -> None:
         self.passages = passages
         self._keys = [match_key(shown_text(p)) for p in passages]
-        self._by_slide: dict[int, list[int]] = {}
+        self._by_slide: dict[tuple[str, int], list[int]] = {}
+        self._docs: list[str] = []
         for row, p in enumerate(passages):
-            self._by_slide.setdefault(p.slide, []).append(row)
+            if p.doc not in self._docs:
+                self._docs.append(p.doc)
+            self._by_slide.setdefault((p.doc, p.slide), []).append(row)
+
+    def gold_slides(self, question: EvalQuestion) -> set[tuple[str, int]]:
+        """The (doc, slide) pairs a question names."""
+        docs = [question.doc] if question.doc is not None else self._docs
+        return {(doc, slide) for doc in docs for slide in question.slides}
 
     def relevant(self, question: EvalQuestion) -> set[int]:
         """The rows of the passages relevant to a question."""
         if question.slides:
-            rows = [row for slide in question.slides for row in self._by_slide.get(slide, [])]
+            rows = [row for key in sorted(self.gold_slides(question)) for row in self._by_slide.get(key, [])]
         else:
             rows = range(len(self.passages))
         return {row for row in rows if is_relevant(question, self.passages[row], self._keys[row])}
