@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .documents import Document, Slide, paragraph_blocks
 
-CHUNKER_VERSION = "slide-passages-v3"
+CHUNKER_VERSION = "slide-passages-v4"
 MAX_PASSAGE_CHARS = 600
 # Runs of short lone lines (a title slide, a contact box) read as one unit: merged up to this size.
 MERGE_CHARS = 160
@@ -34,7 +34,7 @@ class Passage:
     title: str
     text: str
     context: str = ""  # the heading / parent bullet the passage sits under
-    kind: str = "paragraph"  # paragraph | heading | bullet | row | note
+    kind: str = "paragraph"  # paragraph | bullet | row | note | card; "slide" rows are search-only
 
     def embedding_text(self) -> str:
         """What the models see: title and context make a short bullet findable."""
@@ -138,9 +138,10 @@ def chunk_slide(slide: Slide) -> list[Passage]:
                 add(row, "row", heading)
             continue
         if len(block) == 1 and leads_list:
+            # A heading is searched and shown as the context of what it heads, never alone:
+            # alone it would outrank the bullet that holds the answer.
             flush()
             heading = clean(block[0])
-            add(heading, "heading")
             continue
         if _is_bullets(block):
             flush()
@@ -175,5 +176,34 @@ def chunk_slide(slide: Slide) -> list[Passage]:
     return passages
 
 
+SLIDE_CHARS = 1500  # a whole-slide row holds at most this much (the encoder reads ~512 tokens)
+SEARCH_ONLY = ("slide",)  # passage kinds that score slides but are never shown as hits
+
+
+def slide_row(slide: Slide, passages: list[Passage]) -> Passage | None:
+    """The whole slide as one search-only row (title + every passage), so a slide can match as a whole."""
+    text = " ".join(p.text for p in passages)[:SLIDE_CHARS]
+    if not text and not slide.title:
+        return None
+    return Passage(slide.doc, slide.number, slide.title, text, "", "slide")
+
+
+def card_passage(document: Document) -> Passage | None:
+    """The deck's card (title, speaker, date, organisation) as a passage of its first slide."""
+    card = document.card
+    parts = [document.title, card.author, card.date, card.organisation]
+    text = MERGE_SEPARATOR.join(dict.fromkeys(p for p in parts if p))
+    if not (card.author or card.date or card.organisation):
+        return None
+    return Passage(document.doc_id, document.slides[0].number, document.slides[0].title, text, "", "card")
+
+
 def chunk_document(document: Document) -> list[Passage]:
-    return [p for slide in document.slides for p in chunk_slide(slide)]
+    """Every passage of a deck: its card, then slide by slide the passages and the whole-slide row."""
+    out = [card] if (card := card_passage(document)) else []
+    for slide in document.slides:
+        passages = chunk_slide(slide)
+        out.extend(passages)
+        if passages and (row := slide_row(slide, passages)):
+            out.append(row)
+    return out

@@ -149,6 +149,7 @@ def document_from(path: Path, rel: str, meta: dict, limits) -> Document:
     if not deck.slides:
         raise QAError(f"{rel}: no slides found (is the file empty of text?)")
     fields = ("title", "author", "date", "organisation")
+    meta = {"organisation": meta.get("publisher"), **meta}  # catalog.toml's older name for it
     card = DocumentCard(**{f: str(meta.get(f) or getattr(deck.card, f) or "") for f in fields})
     title = card.title or deck.slides[0].title or doc_id
     citation = str(meta.get("citation") or f"「{title}」")

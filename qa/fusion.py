@@ -55,19 +55,20 @@ def ranked(scores: Mapping[int, float]) -> list[tuple[int, float]]:
 
 
 def group_by_slide(
-    ranking: Iterable[tuple[int, float]], slide_of: Sequence[tuple[str, int]], k: int, per_slide: int
-) -> list[tuple[int, float]]:
-    """Top k, slide by slide: slides ordered by their best passage, at most per_slide each.
+    ranking: Iterable[tuple[int, float]], slide_of: Sequence[tuple[str, int]], k: int, more: int
+) -> list[tuple[tuple[int, float], list[tuple[int, float]]]]:
+    """The k best slides, each as (its best passage, up to `more` further passages of it, best first).
 
-    Keeps several passages of one slide from crowding out the other slides while
-    keeping a slide's passages together.
+    Slides are ordered by their best passage; no passage is dropped for being a
+    slide's second or third: it is listed under the slide's hit.
     """
     groups: dict[tuple[str, int], list[tuple[int, float]]] = {}
     for key, score in ranking:
-        group = groups.setdefault(slide_of[key], [])
-        if len(group) < per_slide:
+        group = groups.get(slide_of[key])
+        if group is None:
+            if len(groups) == k:
+                continue
+            group = groups[slide_of[key]] = []
+        if len(group) <= more:
             group.append((key, score))
-    out: list[tuple[int, float]] = []
-    for group in groups.values():  # dicts keep insertion order: best slide first
-        out.extend(group)
-    return out[:k]
+    return [(group[0], group[1:]) for group in groups.values()]

@@ -10,15 +10,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunking import Passage
+from .chunking import SEARCH_ONLY, Passage
 from .documents import Slide
 from .encoders import Encoder, load_encoder
 from .errors import QAError
-from .fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zscore_fusion
+from .fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zscore_fusion, zscores
 from .hubness import row_for
 from .index import LoadedIndex, ensure_index
 from .lang import MAX_QUESTION_CHARS, clean_question, detect_language
 from .sentences import best_sentence_scores
+from .structure import question_roles, slide_roles
 
 MODES = ("hybrid", "dense", "keyword")
 MAX_K = 50
@@ -39,13 +40,32 @@ class SearchSettings:
     hubness_ja: float = 0.3
     rrf_k: int = 60
     pool: int = 200  # candidates taken from each signal before fusion
-    per_slide: int = 2
-    # "No good match" when no passage beats what generic questions reach (best cosine
-    # minus hubness below this, per language) and the top passage shares less than a
-    # third of the question's words. Calibrated on corpus/questions/ (README).
-    min_margin_ja: float = 0.035
-    min_margin_en: float = 0.015
-    min_overlap: float = 0.34
+    # Structure (qa/structure.py): the whole slide's score, the deck's best slide, and a
+    # slide whose role (title / summary / agenda) meets the question's intent.
+    slide_weight: float = 0.5
+    deck_weight: float = 0.5
+    role_weight: float = 2.0
+    more_per_slide: int = 3  # further passages of a slide listed under its hit
+    # Both fitted on the dev splits only (scripts/ablations.py; figures in docs/ablations.json).
+    # Relevance of a hit, 0-1: logistic(w · (score, margin, overlap, coverage, is_english, 1)), where
+    # margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
+    # the share of the question's words in the top hit, coverage = the share the index knows.
+    relevance_weights: tuple[float, ...] = (0.3865, 8.2067, -0.5139, -0.2867, 0.5304, -5.9354)
+    # "No good match": logistic(w · (margin, overlap, coverage, is_english, 1)) that the question
+    # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
+    match_weights: tuple[float, ...] = (33.2426, 2.3326, 0.8834, 0.8529, -1.4616)
+    min_match: float = 0.5558
+
+
+@dataclass(frozen=True)
+class More:
+    """A further passage of a hit's slide, listed under it."""
+
+    passage_id: int
+    text: str
+    context: str
+    kind: str
+    score: float
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,7 @@ class Hit:
     passage_id: int
     kind: str = "paragraph"  # the passage's kind; "note" = speaker notes
     relevance: float = 0.0  # calibrated 0-1: how likely this hit answers (comparable across questions)
+    more: tuple[More, ...] = ()  # the slide's further passages, best first
 
 
 @dataclass
@@ -70,6 +91,7 @@ class Answer:
     hits: list[Hit]
     low_confidence: bool
     notices: list[str] = field(default_factory=list)
+    evidence: tuple[float, ...] = ()  # (margin, overlap, coverage, is_english): see SearchSettings
 
     def to_json(self) -> dict:
         """The `qa ask --json` object."""
@@ -90,10 +112,20 @@ class Answer:
                     "context": h.context,
                     "kind": h.kind,
                     "relevance": round(h.relevance, 3),
+                    "more": [
+                        {"text": m.text, "context": m.context, "kind": m.kind, "score": round(m.score, 4)}
+                        for m in h.more
+                    ],
                 }
                 for h in self.hits
             ],
         }
+
+
+def logistic(weights: tuple[float, ...], features: tuple[float, ...]) -> float:
+    """A fitted logistic model: weights are one per feature, then the bias."""
+    z = sum(w * f for w, f in zip(weights, features, strict=False)) + weights[-1]
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 class Searcher:
@@ -111,6 +143,8 @@ class Searcher:
         for i, p in enumerate(index.passages):
             self._doc_rows.setdefault(p.doc, []).append(i)
         self._slides = {(s.doc, s.number): s for s in index.slides}
+        self._search_only = {i for i, p in enumerate(index.passages) if p.kind in SEARCH_ONLY}
+        self._roles = slide_roles(index.slides)
         self._faiss_lock = threading.Lock()
 
     @classmethod
@@ -147,7 +181,12 @@ class Searcher:
         return self.index.picture(doc, number)
 
     def slide_passages(self, doc: str, number: int) -> list[tuple[int, Passage]]:
-        return [(i, p) for i, p in enumerate(self.index.passages) if p.doc == doc and p.slide == number]
+        """The passages shown for a slide (search-only whole-slide rows left out)."""
+        return [
+            (i, p)
+            for i, p in enumerate(self.index.passages)
+            if p.doc == doc and p.slide == number and i not in self._search_only
+        ]
 
     # ------------------------------------------------------------ searching
 
@@ -228,50 +267,72 @@ class Searcher:
         if mode != "dense" and s.translation_weight > 0:
             translated, translated_share = self.index.keyword.translate(words)
         translated_scores = self._keyword(translated, rows)
+        fused = self._fuse(mode, dense, sentences, keyword, translated_scores, coverage, translated_share)
+        final = self._with_structure(fused, text) if mode == "hybrid" else self._passages_only(fused)
 
-        if mode == "dense":
-            fused = weighted_zscore_fusion([(dense, s.dense_weight, None), (sentences, s.sentence_weight, None)])
-        elif mode == "keyword":
-            fused = weighted_zscore_fusion(
-                [(keyword, coverage or 1.0, 0.0), (translated_scores, translated_share, 0.0)]
-            )
-        elif s.fusion == "rrf":
-            fused = reciprocal_rank_fusion(
-                [[i for i, _ in ranked(x)] for x in (dense, sentences, keyword, translated_scores)],
-                [
-                    s.dense_weight,
-                    s.sentence_weight,
-                    s.keyword_weight * coverage,
-                    s.translation_weight * translated_share,
-                ],
-                s.rrf_k,
-            )
-        else:
-            # The keyword side counts only as far as the question's words exist in the
-            # corpus: an English question over Japanese slides matches at most EU/G7/MIT,
-            # plus what its words translate to.
-            fused = weighted_zscore_fusion(
-                [
-                    (dense, s.dense_weight, None),
-                    (sentences, s.sentence_weight, None),
-                    (keyword, s.keyword_weight * coverage, 0.0),
-                    (translated_scores, s.translation_weight * translated_share, 0.0),
-                ]
-            )
-
-        top = group_by_slide(ranked(fused), self._slide_of, k, s.per_slide)
+        groups = group_by_slide(ranked(final), self._slide_of, k, s.more_per_slide)
+        overlap = self._overlap(words, translated, groups[0][0][0]) if groups else 0.0
+        evidence = (margin, overlap, coverage, 1.0 if lang == "en" else 0.0)
         hits = []
-        for rank, (i, score) in enumerate(top, start=1):
+        for rank, ((i, score), more) in enumerate(groups, 1):
             p = self.index.passages[i]
-            relevance = 1.0 / (1.0 + math.exp(-(score - 6.0) / 3.0))  # provisional until calibrated
-            hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i, p.kind, relevance))
+            under = tuple(
+                More(j, self.passages[j].text, self.passages[j].context, self.passages[j].kind, v) for j, v in more
+            )
+            relevance = logistic(s.relevance_weights, (score, *evidence))
+            hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i, p.kind, relevance, under))
         if mode == "keyword":
             low = not keyword and not translated_scores
         else:
-            low = bool(hits) and margin < (s.min_margin_ja if lang == "ja" else s.min_margin_en)
-            if low:  # a weak semantic match still counts when the words agree
-                low = self._overlap(words, translated, hits[0].passage_id) < s.min_overlap
-        return Answer(original, lang, mode, hits, bool(low or not hits), notices)
+            low = logistic(s.match_weights, evidence) < s.min_match
+        return Answer(original, lang, mode, hits, bool(low or not hits), notices, evidence)
+
+    def _fuse(self, mode, dense, sentences, keyword, translated, coverage, translated_share) -> dict[int, float]:
+        """One score per row from the signals of the mode (weighted z-scores, or RRF when so set)."""
+        s = self.settings
+        if mode == "dense":
+            return weighted_zscore_fusion([(dense, s.dense_weight, None), (sentences, s.sentence_weight, None)])
+        if mode == "keyword":
+            return weighted_zscore_fusion([(keyword, coverage or 1.0, 0.0), (translated, translated_share, 0.0)])
+        weights = [
+            s.dense_weight,
+            s.sentence_weight,
+            s.keyword_weight * coverage,
+            s.translation_weight * translated_share,
+        ]
+        if s.fusion == "rrf":
+            return reciprocal_rank_fusion(
+                [[i for i, _ in ranked(x)] for x in (dense, sentences, keyword, translated)], weights, s.rrf_k
+            )
+        # The keyword side counts only as far as the question's words exist in the
+        # corpus: an English question over Japanese slides matches at most EU/G7/MIT,
+        # plus what its words translate to.
+        fills = (None, None, 0.0, 0.0)
+        signals = zip((dense, sentences, keyword, translated), weights, fills, strict=True)
+        return weighted_zscore_fusion(list(signals))
+
+    def _passages_only(self, fused: dict[int, float]) -> dict[int, float]:
+        return {row: score for row, score in fused.items() if row not in self._search_only}
+
+    def _with_structure(self, fused: dict[int, float], question: str) -> dict[int, float]:
+        """Passage scores plus their slide's whole-slide score, their deck's best slide and a role bonus."""
+        s = self.settings
+        slide_scores = {self._slide_of[row]: v for row, v in fused.items() if row in self._search_only}
+        slide_z = zscores(slide_scores)
+        floor = min(slide_z.values(), default=0.0)
+        best_of_doc: dict[str, float] = {}
+        for (doc, _), value in slide_scores.items():
+            best_of_doc[doc] = max(best_of_doc.get(doc, value), value)
+        deck_z = zscores(best_of_doc) if len(best_of_doc) > 1 else {}
+        wanted = question_roles(question)
+        out = {}
+        for row, value in self._passages_only(fused).items():
+            key = self._slide_of[row]
+            value += s.slide_weight * slide_z.get(key, floor) + s.deck_weight * deck_z.get(key[0], 0.0)
+            if wanted & self._roles.get(key, set()):
+                value += s.role_weight
+            out[row] = value
+        return out
 
     def _overlap(self, tokens: list[str], translated: list[str], passage_id: int) -> float:
         """Share of the question's distinct words (a translation counts once) found in a passage."""

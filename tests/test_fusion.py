@@ -31,5 +31,7 @@ def test_reciprocal_rank_fusion_matches_the_formula():
 def test_group_by_slide_caps_and_orders():
     ranking = ranked({0: 9.0, 1: 8.0, 2: 7.0, 3: 6.0, 4: 5.0})
     slide_of = [("d", 1), ("d", 1), ("d", 1), ("d", 2), ("d", 1)]
-    assert group_by_slide(ranking, slide_of, k=10, per_slide=2) == [(0, 9.0), (1, 8.0), (3, 6.0)]
-    assert group_by_slide(ranking, slide_of, k=2, per_slide=1) == [(0, 9.0), (3, 6.0)]
+    assert group_by_slide(ranking, slide_of, k=10, more=2) == [((0, 9.0), [(1, 8.0), (2, 7.0)]), ((3, 6.0), [])]
+    assert group_by_slide(ranking, slide_of, k=1, more=0) == [((0, 9.0), [])]
+    # the fifth passage of slide 1 is not dropped for its rank: it is under the slide, when there is room
+    assert group_by_slide(ranking, slide_of, k=2, more=5)[0][1] == [(1, 8.0), (2, 7.0), (4, 5.0)]

@@ -30,15 +30,22 @@ def test_every_mode_finds_a_japanese_keyword_question(searcher, mode):
     assert answer.hits[0].slide == 5 and "540億ユーロ" in answer.hits[0].text
 
 
-def test_per_slide_grouping_keeps_other_slides_visible(searcher):
+def test_one_hit_a_slide_and_its_further_passages_listed_under_it(searcher):
     answer = searcher.search("ホライゾン・ヨーロッパ", k=6)
-    per_slide = {}
+    slides = [(h.doc, h.slide) for h in answer.hits]
+    assert len(slides) == len(set(slides)) == 6  # six different slides
     for h in answer.hits:
-        per_slide[h.slide] = per_slide.get(h.slide, 0) + 1
-    assert max(per_slide.values()) <= searcher.settings.per_slide
-    slides = [h.slide for h in answer.hits]
-    # a slide's passages stay together, best slide first
-    assert slides == sorted(slides, key=slides.index)
+        assert len(h.more) <= searcher.settings.more_per_slide
+        mine = {i for i, _ in searcher.slide_passages(h.doc, h.slide)}
+        assert {m.passage_id for m in h.more} <= mine and h.passage_id not in {m.passage_id for m in h.more}
+        assert [m.score for m in h.more] == sorted((m.score for m in h.more), reverse=True)
+        assert all(m.score <= h.score for m in h.more)
+
+
+def test_whole_slide_rows_are_never_shown(searcher):
+    for question in ("ホライゾン・ヨーロッパ", "What is the conclusion of this talk?"):
+        for h in searcher.search(question, k=10).hits:
+            assert h.kind != "slide" and all(m.kind != "slide" for m in h.more)
 
 
 def test_document_filter_and_bad_mode(searcher):

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from ..chunking import Passage
+from ..chunking import SEARCH_ONLY, Passage
 from .formats import EvalQuestion
 
 _WHITESPACE = re.compile(r"\s+")
@@ -33,7 +33,7 @@ def shown_text(passage: Passage) -> str:
 
 def is_relevant(question: EvalQuestion, passage: Passage, text_key: str | None = None) -> bool:
     """The rule for one passage (text_key: its precomputed match_key, for speed)."""
-    if question.doc is not None and passage.doc != question.doc:
+    if passage.kind in SEARCH_ONLY or (question.doc is not None and passage.doc != question.doc):
         return False
     if question.slides and passage.slide not in question.slides:
         return False

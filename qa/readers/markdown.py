@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..documents import DocumentCard, Slide
@@ -26,7 +27,12 @@ from .text import decode
 
 VERSION = "markdown-it-1"
 
-_PARSER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(front_matter_plugin)
+_PARSER = (
+    MarkdownIt("commonmark", {"html": True})
+    .enable(["table", "strikethrough"])
+    .use(front_matter_plugin)
+    .use(dollarmath_plugin)  # Marp renders $…$ and $$…$$ as math: its source is text of the slide
+)
 # Words Marp reads in an image's alt text as layout instructions, not as a description.
 _MARP_IMAGE_WORD = re.compile(
     r"^(?:bg|left|right|contain|cover|fit|auto|vertical|horizontal|\d+%|"
@@ -149,6 +155,8 @@ class _SlideWriter:
         self.item: list[str] = []  # text of the open list item
         self.cells: list[str] = []
         self.rows: list[str] = []
+        self.first_prose = ""  # a title for a slide without a heading
+        self.math = False
 
     def block(self, text: str) -> None:
         if self.markers:  # inside a list item: part of the item
@@ -204,11 +212,16 @@ def _slide(doc_id: str, number: int, tokens: list[Token]) -> Slide:
             elif parent in ("th_open", "td_open"):
                 w.cells.append(" ".join(text.split("\n")).replace("|", "/"))
             elif text:
+                if not w.first_prose and not w.markers and not text.startswith("$"):
+                    w.first_prose = text.split("\n")[0]
                 w.block(text)
         elif kind == "tr_close":
             w.end_row()
         elif kind == "table_close":
             w.end_table()
+        elif kind in ("math_block", "math_block_label"):
+            w.block(token.content.strip())
+            w.math = True
         elif kind in ("fence", "code_block"):
             w.block("\n".join(line for line in token.content.split("\n") if line.strip()))
         elif kind == "html_block":
@@ -216,13 +229,15 @@ def _slide(doc_id: str, number: int, tokens: list[Token]) -> Slide:
     while w.markers:
         w.close_list()
     body = "\n\n".join(w.blocks)
-    return Slide(doc=doc_id, number=number, title=w.title or _first_line(body), body=body)
+    title = w.title or w.first_prose[:120] or ("" if w.math else _first_line(body))
+    return Slide(doc=doc_id, number=number, title=title, body=body)
 
 
 def _first_line(body: str) -> str:
+    """A title for a slide without a heading: its first line of prose (not math, not a table rule)."""
     for line in body.split("\n"):
         line = re.sub(r"^\s*(?:[-*+]|\d+\.|\|)\s*", "", line).strip(" |")
-        if line and not set(line) <= set("-|: "):
+        if line and not set(line) <= set("-|: ") and not line.startswith(("$", "\\")):
             return line[:120]
     return ""
 
@@ -231,7 +246,7 @@ def _inline_text(token: Token) -> str:
     """An inline run as plain text: tags dropped, images as their alt text, line breaks kept as spaces."""
     parts: list[str] = []
     for child in token.children or []:
-        if child.type in ("text", "code_inline"):
+        if child.type in ("text", "code_inline", "math_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")

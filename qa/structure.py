@@ -1,0 +1,79 @@
+"""A deck's own structure, for questions about the deck as a whole (pure functions).
+
+Slides have roles read off their position and titles: the first slide (with the
+document card) answers who / when / which talk; summary slides (まとめ, 結論,
+Summary, Conclusion…) answer "what is the conclusion"; agenda slides (発表内容,
+目次, Agenda, Outline…) answer "what does it cover". A question's intents are
+read off its wording in either language; search favours slides whose role meets
+an intent of the question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .documents import Slide
+
+_SUMMARY_TITLE = re.compile(
+    r"まとめ|結論|おわりに|終わりに|総括|結び|サマリ|要点|"
+    r"\b(?:summary|conclusions?|takeaways?|wrap[- ]?up|key points|recap|closing)\b",
+    re.I,
+)
+_AGENDA_TITLE = re.compile(
+    r"発表内容|目次|アジェンダ|本日の(?:内容|話題|流れ)|今日の(?:内容|話題)|内容|構成|"
+    r"\b(?:agenda|outline|contents|overview|today)\b",
+    re.I,
+)
+INTENTS = {
+    "who": re.compile(
+        r"誰|だれ|講演者|発表者|登壇者|著者|作成者|話者|スピーカー|"
+        r"\bwho\b|\bspeaker\b|\bpresenter\b|\bauthors?\b|presented by|gave (?:this|the) (?:talk|presentation)",
+        re.I,
+    ),
+    "when": re.compile(r"いつ|日付|開催日|何日|何年|\bwhen\b|\bwhat date\b|\bwhich date\b|\bdated?\b", re.I),
+    "title": re.compile(
+        r"タイトル|題名|表題|何という(?:発表|講演|資料|セミナー)|"
+        r"\btitle\b|\bcalled\b|name of (?:the|this) (?:talk|deck|presentation|seminar)",
+        re.I,
+    ),
+    "summary": re.compile(
+        r"結論|まとめ|要点|要約|主なポイント|言いたいこと|総括|締めくくり|"
+        r"\bconclu|\bsummar|\btakeaways?\b|\bkey (?:points|messages?)\b|\bmain points\b|\bwrap",
+        re.I,
+    ),
+    "agenda": re.compile(
+        r"何について|どんな内容|内容は|構成|目次|アジェンダ|トピック|扱って|話題|"
+        r"\bagenda\b|\boutline\b|\bcover(?:s|ed)?\b|\btopics?\b|table of contents|"
+        r"what is (?:this|the) (?:talk|deck|presentation|seminar) about",
+        re.I,
+    ),
+}
+# Which slide role answers which intent.
+ROLE_OF_INTENT = {"who": "title", "when": "title", "title": "title", "summary": "summary", "agenda": "agenda"}
+
+
+def slide_roles(slides: list[Slide]) -> dict[tuple[str, int], set[str]]:
+    """{(doc, slide): roles} for the slides that have one."""
+    first: dict[str, int] = {}
+    for slide in slides:
+        first[slide.doc] = min(first.get(slide.doc, slide.number), slide.number)
+    roles: dict[tuple[str, int], set[str]] = {}
+    for slide in slides:
+        title = unicodedata.normalize("NFKC", slide.title)
+        found = set()
+        if slide.number == first[slide.doc]:
+            found.add("title")
+        if _SUMMARY_TITLE.search(title):
+            found.add("summary")
+        if _AGENDA_TITLE.search(title) and slide.body:
+            found.add("agenda")
+        if found:
+            roles[(slide.doc, slide.number)] = found
+    return roles
+
+
+def question_roles(question: str) -> set[str]:
+    """The slide roles that would answer a question (empty for an ordinary question)."""
+    text = unicodedata.normalize("NFKC", question)
+    return {ROLE_OF_INTENT[name] for name, pattern in INTENTS.items() if pattern.search(text)}

@@ -1,0 +1,156 @@
+"""Every retrieval constant and every "measured and not kept" claim, regenerated on the dev splits.
+
+`make ablations` runs each variant of SearchSettings over the dev splits only
+(briefing, real decks, off-topic; JSQuAD's dev half with --jsquad), writes
+docs/ablations.json and docs/ablations.md, and fits the calibrated relevance
+and the no-good-match margins. The test splits are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qa.evaluation import RelevanceJudge, evaluate  # noqa: E402
+from qa.search import Searcher, SearchSettings, logistic  # noqa: E402
+from scripts.question_sets import dev_sets, jsquad_split  # noqa: E402
+
+# name -> overrides of the default settings; the first is the default itself.
+VARIANTS: dict[str, dict] = {
+    "default": {},
+    "no slide score": {"slide_weight": 0.0},
+    "slide weight 1.0": {"slide_weight": 1.0},
+    "slide weight 0.25": {"slide_weight": 0.25},
+    "no deck routing": {"deck_weight": 0.0},
+    "deck weight 1.0": {"deck_weight": 1.0},
+    "no role bonus": {"role_weight": 0.0},
+    "role bonus 1.0": {"role_weight": 1.0},
+    "role bonus 3.0": {"role_weight": 3.0},
+    "RRF fusion": {"fusion": "rrf"},
+    "no hubness correction": {"hubness_en": 0.0, "hubness_ja": 0.0},
+    "no JMdict bridge": {"translation_weight": 0.0},
+    "no best-sentence score": {"sentence_weight": 0.0},
+    "keyword weight 1.0": {"keyword_weight": 1.0},
+    "keyword weight 2.0": {"keyword_weight": 2.0},
+    "one passage a slide": {"more_per_slide": 0},
+}
+
+
+def figures(result) -> dict:
+    out = {}
+    for group, m in result.metrics.items():
+        out[group] = {"n": result.counts[group]} | {
+            key: round(m[key], 3) for key in ("hit@1", "hit@5", "slide@1", "slide@5") if key in m
+        }
+    return out
+
+
+def flagged(searcher: Searcher, questions) -> float:
+    return round(float(np.mean([searcher.search(q.question, k=5).low_confidence for q in questions])), 3)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, ...]:
+    """Logistic regression (L2, on standardised features), returned as weights on the raw features + bias."""
+    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z1 = np.hstack([(x - mean) / std, np.ones((len(x), 1))])
+
+    def loss(w):
+        z = z1 @ w
+        return float(np.mean(np.logaddexp(0, z) - y * z)) + 1e-2 * float(w[:-1] @ w[:-1])
+
+    w = minimize(loss, np.zeros(z1.shape[1]), method="L-BFGS-B").x
+    raw = w[:-1] / std
+    return tuple(round(float(v), 4) for v in (*raw, w[-1] - float(raw @ mean)))
+
+
+def fit_calibration(searcher: Searcher, sets: dict, max_real_flagged: float = 0.03) -> dict:
+    """The relevance of a hit (is it relevant: every shown hit of the dev questions, off-topic ones never)
+    and the no-good-match model (is the question about the decks: real vs off-topic dev questions),
+    with the highest threshold that flags at most 3 % of the real dev questions."""
+    judge = RelevanceJudge(searcher.passages)
+    hits, questions = [], []
+    for name, items in sets.items():
+        for q in items:
+            answer = searcher.search(q.question, k=5)
+            gold = set() if name == "offtopic" else judge.relevant(q)
+            hits += [((h.score, *answer.evidence), h.passage_id in gold) for h in answer.hits]
+            questions.append((answer.evidence, name != "offtopic"))
+    relevance = fit_logistic(np.asarray([f for f, _ in hits]), np.asarray([float(y) for _, y in hits]))
+    match = fit_logistic(np.asarray([f for f, _ in questions]), np.asarray([float(y) for _, y in questions]))
+    real = sorted(logistic(match, f) for f, is_real in questions if is_real)
+    threshold = round(float(real[int(np.floor(max_real_flagged * len(real)))]) - 1e-4, 4) if real else 0.5
+    off = [logistic(match, f) < threshold for f, is_real in questions if not is_real]
+    return {
+        "relevance_weights": relevance,
+        "match_weights": match,
+        "min_match": threshold,
+        "real flagged (dev)": round(float(np.mean([r < threshold for r in real])), 3),
+        "offtopic flagged (dev)": round(float(np.mean(off)), 3) if off else None,
+        "hits": len(hits),
+    }
+
+
+def run(searcher: Searcher, sets: dict, settings: SearchSettings) -> dict:
+    searcher.settings = settings
+    row, results = {}, []
+    for name, questions in sets.items():
+        if name == "offtopic":
+            row["offtopic flagged"] = flagged(searcher, questions)
+            continue
+        result = evaluate(searcher, questions, k=10)
+        results.append(result)
+        row[name] = figures(result)
+        row[f"{name} flagged"] = flagged(searcher, questions)
+    row["_results"] = results
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, default=ROOT / "index")
+    parser.add_argument("--only", nargs="*", help="variant names to run (default: all)")
+    parser.add_argument("--jsquad", action="store_true", help="also the JSQuAD dev half (slow)")
+    args = parser.parse_args()
+
+    searcher = Searcher.open(ROOT / "corpus", args.index, notify=print)
+    sets = dev_sets(ROOT)
+    out = {"date": time.strftime("%Y-%m-%d"), "sets": {k: len(v) for k, v in sets.items()}, "variants": {}}
+    default = SearchSettings()
+    for name, overrides in VARIANTS.items():
+        if args.only and name not in args.only:
+            continue
+        started = time.perf_counter()
+        row = run(searcher, sets, replace(default, **overrides))
+        row.pop("_results")
+        row["seconds"] = round(time.perf_counter() - started, 1)
+        if name == "default":
+            out["calibration"] = fit_calibration(searcher, sets)
+            print("calibration", out["calibration"], flush=True)
+        out["variants"][name] = {"overrides": overrides, **row}
+        print(name, json.dumps(row, ensure_ascii=False), flush=True)
+    if args.jsquad:
+        squad = jsquad_split(ROOT, "dev")
+        if squad is not None:
+            for name in ("default", "RRF fusion"):
+                s = squad.searcher
+                s.settings = replace(default, **VARIANTS[name])
+                out.setdefault("jsquad dev", {})[name] = figures(evaluate(s, squad.questions, k=10))["all"]
+                print("jsquad", name, out["jsquad dev"][name], flush=True)
+    out["default settings"] = asdict(default)
+    (ROOT / "docs").mkdir(exist_ok=True)
+    (ROOT / "docs" / "ablations.json").write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
