@@ -1,11 +1,177 @@
-"""PPTX decks (not yet readable)."""
+"""PowerPoint decks with python-pptx: slides in presentation order, numbered by position.
+
+Hidden slides are skipped (their numbers stay unused) and named in a warning.
+Shapes, grouped ones included, are read top to bottom, left to right; bulleted
+paragraphs become indented "- " items, tables "| a | b |" rows, notes Slide.notes.
+"""
 
 from __future__ import annotations
 
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
+from pptx.exc import PackageNotFoundError
+
+from ..documents import DocumentCard, Region, Slide
 from .base import Deck, Limits, ReaderError
+from .layout import reading_order
+
+_TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
+_BULLETED = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.VERTICAL_BODY}
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+@dataclass(frozen=True)
+class _Box:
+    """A text-bearing shape with its box in slide EMUs (group offsets applied)."""
+
+    shape: object
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def open_presentation(path: Path, limits: Limits):
+    """The presentation; a damaged file or one over the slide limit is a ReaderError."""
+    try:
+        prs = Presentation(str(path))
+    except PackageNotFoundError:  # python-pptx's word for "not a readable zip"
+        raise ReaderError(f"{path.name}: damaged or not a PowerPoint file (not a readable .pptx package)") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError, EOFError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ReaderError(f"{path.name}: damaged or not a PowerPoint file ({reason.strip(chr(34))})") from None
+    if len(prs.slides) > limits.max_pages:
+        raise ReaderError(f"{path.name}: {len(prs.slides)} slides, over the limit of {limits.max_pages} slides")
+    return prs
+
+
+def hidden_numbers(prs) -> list[int]:
+    """1-based positions of the slides marked hidden (show="0")."""
+    return [n for n, slide in enumerate(prs.slides, start=1) if slide._element.get("show") in ("0", "false")]
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
-    raise ReaderError(f"{path.name}: PPTX decks cannot be read yet")
+    prs = open_presentation(path, limits)
+    hidden = set(hidden_numbers(prs))
+    size = (prs.slide_width or 9144000, prs.slide_height or 6858000)
+    try:
+        slides = tuple(
+            _slide(slide, doc_id, n, size) for n, slide in enumerate(prs.slides, start=1) if n not in hidden
+        )
+    except (KeyError, ValueError, etree.LxmlError) as exc:
+        raise ReaderError(f"{path.name}: damaged PowerPoint file ({exc})") from None
+    warnings = (f"hidden slides skipped: {', '.join(map(str, sorted(hidden)))}",) if hidden else ()
+    return Deck(slides=slides, card=_card(prs.core_properties), warnings=warnings)
+
+
+def _boxes(shapes, transform=lambda x, y: (x, y)) -> list[_Box]:
+    """Every shape with text or a table, groups opened (their children's offsets mapped to the slide)."""
+    out = []
+    for shape in shapes:
+        if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+            out.extend(_boxes(shape.shapes, _group_transform(shape, transform)))
+            continue
+        if not (shape.has_text_frame and shape.text_frame.text.strip()) and not getattr(shape, "has_table", False):
+            continue
+        left, top = shape.left or 0, shape.top or 0
+        x0, y0 = transform(left, top)
+        x1, y1 = transform(left + (shape.width or 0), top + (shape.height or 0))
+        out.append(_Box(shape, x0, y0, x1, y1))
+    return out
+
+
+def _group_transform(group, outer):
+    xfrm = group._element.grpSpPr.xfrm
+    if xfrm is None or xfrm.chOff is None or xfrm.chExt is None or not xfrm.chExt.cx or not xfrm.chExt.cy:
+        return outer
+    off_x, off_y, ext_x, ext_y = group.left, group.top, group.width, group.height
+    ch_x, ch_y, ch_cx, ch_cy = xfrm.chOff.x, xfrm.chOff.y, xfrm.chExt.cx, xfrm.chExt.cy
+    return lambda x, y: outer(off_x + (x - ch_x) * ext_x / ch_cx, off_y + (y - ch_y) * ext_y / ch_cy)
+
+
+def _is_title(shape) -> bool:
+    return shape.is_placeholder and shape.placeholder_format.type in _TITLES
+
+
+def _slide(slide, doc_id: str, number: int, size: tuple[int, int]) -> Slide:
+    boxes = reading_order(_boxes(slide.shapes), lambda b: (b.x0, b.y0, b.x1, b.y1))
+    title_box = next((b for b in boxes if _is_title(b.shape)), None)
+    blocks = [_markdown(b.shape) for b in boxes if b is not title_box]
+    blocks = [b for b in blocks if b]
+    if title_box is not None:
+        title = _one_line(title_box.shape.text_frame.text)
+    elif blocks:  # no title placeholder: the first line stands as the title
+        first, _, rest = blocks[0].partition("\n")
+        title, blocks[0] = first.lstrip("-| ").strip(), rest
+    else:
+        title = ""
+    notes = ""
+    if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
+        notes = slide.notes_slide.notes_text_frame.text.replace("\v", "\n").strip()
+    width, height = size
+    regions = tuple(
+        Region(_one_line(_plain(b.shape)), *(round(min(1.0, max(0.0, v)), 4) for v in (
+            b.x0 / width, b.y0 / height, b.x1 / width, b.y1 / height)))
+        for b in boxes
+    )
+    body = "\n\n".join(b for b in blocks if b.strip())
+    return Slide(doc=doc_id, number=number, title=title, body=body, notes=notes, regions=regions)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace("\v", " ").split())
+
+
+def _plain(shape) -> str:
+    if getattr(shape, "has_table", False):
+        return " ".join(cell.text for row in shape.table.rows for cell in row.cells)
+    return shape.text_frame.text
+
+
+def _markdown(shape) -> str:
+    if getattr(shape, "has_table", False):
+        return _table(shape.table)
+    bulleted_shape = shape.is_placeholder and shape.placeholder_format.type in _BULLETED
+    lines = []
+    for paragraph in shape.text_frame.paragraphs:
+        text = _one_line(paragraph.text)
+        if not text:
+            continue
+        if _is_bullet(paragraph, bulleted_shape):
+            lines.append("  " * paragraph.level + "- " + text)
+        else:
+            lines.append(text)
+    return "\n".join(lines)
+
+
+def _is_bullet(paragraph, bulleted_shape: bool) -> bool:
+    """A paragraph with a bullet of its own, or at a level > 0, or in a bulleted placeholder (unless buNone)."""
+    ppr = paragraph._p.pPr
+    marks = {child.tag for child in ppr} if ppr is not None else set()
+    if f"{_A}buNone" in marks:
+        return False
+    return bool(marks & {f"{_A}buChar", f"{_A}buAutoNum"}) or paragraph.level > 0 or bulleted_shape
+
+
+def _table(table) -> str:
+    rows = []
+    for r, row in enumerate(table.rows):
+        cells = [_one_line(cell.text).replace("|", "/") for cell in row.cells]
+        rows.append("| " + " | ".join(cells) + " |")
+        if r == 0:
+            rows.append("| " + " | ".join("---" for _ in cells) + " |")
+    return "\n".join(rows)
+
+
+def _card(props) -> DocumentCard:
+    created = props.created
+    return DocumentCard(
+        title=(props.title or "").strip(),
+        author=(props.author or "").strip(),
+        date=created.date().isoformat() if created else "",
+    )
