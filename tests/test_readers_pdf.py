@@ -182,3 +182,14 @@ def test_bullet_glyphs_become_items_and_wrapped_lines_rejoin():
     chars += _chars("• Second", 40, 148, dx=10)
     (block,) = lines_to_blocks(chars_to_lines(chars))
     assert block_markdown(block) == "- 第一の項目は続きの行\n- Second"
+
+
+def test_a_paragraph_wrapped_at_its_box_edge_is_one_line_again():
+    wrapped = _chars("研究開発投資は各国で", 40, 100) + _chars("拡大しており、日本も", 40, 124)
+    wrapped += _chars("追随している。", 40, 148)
+    (block,) = lines_to_blocks(chars_to_lines(wrapped))
+    assert block_markdown(block) == "研究開発投資は各国で拡大しており、日本も追随している。"
+    # two lines prove no wrap (the longer always reaches the edge): they stay lines
+    listed = _chars("米国は約8,000億ドル", 40, 100) + _chars("日本は約20兆円", 40, 124)
+    (block,) = lines_to_blocks(chars_to_lines(listed))
+    assert block_markdown(block) == "米国は約8,000億ドル\n日本は約20兆円"

@@ -183,22 +183,40 @@ def block_markdown(block: Block) -> str:
     out: list[str] = []
     bullets = [ln for ln in block.lines if _BULLET.match(ln.text)]
     left = min((ln.x0 for ln in bullets), default=0.0)
+    full = _full_lines(block)
     bullet_x: float | None = None
+    prev: Line | None = None
     for line in block.lines:
         match = _BULLET.match(line.text)
+        text = line.text.strip()
         if match:
             level = min(3, max(0, round((line.x0 - left) / max(line.size, 1.0))))
             out.append("  " * level + "- " + line.text[match.end():].strip())
             bullet_x = line.x0
-            continue
-        text = line.text.strip()
-        # a line indented under a bullet's text continues it; other lines stay lines
-        if out and bullet_x is not None and line.x0 > bullet_x + 0.3 * line.size:
-            out[-1] += _joiner(out[-1], text) + text
+        elif out and bullet_x is not None and line.x0 > bullet_x + 0.3 * line.size:
+            out[-1] += _joiner(out[-1], text) + text  # indented under a bullet's text: its next line
+        elif prev is not None and id(prev) in full and abs(line.x0 - prev.x0) < 0.5 * line.size and _CJK.match(text):
+            out[-1] += _joiner(out[-1], text) + text  # a paragraph wrapped at the box's edge
         else:
             out.append(text)
             bullet_x = None
+        prev = line
     return "\n".join(out)
+
+
+def _full_lines(block: Block) -> set[int]:
+    """Japanese lines that end at the block's right edge without a full stop: they wrapped.
+
+    Only a block where two or more lines reach the edge counts as a wrapped paragraph
+    (in a two-line block the longer line reaches the edge by definition). Latin lines
+    are left alone: a ragged edge proves little, and chunking joins them with a space anyway.
+    """
+    right = block.box[2]
+    reaching = [ln for ln in block.lines[:-1] if ln.x1 >= right - 1.0 * ln.size]
+    if len(reaching) < 2:
+        return set()
+    ends = [ln.text.rstrip()[-1:] for ln in reaching]
+    return {id(ln) for ln, end in zip(reaching, ends) if end and _CJK.match(end) and end not in "。：！？"}
 
 
 def page_regions(lines: list[Line], width: float, height: float) -> tuple[Region, ...]:
