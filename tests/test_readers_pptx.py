@@ -112,3 +112,24 @@ def test_a_zip_that_is_not_a_presentation(tmp_path):
 def test_slide_limit(tmp_path):
     with pytest.raises(ReaderError, match=r"deck\.pptx: 6 slides, over the limit of 3 slides"):
         read_deck(FIXTURES / "deck.pptx", "deck", Limits(max_pages=3))
+
+
+def test_footer_and_slide_number_placeholders_are_not_content(tmp_path):
+    import copy
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[1])
+    slide.shapes.title.text = "Title"
+    slide.placeholders[1].text = "Body text"
+    furniture = [p for p in prs.slide_layouts[1].placeholders if p.placeholder_format.idx in (10, 11, 12)]
+    assert furniture
+    for proto in furniture:  # the layout's date / footer / number, placed on the slide with text
+        clone = copy.deepcopy(proto._element)
+        slide.shapes._spTree.append(clone)
+    for shape in slide.placeholders:
+        if shape.placeholder_format.idx in (10, 11, 12):
+            shape.text_frame.text = "12"
+    prs.save(tmp_path / "footer.pptx")
+    (only,) = read_deck(tmp_path / "footer.pptx", "f").slides
+    assert len(list(slide.placeholders)) == 2 + len(furniture)
+    assert only.body == "- Body text"

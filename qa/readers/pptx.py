@@ -22,6 +22,8 @@ from .layout import reading_order
 
 _TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
 _BULLETED = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.VERTICAL_BODY}
+# Repeated furniture, not content: a slide number is not a passage.
+_FURNITURE = {PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.HEADER}
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 
@@ -77,6 +79,8 @@ def _boxes(shapes, transform=lambda x, y: (x, y)) -> list[_Box]:
             out.extend(_boxes(shape.shapes, _group_transform(shape, transform)))
             continue
         if not (shape.has_text_frame and shape.text_frame.text.strip()) and not getattr(shape, "has_table", False):
+            continue
+        if shape.is_placeholder and shape.placeholder_format.type in _FURNITURE:
             continue
         left, top = shape.left or 0, shape.top or 0
         x0, y0 = transform(left, top)
