@@ -2,6 +2,8 @@
 
     PYTHONPATH=. python bench/ingest.py --decks 50 --pages 40 [--no-pictures] [--out FILE]
 
+Writes bench/results/ingest.json.tmp unless told otherwise (git-ignored).
+
 The decks are built once from the committed fixtures (a Marp PDF and a LibreOffice
 PDF, so Chromium's and LibreOffice's text layers both count), their pages repeated
 up to P and each page stamped with its own deck/page line, so no two texts are equal.
@@ -103,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=40)
     parser.add_argument("--no-pictures", action="store_true", help="read the text only")
     parser.add_argument("--render-width", type=int, default=Limits().render_width)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json")
+    # .tmp: git-ignored (/bench/results/*.tmp); the figures go to the lead, not into the repository
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json.tmp")
     args = parser.parse_args(argv)
     if args.decks < 1 or args.pages < 1:
         parser.error("--decks and --pages must be at least 1")
