@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -69,15 +70,21 @@ def page_chars(page) -> list[Char]:
         chars = []
         for i in range(textpage.count_chars()):
             code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
-            if code == 0 or code == 0xFFFE:
+            if 0xDC00 <= code <= 0xDFFF and chars and "\ud800" <= chars[-1].text <= "\udbff":
+                # the second half of a character beyond the BMP (an emoji, a rare kanji)
+                high = ord(chars[-1].text)
+                chars[-1] = replace(chars[-1], text=chr(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)))
                 continue
+            if code in (0, 0xFFFE, 0xFFFF) or (code < 0x20 and chr(code) not in "\t\r\n"):
+                continue  # no character, or a control code (pdfium's soft hyphen marker)
             left, bottom, right, top = textpage.get_charbox(i, loose=True)
             size = pdfium_c.FPDFText_GetFontSize(textpage.raw, i)
             if size <= 1.0:  # generated characters, or fonts scaled by the text matrix
                 size = max(top - bottom, 1.0)
             generated = bool(pdfium_c.FPDFText_IsGenerated(textpage.raw, i))
             chars.append(Char(chr(code), left, height - top, right, height - bottom, size, generated))
-        return chars
+        # a lone surrogate cannot be written as UTF-8: drop it
+        return [c for c in chars if not "\ud800" <= c.text <= "\udfff"]
     finally:
         textpage.close()
 
