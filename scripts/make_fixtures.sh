@@ -100,14 +100,14 @@ soffice -env:UserInstallation="file://$WORK/profile" --headless \
 cp "$WORK/deck.pdf" "$OUT/deck.pdf"
 
 # (c) bad inputs, each made the way a user would meet it.
-qpdf --encrypt secret owner-secret 256 -- "$OUT/marp-deck.pdf" "$OUT/bad/encrypted.pdf"
+qpdf --encrypt secret owner-secret 256 -- "$OUT/deck.pdf" "$OUT/bad/encrypted.pdf"
 head -c 6000 "$OUT/deck.pptx" > "$OUT/bad/truncated.pptx"
 printf 'This is a plain text note, saved with the wrong name.\n' > "$OUT/bad/not-really.pdf"
 # A scanned deck: pages that are only a picture (no text layer), via img2pdf.
 pdftoppm -r 40 -png -f 2 -l 2 "$OUT/marp-deck.pdf" "$WORK/scan"
 img2pdf "$WORK"/scan*.png -o "$OUT/bad/scanned.pdf"
 # A deck whose second page is a scan: read, with a warning naming page 2.
-qpdf --empty --pages "$OUT/marp-deck.pdf" 1 "$OUT/bad/scanned.pdf" 1 "$OUT/marp-deck.pdf" 3 -- "$OUT/mixed-scan.pdf"
+qpdf --empty --pages "$OUT/deck.pdf" 1 "$OUT/bad/scanned.pdf" 1 "$OUT/deck.pdf" 4 -- "$OUT/mixed-scan.pdf"
 
 # (d) for the format sniffing: a corrupt PDF (a good header, then garbage).
 { head -c 400 "$OUT/marp-deck.pdf"; printf 'garbage%.0s' $(seq 200); } > "$OUT/bad/corrupt.pdf"

@@ -105,7 +105,7 @@ def test_page_without_text_layer_is_kept_empty_and_named():
     deck = read_deck(FIXTURES / "mixed-scan.pdf", "mixed")
     assert [s.number for s in deck.slides] == [1, 2, 3]
     assert (deck.slides[1].title, deck.slides[1].body) == ("", "")
-    assert deck.slides[2].title == MARP_TITLES[2]
+    assert deck.slides[2].title == PPTX_PDF_TITLES[3]
     assert deck.warnings == ("page 2 has no text layer (no OCR)",)
 
 
