@@ -127,6 +127,22 @@ def _rejoin_stacks(lines: list[Line]) -> list[Line]:
     return out
 
 
+def mark_bullets(lines: list[Line], markers: list[tuple[float, float, float, float]]) -> None:
+    """Give a line the bullet a browser drew as a shape (Chrome's list markers are not text).
+
+    A marker is a small square-ish shape just left of where the line starts, at its height.
+    """
+    for line in lines:
+        if _BULLET.match(line.text):
+            continue
+        for x0, y0, x1, y1 in markers:
+            middle = (y0 + y1) / 2
+            if 0 <= line.x0 - x1 < 1.5 * line.size and line.y0 <= middle <= line.y1:
+                line.text = "• " + line.text
+                line.x0 = x0
+                break
+
+
 def lines_to_blocks(lines: list[Line]) -> list[Block]:
     """Lines close above one another, overlapping sideways and of one font size, form a block."""
     blocks: list[Block] = []
@@ -182,7 +198,10 @@ def block_markdown(block: Block) -> str:
     """A block as light Markdown: bullet glyphs become indented "- " items, wrapped lines are rejoined."""
     out: list[str] = []
     bullets = [ln for ln in block.lines if _BULLET.match(ln.text)]
-    left = min((ln.x0 for ln in bullets), default=0.0)
+    indents: list[float] = []  # the distinct left edges of the bullets: level = rank
+    for x in sorted(ln.x0 for ln in bullets):
+        if not indents or x - indents[-1] > 0.5 * min(ln.size for ln in bullets):
+            indents.append(x)
     full = _full_lines(block)
     bullet_x: float | None = None
     prev: Line | None = None
@@ -190,7 +209,7 @@ def block_markdown(block: Block) -> str:
         match = _BULLET.match(line.text)
         text = line.text.strip()
         if match:
-            level = min(3, max(0, round((line.x0 - left) / max(line.size, 1.0))))
+            level = min(3, sum(1 for x in indents[1:] if line.x0 >= x - 0.25 * line.size))
             out.append("  " * level + "- " + line.text[match.end():].strip())
             bullet_x = line.x0
         elif out and bullet_x is not None and line.x0 > bullet_x + 0.3 * line.size:
@@ -226,9 +245,9 @@ def page_regions(lines: list[Line], width: float, height: float) -> tuple[Region
         return round(min(1.0, max(0.0, value / whole)), 4) if whole > 0 else 0.0
 
     return tuple(
-        Region(ln.text.strip(), frac(ln.x0, width), frac(ln.y0, height), frac(ln.x1, width), frac(ln.y1, height))
+        Region(text, frac(ln.x0, width), frac(ln.y0, height), frac(ln.x1, width), frac(ln.y1, height))
         for ln in lines
-        if ln.text.strip()
+        if (text := _BULLET.sub("", ln.text).strip())
     )
 
 

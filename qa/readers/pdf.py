@@ -16,7 +16,16 @@ import pypdfium2.raw as pdfium_c
 
 from ..documents import DocumentCard, Slide
 from .base import Deck, Limits, ReaderError
-from .layout import Char, block_markdown, chars_to_lines, joined, lines_to_blocks, page_regions, title_block
+from .layout import (
+    Char,
+    block_markdown,
+    chars_to_lines,
+    joined,
+    lines_to_blocks,
+    mark_bullets,
+    page_regions,
+    title_block,
+)
 
 
 @contextmanager
@@ -89,10 +98,23 @@ def page_chars(page) -> list[Char]:
         textpage.close()
 
 
+def list_markers(page) -> list[tuple[float, float, float, float]]:
+    """Small square paths (2-12 pt): the bullets of lists a browser printed (top-left origin)."""
+    height = page.get_height()
+    found = []
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=4):
+        left, bottom, right, top = obj.get_bounds()
+        width, tall = right - left, top - bottom
+        if 2 <= width <= 12 and 2 <= tall <= 12 and abs(width - tall) <= 0.3 * max(width, tall):
+            found.append((left, height - top, right, height - bottom))
+    return found
+
+
 def _slide(page, doc_id: str, number: int) -> Slide:
     try:
         width, height = page.get_size()
         lines = chars_to_lines(page_chars(page))
+        mark_bullets(lines, list_markers(page))
     finally:
         page.close()
     blocks = lines_to_blocks(lines)
