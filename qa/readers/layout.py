@@ -152,7 +152,10 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
             last = block.lines[-1]
             gap = line.y0 - last.y1
             overlaps = min(line.x1, last.x1) - max(line.x0, last.x0) > 0
-            similar = abs(line.size - last.size) <= 0.15 * max(line.size, last.size)
+            # a paragraph keeps its font size (a heading only a little larger is another block);
+            # a list shrinks its nested levels
+            ratio = abs(line.size - last.size) / max(line.size, last.size)
+            similar = ratio <= 0.03 or (ratio <= 0.35 and bool(_BULLET.match(line.text)) and _has_bullets(block))
             close = -0.3 * line.size < gap < 0.9 * line.size
             if overlaps and similar and close and (best_gap is None or gap < best_gap):
                 best, best_gap = block, gap
@@ -161,6 +164,10 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
         else:
             best.lines.append(line)
     return reading_order(blocks, lambda b: b.box)
+
+
+def _has_bullets(block: Block) -> bool:
+    return any(_BULLET.match(ln.text) for ln in block.lines)
 
 
 def reading_order(items: list, box) -> list:
@@ -182,16 +189,28 @@ def reading_order(items: list, box) -> list:
     return [item for band in bands for item in sorted(band, key=lambda it: box(it)[0])]
 
 
-def title_block(blocks: list[Block], page_height: float) -> Block | None:
-    """The block holding the largest-font line in the top half of the page, else the first block."""
+def split_title(blocks: list[Block], page_height: float) -> tuple[list[Line], list[Block]]:
+    """The title's lines, and the blocks without them.
+
+    The title is the largest-font text in the top half of the page (its lines of that
+    size, consecutive), when it stands out from the body; else the first line.
+    """
     if not blocks:
-        return None
+        return [], []
     top = [b for b in blocks if b.box[1] < 0.5 * page_height] or blocks
     biggest = max(top, key=lambda b: (max(ln.size for ln in b.lines), -b.box[1]))
-    sizes = sorted(ln.size for b in blocks for ln in b.lines)
-    if max(ln.size for ln in biggest.lines) > 1.1 * sizes[len(sizes) // 2]:
-        return biggest
-    return blocks[0]
+    size = max(ln.size for ln in biggest.lines)
+    body = sorted(ln.size for b in blocks if b is not biggest for ln in b.lines)
+    if not body or size > 1.1 * body[len(body) // 2]:
+        first = next(i for i, ln in enumerate(biggest.lines) if ln.size == size)
+        end = first
+        while end < len(biggest.lines) and biggest.lines[end].size >= 0.97 * size:
+            end += 1
+        block, chosen = biggest, biggest.lines[first:end]
+    else:
+        block, chosen = blocks[0], blocks[0].lines[:1]
+    rest = [Block([ln for ln in b.lines if ln not in chosen]) if b is block else b for b in blocks]
+    return chosen, [b for b in rest if b.lines]
 
 
 def block_markdown(block: Block) -> str:

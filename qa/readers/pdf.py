@@ -24,7 +24,7 @@ from .layout import (
     lines_to_blocks,
     mark_bullets,
     page_regions,
-    title_block,
+    split_title,
 )
 
 
@@ -113,16 +113,22 @@ def list_markers(page) -> list[tuple[float, float, float, float]]:
 def _slide(page, doc_id: str, number: int) -> Slide:
     try:
         width, height = page.get_size()
-        lines = chars_to_lines(page_chars(page))
+        lines = [ln for ln in chars_to_lines(page_chars(page)) if not _page_number(ln, height)]
         mark_bullets(lines, list_markers(page))
     finally:
         page.close()
     blocks = lines_to_blocks(lines)
-    heading = title_block(blocks, height)
-    title = joined([ln.text.strip() for ln in heading.lines]) if heading else ""
-    body = "\n\n".join(md for b in blocks if b is not heading and (md := block_markdown(b)))
+    title_lines, rest = split_title(blocks, height)
+    title = joined([ln.text.strip() for ln in title_lines])
+    body = "\n\n".join(md for b in rest if (md := block_markdown(b)))
     regions = page_regions([ln for b in blocks for ln in b.lines], width, height)
     return Slide(doc=doc_id, number=number, title=title, body=body, regions=regions)
+
+
+def _page_number(line, height: float) -> bool:
+    """A bare number in the top or bottom margin: pagination, not the slide's title or text."""
+    text = line.text.strip()
+    return text.isdigit() and len(text) <= 4 and (line.y0 > 0.88 * height or line.y1 < 0.1 * height)
 
 
 def pdf_date(value: str) -> str:
