@@ -133,3 +133,33 @@ def test_footer_and_slide_number_placeholders_are_not_content(tmp_path):
     (only,) = read_deck(tmp_path / "footer.pptx", "f").slides
     assert len(list(slide.placeholders)) == 2 + len(furniture)
     assert only.body == "- Body text"
+
+
+def test_bullets_follow_the_masters_body_style_and_default_properties_are_blank(tmp_path):
+    from pptx.oxml.ns import qn
+
+    prs = Presentation()  # python-pptx's template: core properties left at their defaults
+    slide = prs.slides.add_slide(prs.slide_layouts[1])
+    slide.shapes.title.text = "Plain body"
+    slide.placeholders[1].text = "Not a bullet"
+    master_style = prs.slide_master._element.xpath("./p:txStyles/p:bodyStyle/a:lvl1pPr")[0]
+    for old in master_style.findall(qn("a:buChar")):
+        master_style.remove(old)
+    master_style.append(master_style.makeelement(qn("a:buNone"), {}))
+    prs.core_properties.title = "PowerPoint Presentation"
+    prs.core_properties.author = "python-pptx"
+    prs.save(tmp_path / "plain.pptx")
+    deck = read_deck(tmp_path / "plain.pptx", "plain")
+    assert deck.slides[0].body == "Not a bullet"
+    assert (deck.card.title, deck.card.author) == ("", "")
+
+
+def test_section_header_is_a_divider_and_an_empty_slide_is_named(tmp_path):
+    prs = Presentation()
+    section = prs.slides.add_slide(prs.slide_layouts[2])  # "Section Header"
+    section.shapes.title.text = "第2部 / Part 2"
+    prs.slides.add_slide(prs.slide_layouts[6])  # blank: no text at all
+    prs.save(tmp_path / "parts.pptx")
+    deck = read_deck(tmp_path / "parts.pptx", "parts")
+    assert [(s.number, s.kind, s.title) for s in deck.slides] == [(1, "divider", "第2部 / Part 2"), (2, "content", "")]
+    assert deck.warnings == ("slide 2 has no text (pictures only?)",)

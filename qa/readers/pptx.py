@@ -67,8 +67,12 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
         )
     except (KeyError, ValueError, etree.LxmlError) as exc:
         raise ReaderError(f"{path.name}: damaged PowerPoint file ({exc})") from None
-    warnings = (f"hidden slides skipped: {', '.join(map(str, sorted(hidden)))}",) if hidden else ()
-    return Deck(slides=slides, card=_card(prs.core_properties), warnings=warnings)
+    warnings = [f"hidden slides skipped: {', '.join(map(str, sorted(hidden)))}"] if hidden else []
+    empty = [s.number for s in slides if not s.title and not s.body and not s.notes]
+    if empty:
+        warnings.append(f"{'slide' if len(empty) == 1 else 'slides'} {', '.join(map(str, empty))} "
+                        f"{'has' if len(empty) == 1 else 'have'} no text (pictures only?)")
+    return Deck(slides=slides, card=_card(prs.core_properties), warnings=tuple(warnings))
 
 
 def _boxes(shapes, transform=lambda x, y: (x, y)) -> list[_Box]:
@@ -124,7 +128,11 @@ def _slide(slide, doc_id: str, number: int, size: tuple[int, int]) -> Slide:
         for b in boxes
     )
     body = "\n\n".join(b for b in blocks if b.strip())
-    return Slide(doc=doc_id, number=number, title=title, body=body, notes=notes, regions=regions)
+    # a section header slide: a title standing alone (chunking and the outline treat it as a divider)
+    divider = bool(title) and not body and "section" in (slide.slide_layout.name or "").lower()
+    kind = "divider" if divider else "content"
+    return Slide(doc=doc_id, number=number, title=title, body=body, kind=kind, notes=notes, regions=regions)
+
 
 
 def _one_line(text: str) -> str:
@@ -140,26 +148,61 @@ def _plain(shape) -> str:
 def _markdown(shape) -> str:
     if getattr(shape, "has_table", False):
         return _table(shape.table)
-    bulleted_shape = shape.is_placeholder and shape.placeholder_format.type in _BULLETED
     lines = []
     for paragraph in shape.text_frame.paragraphs:
         text = _one_line(paragraph.text)
         if not text:
             continue
-        if _is_bullet(paragraph, bulleted_shape):
+        if _is_bullet(paragraph, shape):
             lines.append("  " * paragraph.level + "- " + text)
         else:
             lines.append(text)
     return "\n".join(lines)
 
 
-def _is_bullet(paragraph, bulleted_shape: bool) -> bool:
-    """A paragraph with a bullet of its own, or at a level > 0, or in a bulleted placeholder (unless buNone)."""
-    ppr = paragraph._p.pPr
-    marks = {child.tag for child in ppr} if ppr is not None else set()
-    if f"{_A}buNone" in marks:
+def _bullet_mark(ppr) -> bool | None:
+    """What a paragraph-properties element says: bullet (True), none (False) or nothing (None)."""
+    if ppr is None:
+        return None
+    tags = {child.tag for child in ppr}
+    if f"{_A}buNone" in tags:
         return False
-    return bool(marks & {f"{_A}buChar", f"{_A}buAutoNum"}) or paragraph.level > 0 or bulleted_shape
+    if tags & {f"{_A}buChar", f"{_A}buAutoNum", f"{_A}buBlip"}:
+        return True
+    return None
+
+
+def _is_bullet(paragraph, shape) -> bool:
+    """The nearest bullet setting: the paragraph's, its layout's and master's placeholder, the master's
+    body style; when none says, a paragraph at level > 0 is a bullet."""
+    for mark in (_bullet_mark(paragraph._p.pPr), _inherited_mark(shape, paragraph.level + 1)):
+        if mark is not None:
+            return mark
+    return paragraph.level > 0
+
+
+def _inherited_mark(shape, level: int) -> bool | None:
+    if not shape.is_placeholder:
+        return None  # a plain text box: no bullets unless it says so
+    source = shape
+    for _ in range(2):  # the layout's placeholder, then the master's
+        try:
+            source = source._base_placeholder
+        except (AttributeError, KeyError, ValueError):
+            source = None
+        if source is None:
+            break
+        found = source._element.xpath(f"./p:txBody/a:lstStyle/a:lvl{level}pPr")
+        if found and (mark := _bullet_mark(found[0])) is not None:
+            return mark
+    if shape.placeholder_format.type not in _BULLETED:
+        return None
+    try:
+        master = shape.part.slide_layout.slide_master
+    except AttributeError:
+        return None
+    found = master._element.xpath(f"./p:txStyles/p:bodyStyle/a:lvl{level}pPr")
+    return _bullet_mark(found[0]) if found else None
 
 
 def _table(table) -> str:
@@ -172,10 +215,17 @@ def _table(table) -> str:
     return "\n".join(rows)
 
 
+# What PowerPoint writes when nobody filled the properties in: not a title or an author.
+_DEFAULTS = {"powerpoint presentation", "powerpoint プレゼンテーション", "microsoft office user",
+             "microsoft office ユーザー", "python-pptx"}
+
+
 def _card(props) -> DocumentCard:
+    def value(text: str | None) -> str:
+        text = (text or "").strip()
+        return "" if text.lower() in _DEFAULTS else text
+
     created = props.created
     return DocumentCard(
-        title=(props.title or "").strip(),
-        author=(props.author or "").strip(),
-        date=created.date().isoformat() if created else "",
+        title=value(props.title), author=value(props.author), date=created.date().isoformat() if created else ""
     )
