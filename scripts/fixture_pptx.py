@@ -74,6 +74,11 @@ def build(out: str) -> None:
     closing = prs.slides.add_slide(prs.slide_layouts[1])
     closing.shapes.title.text = "まとめ / Summary"
     _bullets(closing, [(0, "量子コンピュータは実用化へ"), (0, "Error correction is the key milestone")])
+    # A box one character wide: LibreOffice sets its word on one line per character.
+    narrow = closing.shapes.add_textbox(Inches(11.5), Inches(2.5), Inches(0.55), Inches(3))
+    narrow.text_frame.word_wrap = True
+    narrow.text_frame.text = "重要課題"
+    narrow.text_frame.paragraphs[0].runs[0].font.size = Pt(28)
 
     prs.save(out)
 

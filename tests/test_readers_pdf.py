@@ -199,3 +199,13 @@ def test_a_paragraph_wrapped_at_its_box_edge_is_one_line_again():
     listed = _chars("米国は約8,000億ドル", 40, 100) + _chars("日本は約20兆円", 40, 124)
     (block,) = lines_to_blocks(chars_to_lines(listed))
     assert block_markdown(block) == "米国は約8,000億ドル\n日本は約20兆円"
+
+
+def test_a_word_set_one_character_per_line_is_one_word_again():
+    # LibreOffice wraps "重要課題" in a one-character-wide box: four lines of one character each
+    summary = read_deck(FIXTURES / "deck.pdf", "deck").slides[5]
+    page = pdfium.PdfDocument(str(FIXTURES / "deck.pdf"))[5]
+    assert "重\r\n要\r\n課\r\n題" in page.get_textpage().get_text_range()
+    assert summary.body.split("\n\n")[-1] == "重要課題"
+    (region,) = [r for r in summary.regions if r.text == "重要課題"]
+    assert region.y1 - region.y0 > 3 * (region.x1 - region.x0)  # a tall, narrow box

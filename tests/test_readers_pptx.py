@@ -29,6 +29,7 @@ def test_slides_titles_and_numbers_with_the_hidden_one_skipped(deck):
     ]
     assert deck.warnings == ("hidden slides skipped: 5",)
     assert all("Hidden draft" not in s.title + s.body for s in deck.slides)
+    assert deck.slides[-1].body.endswith("\n\n重要課題")  # the narrow text box
 
 
 def test_bullets_keep_their_levels(deck):
