@@ -9,6 +9,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from qa.chunking import chunk_slide
 from qa.documents import load_corpus
 from qa.readers import Limits, ReaderError, read_deck
 from qa.readers import pdf as pdf_reader
@@ -64,7 +65,15 @@ def test_marp_pdf_text_in_reading_order_without_markup(marp):
     assert marp.slides[1].body.split("\n") == [
         "- 米国は約8,000億ドルを投資", "  - 政府負担は約2割", "- China invests about $450B", "- 日本: 約20兆円",
     ]
-    assert marp.slides[2].body.split("\n") == ["国 予算 期間", "日本 10兆円 2021-2025", "Germany €18B 2021-2024"]
+    # the table's cells are runs split by wide gaps, aligned in columns: rows again, header first
+    assert marp.slides[2].body.split("\n") == [
+        "| 国 | 予算 | 期間 |",
+        "| --- | --- | --- |",
+        "| 日本 | 10兆円 | 2021-2025 |",
+        "| Germany | €18B | 2021-2024 |",
+    ]
+    rows = [p.text for p in chunk_slide(marp.slides[2]) if p.kind == "row"]
+    assert rows == ["日本: 予算: 10兆円 / 期間: 2021-2025", "Germany: 予算: €18B / 期間: 2021-2024"]
     assert "Investment keeps growing everywhere." in marp.slides[5].body
     for slide in marp.slides:
         for text in (slide.title, slide.body):
@@ -209,3 +218,14 @@ def test_a_word_set_one_character_per_line_is_one_word_again():
     assert summary.body.split("\n\n")[-1] == "重要課題"
     (region,) = [r for r in summary.regions if r.text == "重要課題"]
     assert region.y1 - region.y0 > 3 * (region.x1 - region.x0)  # a tall, narrow box
+
+
+def test_lines_with_gaps_that_do_not_line_up_are_not_a_table():
+    chars = _chars("Alpha", 40, 100, dx=10) + _chars("one", 130, 100, dx=10)
+    chars += _chars("Beta gamma", 40, 124, dx=10) + _chars("two", 185, 124, dx=10)  # right of "one"
+    (block,) = lines_to_blocks(chars_to_lines(chars))
+    assert "|" not in block_markdown(block)
+    aligned = _chars("Alpha", 40, 100, dx=10) + _chars("one", 130, 100, dx=10)
+    aligned += _chars("Beta", 40, 124, dx=10) + _chars("two", 132, 124, dx=10)
+    (block,) = lines_to_blocks(chars_to_lines(aligned))
+    assert block_markdown(block) == "| Alpha | one |\n| --- | --- |\n| Beta | two |"

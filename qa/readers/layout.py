@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..documents import Region
+from .tables import table_markdown, table_rows
 
 BULLET_GLYPHS = "•・▪■◆●◦‣○►▶❖✓➢➤"
 _BULLET = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}]\s*|[-–]\s+)")
@@ -38,15 +39,22 @@ class Line:
     size: float
     chars: int = 1
     last_x0: float = 0.0  # where the last character starts: ligatures share one box
+    cells: list[list] = field(default_factory=list)  # [text, x0, x1] runs split by wide gaps (table cells)
 
     def __post_init__(self) -> None:
         self.last_x0 = self.x0
+        self.cells = [[self.text, self.x0, self.x1]]
 
     @property
     def height(self) -> float:
         return self.y1 - self.y0
 
-    def extend(self, other: Line, separator: str = "") -> None:
+    def extend(self, other: Line, separator: str = "", new_cell: bool = False) -> None:
+        if new_cell:
+            self.cells.append([other.text, other.x0, other.x1])
+        else:
+            self.cells[-1][0] += separator + other.text
+            self.cells[-1][2] = max(self.cells[-1][2], other.x1)
         self.text += separator + other.text
         self.x0, self.y0 = min(self.x0, other.x0), min(self.y0, other.y0)
         self.x1, self.y1 = max(self.x1, other.x1), max(self.y1, other.y1)
@@ -101,7 +109,9 @@ def chars_to_lines(chars: list[Char]) -> list[Line]:
                 sep = _joiner(current.text, char.text)
             else:
                 sep = ""
-            current.extend(Line(char.text, char.x0, char.y0, char.x1, char.y1, char.size), sep)
+            after_bullet = current.chars == 1 and current.text in BULLET_GLYPHS
+            new_cell = gap > 0.6 * char.size and not after_bullet
+            current.extend(Line(char.text, char.x0, char.y0, char.x1, char.y1, char.size), sep, new_cell)
         else:
             lines.append(Line(char.text, char.x0, char.y0, char.x1, char.y1, char.size))
         space = ""
@@ -214,7 +224,11 @@ def split_title(blocks: list[Block], page_height: float) -> tuple[list[Line], li
 
 
 def block_markdown(block: Block) -> str:
-    """A block as light Markdown: bullet glyphs become indented "- " items, wrapped lines are rejoined."""
+    """A block as light Markdown: bullet glyphs become indented "- " items, wrapped lines are rejoined,
+    rows of aligned cells become "| a | b |" table rows."""
+    rows = table_rows(block.lines)
+    if rows:
+        return table_markdown(rows)
     out: list[str] = []
     bullets = [ln for ln in block.lines if _BULLET.match(ln.text)]
     indents: list[float] = []  # the distinct left edges of the bullets: level = rank
