@@ -1,11 +1,150 @@
-"""PDF decks (not yet readable)."""
+"""PDF decks with pypdfium2: one page is one slide, numbered as the page.
+
+Text comes from pdfium's text page (characters with their boxes and font sizes),
+put in reading order by qa.readers.layout; each line's box is kept as a Region.
+"""
 
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..documents import DocumentCard, Slide
 from .base import Deck, Limits, ReaderError
+from .layout import (
+    Char,
+    block_markdown,
+    chars_to_lines,
+    joined,
+    lines_to_blocks,
+    mark_bullets,
+    page_regions,
+    split_title,
+)
+
+
+@contextmanager
+def open_pdf(path: Path, limits: Limits):
+    """The open document; a password, a damaged file or too many pages is a ReaderError."""
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ReaderError(f"{path.name}: the PDF is password-protected (save an unprotected copy)") from None
+        raise ReaderError(f"{path.name}: damaged or not a PDF ({_reason(exc)})") from None
+    try:
+        if len(pdf) > limits.max_pages:
+            raise ReaderError(f"{path.name}: {len(pdf)} pages, over the limit of {limits.max_pages} pages")
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def _reason(exc: Exception) -> str:
+    match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
+    return match.group(1) if match else str(exc).strip().rstrip(".")
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
-    raise ReaderError(f"{path.name}: PDF decks cannot be read yet")
+    """Every page as a slide; pages without a text layer are kept (empty) and named in a warning."""
+    with open_pdf(path, limits) as pdf:
+        try:
+            slides = tuple(_slide(pdf[i], doc_id, i + 1) for i in range(len(pdf)))
+            card = _card(pdf.get_metadata_dict())
+        except pdfium.PdfiumError as exc:
+            raise ReaderError(f"{path.name}: damaged PDF ({_reason(exc)})") from None
+    if not slides:
+        raise ReaderError(f"{path.name}: the PDF has no pages")
+    empty = [s.number for s in slides if not s.title and not s.body]
+    if len(empty) == len(slides):
+        raise ReaderError(f"{path.name}: no page has a text layer (a scanned deck? run OCR on it first)")
+    warnings = ()
+    if empty:
+        word = "page" if len(empty) == 1 else "pages"
+        verb = "has" if len(empty) == 1 else "have"
+        warnings = (f"{word} {', '.join(map(str, empty))} {verb} no text layer (no OCR)",)
+    return Deck(slides=slides, card=card, warnings=warnings)
+
+
+def page_chars(page) -> list[Char]:
+    """The page's characters with top-left-origin boxes (pdfium's loose boxes: the font's full height)."""
+    height = page.get_height()
+    textpage = page.get_textpage()
+    try:
+        chars = []
+        for i in range(textpage.count_chars()):
+            code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
+            if 0xDC00 <= code <= 0xDFFF and chars and "\ud800" <= chars[-1].text <= "\udbff":
+                # the second half of a character beyond the BMP (an emoji, a rare kanji)
+                high = ord(chars[-1].text)
+                chars[-1] = replace(chars[-1], text=chr(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)))
+                continue
+            if code in (0, 0xFFFE, 0xFFFF) or (code < 0x20 and chr(code) not in "\t\r\n"):
+                continue  # no character, or a control code (pdfium's soft hyphen marker)
+            left, bottom, right, top = textpage.get_charbox(i, loose=True)
+            size = pdfium_c.FPDFText_GetFontSize(textpage.raw, i)
+            if size <= 1.0:  # generated characters, or fonts scaled by the text matrix
+                size = max(top - bottom, 1.0)
+            generated = bool(pdfium_c.FPDFText_IsGenerated(textpage.raw, i))
+            chars.append(Char(chr(code), left, height - top, right, height - bottom, size, generated))
+        # a lone surrogate cannot be written as UTF-8: drop it
+        return [c for c in chars if not "\ud800" <= c.text <= "\udfff"]
+    finally:
+        textpage.close()
+
+
+def list_markers(page) -> list[tuple[float, float, float, float]]:
+    """Small square paths (2-12 pt): the bullets of lists a browser printed (top-left origin)."""
+    height = page.get_height()
+    found = []
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=4):
+        left, bottom, right, top = obj.get_bounds()
+        width, tall = right - left, top - bottom
+        if 2 <= width <= 12 and 2 <= tall <= 12 and abs(width - tall) <= 0.3 * max(width, tall):
+            found.append((left, height - top, right, height - bottom))
+    return found
+
+
+def _slide(page, doc_id: str, number: int) -> Slide:
+    try:
+        width, height = page.get_size()
+        lines = [ln for ln in chars_to_lines(page_chars(page)) if not _page_number(ln, height)]
+        mark_bullets(lines, list_markers(page))
+    finally:
+        page.close()
+    blocks = lines_to_blocks(lines)
+    title_lines, rest = split_title(blocks, height)
+    title = joined([ln.text.strip() for ln in title_lines])
+    body = "\n\n".join(md for b in rest if (md := block_markdown(b)))
+    regions = page_regions([ln for b in blocks for ln in b.lines], width, height)
+    return Slide(doc=doc_id, number=number, title=title, body=body, regions=regions)
+
+
+def _page_number(line, height: float) -> bool:
+    """A bare number in the top or bottom margin: pagination, not the slide's title or text."""
+    text = line.text.strip()
+    return text.isdigit() and len(text) <= 4 and (line.y0 > 0.88 * height or line.y1 < 0.1 * height)
+
+
+def pdf_date(value: str) -> str:
+    """A PDF date (D:20231125093000+09'00') as ISO 8601 (2023-11-25); '' when it is not one."""
+    match = re.match(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?", value.strip())
+    if not match:
+        return ""
+    year, month, day = match.group(1), match.group(2) or "01", match.group(3) or "01"
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return ""
+    return f"{year}-{month}-{day}"
+
+
+def _card(meta: dict) -> DocumentCard:
+    return DocumentCard(
+        title=(meta.get("Title") or "").strip(),
+        author=(meta.get("Author") or "").strip(),
+        date=pdf_date(meta.get("CreationDate") or ""),
+    )

@@ -1,11 +1,231 @@
-"""PPTX decks (not yet readable)."""
+"""PowerPoint decks with python-pptx: slides in presentation order, numbered by position.
+
+Hidden slides are skipped (their numbers stay unused) and named in a warning.
+Shapes, grouped ones included, are read top to bottom, left to right; bulleted
+paragraphs become indented "- " items, tables "| a | b |" rows, notes Slide.notes.
+"""
 
 from __future__ import annotations
 
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
+from pptx.exc import PackageNotFoundError
+
+from ..documents import DocumentCard, Region, Slide
 from .base import Deck, Limits, ReaderError
+from .layout import reading_order
+
+_TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
+_BULLETED = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.VERTICAL_BODY}
+# Repeated furniture, not content: a slide number is not a passage.
+_FURNITURE = {PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.HEADER}
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+@dataclass(frozen=True)
+class _Box:
+    """A text-bearing shape with its box in slide EMUs (group offsets applied)."""
+
+    shape: object
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def open_presentation(path: Path, limits: Limits):
+    """The presentation; a damaged file or one over the slide limit is a ReaderError."""
+    try:
+        prs = Presentation(str(path))
+    except PackageNotFoundError:  # python-pptx's word for "not a readable zip"
+        raise ReaderError(f"{path.name}: damaged or not a PowerPoint file (not a readable .pptx package)") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError, EOFError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ReaderError(f"{path.name}: damaged or not a PowerPoint file ({reason.strip(chr(34))})") from None
+    if len(prs.slides) > limits.max_pages:
+        raise ReaderError(f"{path.name}: {len(prs.slides)} slides, over the limit of {limits.max_pages} slides")
+    return prs
+
+
+def hidden_numbers(prs) -> list[int]:
+    """1-based positions of the slides marked hidden (show="0")."""
+    return [n for n, slide in enumerate(prs.slides, start=1) if slide._element.get("show") in ("0", "false")]
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
-    raise ReaderError(f"{path.name}: PPTX decks cannot be read yet")
+    prs = open_presentation(path, limits)
+    hidden = set(hidden_numbers(prs))
+    size = (prs.slide_width or 9144000, prs.slide_height or 6858000)
+    try:
+        slides = tuple(
+            _slide(slide, doc_id, n, size) for n, slide in enumerate(prs.slides, start=1) if n not in hidden
+        )
+    except (KeyError, ValueError, etree.LxmlError) as exc:
+        raise ReaderError(f"{path.name}: damaged PowerPoint file ({exc})") from None
+    warnings = [f"hidden slides skipped: {', '.join(map(str, sorted(hidden)))}"] if hidden else []
+    empty = [s.number for s in slides if not s.title and not s.body and not s.notes]
+    if empty:
+        warnings.append(f"{'slide' if len(empty) == 1 else 'slides'} {', '.join(map(str, empty))} "
+                        f"{'has' if len(empty) == 1 else 'have'} no text (pictures only?)")
+    return Deck(slides=slides, card=_card(prs.core_properties), warnings=tuple(warnings))
+
+
+def _boxes(shapes, transform=lambda x, y: (x, y)) -> list[_Box]:
+    """Every shape with text or a table, groups opened (their children's offsets mapped to the slide)."""
+    out = []
+    for shape in shapes:
+        if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+            out.extend(_boxes(shape.shapes, _group_transform(shape, transform)))
+            continue
+        if not (shape.has_text_frame and shape.text_frame.text.strip()) and not getattr(shape, "has_table", False):
+            continue
+        if shape.is_placeholder and shape.placeholder_format.type in _FURNITURE:
+            continue
+        left, top = shape.left or 0, shape.top or 0
+        x0, y0 = transform(left, top)
+        x1, y1 = transform(left + (shape.width or 0), top + (shape.height or 0))
+        out.append(_Box(shape, x0, y0, x1, y1))
+    return out
+
+
+def _group_transform(group, outer):
+    xfrm = group._element.grpSpPr.xfrm
+    if xfrm is None or xfrm.chOff is None or xfrm.chExt is None or not xfrm.chExt.cx or not xfrm.chExt.cy:
+        return outer
+    off_x, off_y, ext_x, ext_y = group.left, group.top, group.width, group.height
+    ch_x, ch_y, ch_cx, ch_cy = xfrm.chOff.x, xfrm.chOff.y, xfrm.chExt.cx, xfrm.chExt.cy
+    return lambda x, y: outer(off_x + (x - ch_x) * ext_x / ch_cx, off_y + (y - ch_y) * ext_y / ch_cy)
+
+
+def _is_title(shape) -> bool:
+    return shape.is_placeholder and shape.placeholder_format.type in _TITLES
+
+
+def _slide(slide, doc_id: str, number: int, size: tuple[int, int]) -> Slide:
+    boxes = reading_order(_boxes(slide.shapes), lambda b: (b.x0, b.y0, b.x1, b.y1))
+    title_box = next((b for b in boxes if _is_title(b.shape)), None)
+    blocks = [_markdown(b.shape) for b in boxes if b is not title_box]
+    blocks = [b for b in blocks if b]
+    if title_box is not None:
+        title = _one_line(title_box.shape.text_frame.text)
+    elif blocks:  # no title placeholder: the first line stands as the title
+        first, _, rest = blocks[0].partition("\n")
+        title, blocks[0] = first.lstrip("-| ").strip(), rest
+    else:
+        title = ""
+    notes = ""
+    if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
+        notes = slide.notes_slide.notes_text_frame.text.replace("\v", "\n").strip()
+    width, height = size
+    regions = tuple(
+        Region(_one_line(_plain(b.shape)), *(round(min(1.0, max(0.0, v)), 4) for v in (
+            b.x0 / width, b.y0 / height, b.x1 / width, b.y1 / height)))
+        for b in boxes
+    )
+    body = "\n\n".join(b for b in blocks if b.strip())
+    # a section header slide: a title standing alone (chunking and the outline treat it as a divider)
+    divider = bool(title) and not body and "section" in (slide.slide_layout.name or "").lower()
+    kind = "divider" if divider else "content"
+    return Slide(doc=doc_id, number=number, title=title, body=body, kind=kind, notes=notes, regions=regions)
+
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace("\v", " ").split())
+
+
+def _plain(shape) -> str:
+    if getattr(shape, "has_table", False):
+        return " ".join(cell.text for row in shape.table.rows for cell in row.cells)
+    return shape.text_frame.text
+
+
+def _markdown(shape) -> str:
+    if getattr(shape, "has_table", False):
+        return _table(shape.table)
+    lines = []
+    for paragraph in shape.text_frame.paragraphs:
+        text = _one_line(paragraph.text)
+        if not text:
+            continue
+        if _is_bullet(paragraph, shape):
+            lines.append("  " * paragraph.level + "- " + text)
+        else:
+            lines.append(text)
+    return "\n".join(lines)
+
+
+def _bullet_mark(ppr) -> bool | None:
+    """What a paragraph-properties element says: bullet (True), none (False) or nothing (None)."""
+    if ppr is None:
+        return None
+    tags = {child.tag for child in ppr}
+    if f"{_A}buNone" in tags:
+        return False
+    if tags & {f"{_A}buChar", f"{_A}buAutoNum", f"{_A}buBlip"}:
+        return True
+    return None
+
+
+def _is_bullet(paragraph, shape) -> bool:
+    """The nearest bullet setting: the paragraph's, its layout's and master's placeholder, the master's
+    body style; when none says, a paragraph at level > 0 is a bullet."""
+    for mark in (_bullet_mark(paragraph._p.pPr), _inherited_mark(shape, paragraph.level + 1)):
+        if mark is not None:
+            return mark
+    return paragraph.level > 0
+
+
+def _inherited_mark(shape, level: int) -> bool | None:
+    if not shape.is_placeholder:
+        return None  # a plain text box: no bullets unless it says so
+    source = shape
+    for _ in range(2):  # the layout's placeholder, then the master's
+        try:
+            source = source._base_placeholder
+        except (AttributeError, KeyError, ValueError):
+            source = None
+        if source is None:
+            break
+        found = source._element.xpath(f"./p:txBody/a:lstStyle/a:lvl{level}pPr")
+        if found and (mark := _bullet_mark(found[0])) is not None:
+            return mark
+    if shape.placeholder_format.type not in _BULLETED:
+        return None
+    try:
+        master = shape.part.slide_layout.slide_master
+    except AttributeError:
+        return None
+    found = master._element.xpath(f"./p:txStyles/p:bodyStyle/a:lvl{level}pPr")
+    return _bullet_mark(found[0]) if found else None
+
+
+def _table(table) -> str:
+    rows = []
+    for r, row in enumerate(table.rows):
+        cells = [_one_line(cell.text).replace("|", "/") for cell in row.cells]
+        rows.append("| " + " | ".join(cells) + " |")
+        if r == 0:
+            rows.append("| " + " | ".join("---" for _ in cells) + " |")
+    return "\n".join(rows)
+
+
+# What PowerPoint writes when nobody filled the properties in: not a title or an author.
+_DEFAULTS = {"powerpoint presentation", "powerpoint プレゼンテーション", "microsoft office user",
+             "microsoft office ユーザー", "python-pptx"}
+
+
+def _card(props) -> DocumentCard:
+    def value(text: str | None) -> str:
+        text = (text or "").strip()
+        return "" if text.lower() in _DEFAULTS else text
+
+    created = props.created
+    return DocumentCard(
+        title=value(props.title), author=value(props.author), date=created.date().isoformat() if created else ""
+    )

@@ -1,0 +1,231 @@
+"""The PDF reader on decks made by real tools (tests/fixtures, see scripts/make_fixtures.sh)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from qa.chunking import chunk_slide
+from qa.documents import load_corpus
+from qa.readers import Limits, ReaderError, read_deck
+from qa.readers import pdf as pdf_reader
+from qa.readers.layout import Char, block_markdown, chars_to_lines, lines_to_blocks
+from qa.readers.pdf import pdf_date
+from qa.readers.pictures import render
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BAD = FIXTURES / "bad"
+MARKUP = ("<div", "</div>", "<!--", "<style", "marp:", "_class")
+
+# Written by hand from tests/fixtures/marp-deck.md: one entry per Marp slide (its "# " heading).
+MARP_TITLES = [
+    "研究開発の国際動向",
+    "主要国の研究開発費",
+    "Budget by country /国別予算",
+    "Sample code /コード例",
+    "研究費の推移/ Spending chart",
+    "まとめ/ Summary",
+]
+# The python-pptx deck converted by LibreOffice with hidden slides exported: page n is slide n.
+PPTX_PDF_TITLES = [
+    "量子技術の研究動向",
+    "主要国の投資 / Public investment",
+    "研究体制 / Research organisation",
+    "予算比較 / Budget comparison",
+    "非公開メモ / Hidden draft",
+    "まとめ / Summary",
+]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def marp():
+    return read_deck(FIXTURES / "marp-deck.pdf", "marp")
+
+
+def test_marp_pdf_has_one_slide_per_marp_slide_with_its_title(marp):
+    source = (FIXTURES / "marp-deck.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^# (.+)$", source, re.MULTILINE)
+    assert [s.number for s in marp.slides] == list(range(1, len(headings) + 1))
+    assert [s.title for s in marp.slides] == MARP_TITLES
+    # the titles are the headings, whatever spaces the PDF's text layer kept
+    assert [_norm(t) for t in MARP_TITLES] == [_norm(h) for h in headings]
+
+
+def test_marp_pdf_text_in_reading_order_without_markup(marp):
+    assert marp.slides[0].body == "Global R&D Trends 2024"
+    # Chromium draws list markers as shapes, not text: they are found and become "- " items
+    assert marp.slides[1].body.split("\n") == [
+        "- 米国は約8,000億ドルを投資", "  - 政府負担は約2割", "- China invests about $450B", "- 日本: 約20兆円",
+    ]
+    # the table's cells are runs split by wide gaps, aligned in columns: rows again, header first
+    assert marp.slides[2].body.split("\n") == [
+        "| 国 | 予算 | 期間 |",
+        "| --- | --- | --- |",
+        "| 日本 | 10兆円 | 2021-2025 |",
+        "| Germany | €18B | 2021-2024 |",
+    ]
+    rows = [p.text for p in chunk_slide(marp.slides[2]) if p.kind == "row"]
+    assert rows == ["日本: 予算: 10兆円 / 期間: 2021-2025", "Germany: 予算: €18B / 期間: 2021-2024"]
+    assert "Investment keeps growing everywhere." in marp.slides[5].body
+    for slide in marp.slides:
+        for text in (slide.title, slide.body):
+            assert not any(mark in text for mark in MARKUP), (slide.number, text)
+
+
+def test_marp_pdf_card_from_metadata(marp):
+    assert marp.card.title == "研究開発の国際動向 / Global R&D Trends"
+    assert marp.card.author == "Fixture Author"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", marp.card.date)
+
+
+def test_regions_are_lines_inside_the_page(marp):
+    for slide in marp.slides:
+        assert slide.regions
+        for r in slide.regions:
+            assert 0 <= r.x0 < r.x1 <= 1 and 0 <= r.y0 < r.y1 <= 1, r
+    first = marp.slides[1].regions
+    assert first[0].text == "主要国の研究開発費"
+    assert [r.text for r in first[1:3]] == ["米国は約8,000億ドルを投資", "政府負担は約2割"]
+    assert first[1].y0 > first[0].y1 and first[2].x0 > first[1].x0  # below the title; nested item indented
+
+
+def test_libreoffice_pdf_bullets_levels_and_ligatures():
+    deck = read_deck(FIXTURES / "deck.pdf", "deck")
+    assert [s.title for s in deck.slides] == PPTX_PDF_TITLES
+    assert deck.slides[1].body.split("\n") == [
+        "- 米国: National Quantum Initiative",
+        "  - 5年間で12億ドル / $1.2B over five years",  # "fi" is one ligature glyph in the PDF
+        "- 欧州: Quantum Flagship",
+        "  - 10億ユーロ規模",
+        "    - 2018年開始 / started 2018",
+    ]
+    # two grouped text boxes side by side stay two blocks, left first
+    assert deck.slides[2].body == "大学 / Universities\n\n国立研究所 / National labs"
+
+
+def test_page_without_text_layer_is_kept_empty_and_named():
+    deck = read_deck(FIXTURES / "mixed-scan.pdf", "mixed")
+    assert [s.number for s in deck.slides] == [1, 2, 3]
+    assert (deck.slides[1].title, deck.slides[1].body) == ("", "")
+    assert deck.slides[2].title == PPTX_PDF_TITLES[3]
+    assert deck.warnings == ("page 2 has no text layer (no OCR)",)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("encrypted.pdf", "password-protected"),
+        ("corrupt.pdf", "damaged or not a PDF"),
+        ("not-really.pdf", "named .pdf but is not a PDF file"),
+        ("scanned.pdf", "no page has a text layer"),
+    ],
+)
+def test_bad_pdfs_are_refused_with_one_line(name, reason):
+    with pytest.raises(ReaderError) as err:
+        read_deck(BAD / name, "bad")
+    message = str(err.value)
+    assert message.startswith(f"{name}: ") and reason in message and "\n" not in message
+
+
+def test_thousand_page_pdf_is_refused_by_the_page_limit_before_any_page_is_read(tmp_path, monkeypatch):
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(1000):
+        pdf.new_page(960, 540)
+    path = tmp_path / "huge.pdf"
+    pdf.save(str(path))
+    pdf.close()
+
+    def no_page_reading(*args):
+        raise AssertionError("a page was read before the limit was checked")
+
+    monkeypatch.setattr(pdf_reader, "_slide", no_page_reading)
+    with pytest.raises(ReaderError, match=r"huge\.pdf: 1000 pages, over the limit of 600 pages"):
+        read_deck(path, "huge", Limits(max_pages=600))
+    assert render(path, "pdf", tmp_path / "pictures", Limits(max_pages=600)) == {}
+
+
+def test_load_corpus_reads_the_good_deck_and_names_each_bad_one(tmp_path):
+    for path in [FIXTURES / "marp-deck.pdf", FIXTURES / "deck.pptx", *sorted(BAD.iterdir())]:
+        shutil.copy(path, tmp_path / path.name)
+    corpus = load_corpus(tmp_path)
+    assert sorted(d.doc_id for d in corpus.documents) == ["deck", "marp-deck"]
+    bad = sorted(p.name for p in BAD.iterdir())
+    assert sorted(p.split(":")[0] for p in corpus.problems) == bad
+    assert all("\n" not in p and "Traceback" not in p for p in corpus.problems)
+    pptx = next(d for d in corpus.documents if d.doc_id == "deck")
+    assert pptx.format == "pptx" and pptx.warnings == ("hidden slides skipped: 5",)
+
+
+def test_pdf_dates():
+    assert pdf_date("D:20231125093000+09'00'") == "2023-11-25"
+    assert pdf_date("D:2023") == "2023-01-01"
+    assert pdf_date("yesterday") == ""
+    assert pdf_date("D:20231399") == ""
+
+
+def _chars(text: str, x: float, y: float, size: float = 20, dx: float | None = None, dy: float = 0) -> list[Char]:
+    dx = size if dx is None else dx
+    return [Char(c, x + i * dx, y + i * dy, x + i * dx + size, y + i * dy + size, size) for i, c in enumerate(text)]
+
+
+def test_one_character_per_line_is_rejoined():
+    # a narrow text box: each character wrapped to a line of its own, stacked downwards
+    lines = chars_to_lines(_chars("研究開発", 100, 50, dx=0, dy=22))
+    assert [ln.text for ln in lines] == ["研究開発"]
+
+
+def test_two_columns_are_read_one_after_the_other():
+    chars = (
+        _chars("Title of slide", 40, 10, size=40, dx=20)
+        + _chars("left one", 40, 100, dx=10) + _chars("right one", 500, 100, dx=10)
+        + _chars("left two", 40, 125, dx=10) + _chars("right two", 500, 125, dx=10)
+    )
+    blocks = lines_to_blocks(chars_to_lines(chars))
+    assert [block_markdown(b) for b in blocks] == ["Title of slide", "left one\nleft two", "right one\nright two"]
+
+
+def test_bullet_glyphs_become_items_and_wrapped_lines_rejoin():
+    chars = _chars("• 第一の項目は", 40, 100, dx=20) + _chars("続きの行", 80, 124, dx=20)
+    chars += _chars("• Second", 40, 148, dx=10)
+    (block,) = lines_to_blocks(chars_to_lines(chars))
+    assert block_markdown(block) == "- 第一の項目は続きの行\n- Second"
+
+
+def test_a_paragraph_wrapped_at_its_box_edge_is_one_line_again():
+    wrapped = _chars("研究開発投資は各国で", 40, 100) + _chars("拡大しており、日本も", 40, 124)
+    wrapped += _chars("追随している。", 40, 148)
+    (block,) = lines_to_blocks(chars_to_lines(wrapped))
+    assert block_markdown(block) == "研究開発投資は各国で拡大しており、日本も追随している。"
+    # two lines prove no wrap (the longer always reaches the edge): they stay lines
+    listed = _chars("米国は約8,000億ドル", 40, 100) + _chars("日本は約20兆円", 40, 124)
+    (block,) = lines_to_blocks(chars_to_lines(listed))
+    assert block_markdown(block) == "米国は約8,000億ドル\n日本は約20兆円"
+
+
+def test_a_word_set_one_character_per_line_is_one_word_again():
+    # LibreOffice wraps "重要課題" in a one-character-wide box: four lines of one character each
+    summary = read_deck(FIXTURES / "deck.pdf", "deck").slides[5]
+    page = pdfium.PdfDocument(str(FIXTURES / "deck.pdf"))[5]
+    assert "重\r\n要\r\n課\r\n題" in page.get_textpage().get_text_range()
+    assert summary.body.split("\n\n")[-1] == "重要課題"
+    (region,) = [r for r in summary.regions if r.text == "重要課題"]
+    assert region.y1 - region.y0 > 3 * (region.x1 - region.x0)  # a tall, narrow box
+
+
+def test_lines_with_gaps_that_do_not_line_up_are_not_a_table():
+    chars = _chars("Alpha", 40, 100, dx=10) + _chars("one", 130, 100, dx=10)
+    chars += _chars("Beta gamma", 40, 124, dx=10) + _chars("two", 185, 124, dx=10)  # right of "one"
+    (block,) = lines_to_blocks(chars_to_lines(chars))
+    assert "|" not in block_markdown(block)
+    aligned = _chars("Alpha", 40, 100, dx=10) + _chars("one", 130, 100, dx=10)
+    aligned += _chars("Beta", 40, 124, dx=10) + _chars("two", 132, 124, dx=10)
+    (block,) = lines_to_blocks(chars_to_lines(aligned))
+    assert block_markdown(block) == "| Alpha | one |\n| --- | --- |\n| Beta | two |"

@@ -1,0 +1,166 @@
+"""The PowerPoint reader on a deck written by python-pptx (tests/fixtures/deck.pptx)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from qa.chunking import chunk_slide
+from qa.readers import Limits, ReaderError, read_deck
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MARKUP = ("<div", "</div>", "<!--", "<style", "marp:")
+
+
+@pytest.fixture(scope="module")
+def deck():
+    return read_deck(FIXTURES / "deck.pptx", "deck")
+
+
+def test_slides_titles_and_numbers_with_the_hidden_one_skipped(deck):
+    assert [(s.number, s.title) for s in deck.slides] == [
+        (1, "量子技術の研究動向"),
+        (2, "主要国の投資 / Public investment"),
+        (3, "研究体制 / Research organisation"),
+        (4, "予算比較 / Budget comparison"),
+        (6, "まとめ / Summary"),
+    ]
+    assert deck.warnings == ("hidden slides skipped: 5",)
+    assert all("Hidden draft" not in s.title + s.body for s in deck.slides)
+    assert deck.slides[-1].body.endswith("\n\n重要課題")  # the narrow text box
+
+
+def test_bullets_keep_their_levels(deck):
+    assert deck.slides[1].body.split("\n") == [
+        "- 米国: National Quantum Initiative",
+        "  - 5年間で12億ドル / $1.2B over five years",
+        "- 欧州: Quantum Flagship",
+        "  - 10億ユーロ規模",
+        "    - 2018年開始 / started 2018",
+    ]
+    bullets = [p for p in chunk_slide(deck.slides[1]) if p.kind == "bullet"]
+    assert bullets[4].text == "2018年開始 / started 2018" and "10億ユーロ規模" in bullets[4].context
+
+
+def test_grouped_shapes_are_read_left_to_right(deck):
+    assert deck.slides[2].body == "大学 / Universities\n\n国立研究所 / National labs"
+    left, right = deck.slides[2].regions[1:]
+    assert left.text == "大学 / Universities" and right.text == "国立研究所 / National labs"
+    assert left.x1 <= right.x0  # the group's offsets were applied to its children
+
+
+def test_table_rows_with_header(deck):
+    assert deck.slides[3].body.split("\n") == [
+        "| 国 / Country | 予算 / Budget | 期間 / Period |",
+        "| --- | --- | --- |",
+        "| 日本 | 1,000億円 | 2020-2030 |",
+        "| Germany | €2.0B | 2021-2025 |",
+    ]
+    rows = [p.text for p in chunk_slide(deck.slides[3]) if p.kind == "row"]
+    assert rows[0] == "日本: 予算 / Budget: 1,000億円 / 期間 / Period: 2020-2030"
+
+
+def test_speaker_notes(deck):
+    assert deck.slides[0].notes == "最初に全体像を説明する。Introduce the overview first."
+    assert deck.slides[1].notes == "Figures are public budget announcements."
+    assert deck.slides[2].notes == ""
+    assert any(p.kind == "note" for p in chunk_slide(deck.slides[0]))
+
+
+def test_card_from_core_properties(deck):
+    assert deck.card.title == "量子技術の研究動向 / Quantum Technology Trends"
+    assert deck.card.author == "Fixture Author"
+    assert deck.card.date == "2024-03-15"
+
+
+def test_regions_inside_the_slide_and_no_markup(deck):
+    for slide in deck.slides:
+        assert slide.regions
+        for r in slide.regions:
+            assert 0 <= r.x0 < r.x1 <= 1 and 0 <= r.y0 < r.y1 <= 1
+        assert not any(m in slide.title + slide.body for m in MARKUP)
+
+
+def test_first_line_is_the_title_without_a_title_placeholder(tmp_path):
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank layout
+    box = slide.shapes.add_textbox(914400, 914400, 4 * 914400, 914400)
+    box.text_frame.text = "一行目の見出し"
+    box.text_frame.add_paragraph().text = "Second line"
+    prs.save(tmp_path / "blank.pptx")
+    (only,) = read_deck(tmp_path / "blank.pptx", "blank").slides
+    assert (only.title, only.body) == ("一行目の見出し", "Second line")
+
+
+def test_truncated_pptx_is_refused_with_one_line():
+    with pytest.raises(ReaderError) as err:
+        read_deck(FIXTURES / "bad" / "truncated.pptx", "bad")
+    message = str(err.value)
+    assert message.startswith("truncated.pptx: damaged or not a PowerPoint file") and "\n" not in message
+
+
+def test_a_zip_that_is_not_a_presentation(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "archive.pptx", "w") as z:
+        z.writestr("hello.txt", "not a presentation")
+    with pytest.raises(ReaderError, match=r"^archive\.pptx: damaged or not a PowerPoint file"):
+        read_deck(tmp_path / "archive.pptx", "a")
+
+
+def test_slide_limit(tmp_path):
+    with pytest.raises(ReaderError, match=r"deck\.pptx: 6 slides, over the limit of 3 slides"):
+        read_deck(FIXTURES / "deck.pptx", "deck", Limits(max_pages=3))
+
+
+def test_footer_and_slide_number_placeholders_are_not_content(tmp_path):
+    import copy
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[1])
+    slide.shapes.title.text = "Title"
+    slide.placeholders[1].text = "Body text"
+    furniture = [p for p in prs.slide_layouts[1].placeholders if p.placeholder_format.idx in (10, 11, 12)]
+    assert furniture
+    for proto in furniture:  # the layout's date / footer / number, placed on the slide with text
+        clone = copy.deepcopy(proto._element)
+        slide.shapes._spTree.append(clone)
+    for shape in slide.placeholders:
+        if shape.placeholder_format.idx in (10, 11, 12):
+            shape.text_frame.text = "12"
+    prs.save(tmp_path / "footer.pptx")
+    (only,) = read_deck(tmp_path / "footer.pptx", "f").slides
+    assert len(list(slide.placeholders)) == 2 + len(furniture)
+    assert only.body == "- Body text"
+
+
+def test_bullets_follow_the_masters_body_style_and_default_properties_are_blank(tmp_path):
+    from pptx.oxml.ns import qn
+
+    prs = Presentation()  # python-pptx's template: core properties left at their defaults
+    slide = prs.slides.add_slide(prs.slide_layouts[1])
+    slide.shapes.title.text = "Plain body"
+    slide.placeholders[1].text = "Not a bullet"
+    master_style = prs.slide_master._element.xpath("./p:txStyles/p:bodyStyle/a:lvl1pPr")[0]
+    for old in master_style.findall(qn("a:buChar")):
+        master_style.remove(old)
+    master_style.append(master_style.makeelement(qn("a:buNone"), {}))
+    prs.core_properties.title = "PowerPoint Presentation"
+    prs.core_properties.author = "python-pptx"
+    prs.save(tmp_path / "plain.pptx")
+    deck = read_deck(tmp_path / "plain.pptx", "plain")
+    assert deck.slides[0].body == "Not a bullet"
+    assert (deck.card.title, deck.card.author) == ("", "")
+
+
+def test_section_header_is_a_divider_and_an_empty_slide_is_named(tmp_path):
+    prs = Presentation()
+    section = prs.slides.add_slide(prs.slide_layouts[2])  # "Section Header"
+    section.shapes.title.text = "第2部 / Part 2"
+    prs.slides.add_slide(prs.slide_layouts[6])  # blank: no text at all
+    prs.save(tmp_path / "parts.pptx")
+    deck = read_deck(tmp_path / "parts.pptx", "parts")
+    assert [(s.number, s.kind, s.title) for s in deck.slides] == [(1, "divider", "第2部 / Part 2"), (2, "content", "")]
+    assert deck.warnings == ("slide 2 has no text (pictures only?)",)
