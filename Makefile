@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test lint index bench quality browser-deps clean
+.PHONY: run test lint index bench quality ablations test-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,13 +29,13 @@ run: $(VENV)/.core
 index: $(VENV)/.core
 	$(BIN)/qa index
 
-browser-deps:
-	@./scripts/browser-deps.sh
+test-deps:
+	@./scripts/test-deps.sh
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check qa ui tests bench scripts
 
-test: $(VENV)/.dev browser-deps lint
+test: $(VENV)/.dev test-deps lint
 	$(BIN)/python -m pytest
 
 # Regenerate the README's figures (never edit them by hand).
@@ -48,3 +48,7 @@ quality: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) index .pytest_cache .ruff_cache
+
+# Every retrieval constant and "measured and not kept" claim, on the dev splits only.
+ablations: $(VENV)/.dev
+	$(BIN)/python scripts/ablations.py

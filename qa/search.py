@@ -31,7 +31,7 @@ class SearchSettings:
 
     fusion: str = "zscore"  # zscore | rrf
     dense_weight: float = 2.0
-    keyword_weight: float = 1.5  # scaled by the share of question tokens the index knows
+    keyword_weight: float = 1.0  # scaled by the share of question tokens the index knows
     translation_weight: float = 1.0  # English words translated through JMdict, scaled likewise
     sentence_weight: float = 1.5  # a long passage's best sentence (qa/sentences.py)
     # CSLS: subtract this times the passage's similarity to generic questions of the
@@ -44,7 +44,7 @@ class SearchSettings:
     # slide whose role (title / summary / agenda) meets the question's intent.
     slide_weight: float = 0.5
     deck_weight: float = 0.5
-    role_weight: float = 2.0
+    role_weight: float = 3.0
     more_per_slide: int = 3  # further passages of a slide listed under its hit
     # Both fitted on the dev splits only (scripts/ablations.py; figures in docs/ablations.json).
     # Relevance of a hit, 0-1: logistic(w · (score, margin, overlap, coverage, is_english, 1)), where

@@ -35,12 +35,13 @@ VARIANTS: dict[str, dict] = {
     "deck weight 1.0": {"deck_weight": 1.0},
     "no role bonus": {"role_weight": 0.0},
     "role bonus 1.0": {"role_weight": 1.0},
-    "role bonus 3.0": {"role_weight": 3.0},
+    "role bonus 2.0": {"role_weight": 2.0},
+    "role bonus 4.0": {"role_weight": 4.0},
     "RRF fusion": {"fusion": "rrf"},
     "no hubness correction": {"hubness_en": 0.0, "hubness_ja": 0.0},
     "no JMdict bridge": {"translation_weight": 0.0},
     "no best-sentence score": {"sentence_weight": 0.0},
-    "keyword weight 1.0": {"keyword_weight": 1.0},
+    "keyword weight 1.5": {"keyword_weight": 1.5},
     "keyword weight 2.0": {"keyword_weight": 2.0},
     "one passage a slide": {"more_per_slide": 0},
 }
@@ -53,6 +54,19 @@ def figures(result) -> dict:
             key: round(m[key], 3) for key in ("hit@1", "hit@5", "slide@1", "slide@5") if key in m
         }
     return out
+
+
+def objective(row: dict) -> float:
+    """What a variant is chosen by: the mean of passage hit@1 and slide@1 over the sets' languages (dev)."""
+    cells = [
+        row[name][lang][key]
+        for name in ("briefing", "decks")
+        if name in row
+        for lang in ("ja", "en")
+        for key in ("hit@1", "slide@1")
+        if lang in row[name]
+    ]
+    return round(float(np.mean(cells)), 4) if cells else 0.0
 
 
 def flagged(searcher: Searcher, questions) -> float:
@@ -133,6 +147,7 @@ def main() -> int:
         row = run(searcher, sets, replace(default, **overrides))
         row.pop("_results")
         row["seconds"] = round(time.perf_counter() - started, 1)
+        row["objective"] = objective(row)
         if name == "default":
             out["calibration"] = fit_calibration(searcher, sets)
             print("calibration", out["calibration"], flush=True)
@@ -147,6 +162,11 @@ def main() -> int:
                 out.setdefault("jsquad dev", {})[name] = figures(evaluate(s, squad.questions, k=10))["all"]
                 print("jsquad", name, out["jsquad dev"][name], flush=True)
     out["default settings"] = asdict(default)
+    scored = {name: v["objective"] for name, v in out["variants"].items()}
+    out["best variant"] = max(scored, key=scored.get) if scored else None
+    print(
+        "best variant on dev:", out["best variant"], scored.get(out["best variant"]), "default:", scored.get("default")
+    )
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "ablations.json").write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return 0

@@ -22,8 +22,8 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def match_key(text: str) -> str:
-    """The form answers and passage texts are compared in."""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text).casefold())
+    """The form answers and passage texts are compared in (backticks are Markdown's, not the slide's)."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text).casefold().replace("`", ""))
 
 
 def shown_text(passage: Passage) -> str:
