@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from qa.evaluation import RelevanceJudge, evaluate  # noqa: E402
 from qa.search import Searcher, SearchSettings, logistic  # noqa: E402
 from scripts.question_sets import dev_sets, jsquad_split  # noqa: E402
+from scripts.splice_readme import splice  # noqa: E402
 
 # name -> overrides of the default settings; the first is the default itself.
 VARIANTS: dict[str, dict] = {
@@ -129,6 +130,35 @@ def run(searcher: Searcher, sets: dict, settings: SearchSettings) -> dict:
     return row
 
 
+def markdown(out: dict) -> str:
+    """The ablation table of the README: every variant against the default, dev splits only."""
+    sets = ", ".join(f"{name} {n}" for name, n in out["sets"].items())
+    lines = [
+        f"Measured {out['date']} by `make ablations` (scripts/ablations.py → docs/ablations.json), dev splits"
+        f" only ({sets} questions). Cells: passage hit@1 / slide hit@1; the objective is their mean over"
+        " both sets and languages; the default is the variant the objective chose (or ties with).",
+        "",
+        "| variant | briefing ja | briefing en | decks ja | decks en | off-topic flagged | objective |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, row in out["variants"].items():
+        cells = []
+        for set_name in ("briefing", "decks"):
+            for lang in ("ja", "en"):
+                m = row.get(set_name, {}).get(lang)
+                cells.append(f"{m['hit@1']:.3f} / {m['slide@1']:.3f}" if m else "–")
+        lines.append(f"| {name} | {' | '.join(cells)} | {row.get('offtopic flagged', '–')} | {row['objective']:.4f} |")
+    cal = out.get("calibration")
+    if cal:
+        lines += [
+            "",
+            f"Calibration (default settings): relevance and no-good-match fitted on {cal['hits']} hits;"
+            f" at the chosen threshold {cal['real flagged (dev)']:.3f} of real dev questions and"
+            f" {cal['offtopic flagged (dev)']:.3f} of off-topic dev questions are flagged.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, default=ROOT / "index")
@@ -169,6 +199,9 @@ def main() -> int:
     )
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "ablations.json").write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    if not args.only:  # the README shows the full table only
+        (ROOT / "docs" / "ablations.md").write_text(markdown(out), "utf-8")
+        splice("ablations", markdown(out))
     return 0
 
 
