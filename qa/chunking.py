@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .documents import Document, Slide, paragraph_blocks
 
-CHUNKER_VERSION = "slide-passages-v4"
+CHUNKER_VERSION = "slide-passages-v5"
 MAX_PASSAGE_CHARS = 600
 # Runs of short lone lines (a title slide, a contact box) read as one unit: merged up to this size.
 MERGE_CHARS = 160
@@ -111,9 +111,16 @@ def _split_long(text: str) -> list[str]:
     return [p[i : i + MAX_PASSAGE_CHARS] for p in pieces for i in range(0, len(p), MAX_PASSAGE_CHARS)]
 
 
+def _split_lead_line(block: list[str]) -> list[list[str]]:
+    """A line directly over a list (no blank line between) is that list's heading: its own block."""
+    if len(block) > 1 and not _BULLET.match(block[0]) and all(_BULLET.match(line) for line in block[1:]):
+        return [block[:1], block[1:]]
+    return [block]
+
+
 def chunk_slide(slide: Slide) -> list[Passage]:
     """The passages of one slide, in reading order."""
-    blocks = paragraph_blocks(slide.body)
+    blocks = [part for block in paragraph_blocks(slide.body) for part in _split_lead_line(block)]
     passages: list[Passage] = []
 
     def add(text: str, kind: str, context: str = "") -> None:
@@ -137,7 +144,7 @@ def chunk_slide(slide: Slide) -> list[Passage]:
             for row in _table_rows(block):
                 add(row, "row", heading)
             continue
-        if len(block) == 1 and leads_list:
+        if len(block) == 1 and leads_list and not _is_bullets(block):
             # A heading is searched and shown as the context of what it heads, never alone:
             # alone it would outrank the bullet that holds the answer.
             flush()

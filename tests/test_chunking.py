@@ -50,3 +50,21 @@ def test_nested_markdown_bullets_and_long_paragraphs():
 def test_embedding_text_carries_title_and_context():
     eu = next(p for p in passages() if "ホライゾン・ヨーロッパ」(2021" in p.text)
     assert eu.embedding_text().splitlines() == [eu.title, eu.context, eu.text]
+
+
+def test_bullets_separated_by_blank_lines_are_each_a_passage_not_a_heading():
+    # PDF pages give one block a bullet; a bullet never becomes the heading of the next one.
+    slide = Slide("d", 6, "HTTP/1.0", "- 1996年 RFC1945\n\n- HEAD/POST とバージョンの追加\n\n- Response Header")
+    texts = [(p.kind, p.text, p.context) for p in chunk_slide(slide)]
+    assert texts == [
+        ("bullet", "1996年 RFC1945", ""),
+        ("bullet", "HEAD/POST とバージョンの追加", ""),
+        ("bullet", "Response Header", ""),
+    ]
+
+
+def test_a_lone_line_over_a_list_is_the_context_of_its_bullets_not_a_passage():
+    slide = Slide("d", 2, "T", "G7首脳コミュニケ\n- 研究セキュリティの原則に合意\n- 人材の循環")
+    passages = chunk_slide(slide)
+    assert [p.kind for p in passages] == ["bullet", "bullet"]
+    assert all(p.context == "G7首脳コミュニケ" for p in passages)
