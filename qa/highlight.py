@@ -11,12 +11,49 @@ from collections.abc import Iterable
 
 from .lang import Tokenizer, default_tokenizer, normalize
 
+# Parts of speech that carry what a question is about; particles, auxiliaries, pronouns,
+# adverbs and suffixes do not, so 「された」 marks nothing and 「彼の研究」 marks only 研究.
+_CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "接頭辞"}
+# Verbs that only carry grammar (する in 導入された, ある, いる, なる).
+_LIGHT_VERBS = {"する", "ある", "居る", "いる", "成る", "なる", "出来る", "できる", "為る", "在る", "有る"}
+
+
+def morphemes(text: str, tokenizer: Tokenizer | None = None, mode: str = "A"):
+    """Sudachi morphemes of the text with their parts of speech (the index tokenizer's dictionary)."""
+    tokenizer = tokenizer or default_tokenizer()
+    return tokenizer._sudachi(mode).tokenize(text[:12000])
+
+
+def content_words(text: str, tokenizer: Tokenizer | None = None) -> set[str]:
+    """Normalised forms of the text's content words (nouns, verbs other than する/ある/なる, adjectives)."""
+    words = set()
+    for mode in ("A", "C"):
+        for m in morphemes(text, tokenizer, mode):
+            pos = m.part_of_speech()
+            if pos[0] not in _CONTENT_POS or pos[1] == "数詞" and len(m.surface()) < 2:
+                continue
+            form = m.normalized_form().lower()
+            if pos[0] == "動詞" and (form in _LIGHT_VERBS or m.dictionary_form() in _LIGHT_VERBS):
+                continue
+            words.add(form)
+    return words
+
 
 def question_terms(question: str, tokenizer: Tokenizer | None = None, extra: Iterable[str] = ()) -> set[str]:
-    """The normalised tokens of a question (short units and compounds), plus extra terms (e.g. translations)."""
+    """The question's content words as index tokens (short units and compounds), plus extra terms.
+
+    English words are kept unless they are stop words; Japanese ones only when Sudachi
+    tags them as content words, so grammar (された, ある, の) is never marked.
+    """
     tokenizer = tokenizer or default_tokenizer()
     text = normalize(question)
-    terms = {token for mode in ("A", "C") for _, token in tokenizer.spans(text, mode)}
+    content = content_words(text, tokenizer)
+    terms = {
+        token
+        for mode in ("A", "C")
+        for surface, token in tokenizer.spans(text, mode)
+        if token in content or surface.isascii()
+    }
     return terms | {t for t in extra if t}
 
 

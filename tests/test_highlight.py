@@ -49,3 +49,11 @@ def test_escape_is_a_superset_of_html_escape():
     assert escape('<a href="x">&\'') == "&#60;a href&#61;&#34;x&#34;&#62;&#38;&#39;"
     assert escape("$x$ `c` **b**") == "&#36;x&#36; &#96;c&#96; &#42;&#42;b&#42;&#42;"
     assert escape("日本語の文") == "日本語の文"
+
+
+def test_grammar_words_are_not_marked():
+    """「された」 is する + れる + た: none of it is a content word, so no さ on the slide lights up."""
+    terms = question_terms("英国のビザはいつ導入された？")
+    assert {"する", "さ", "れる", "た"}.isdisjoint(terms)
+    html = highlight_html("ビザが導入されたことにより、研究がさらに進んだ", terms)
+    assert html.count("<mark>") == 2 and "<mark>ビザ</mark>" in html and "<mark>導入</mark>" in html
