@@ -7,7 +7,9 @@ morpheme is marked when its normalised form is one of the question's terms.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 
 from .lang import Tokenizer, default_tokenizer, normalize
 
@@ -81,15 +83,56 @@ def marked_spans(text: str, terms: set[str], tokenizer: Tokenizer | None = None)
     return merged
 
 
-def highlight_html(text: str, terms: set[str], tokenizer: Tokenizer | None = None) -> str:
-    """The text, HTML-escaped, with the question's words in <mark>."""
+def highlight_html(
+    text: str, terms: set[str], tokenizer: Tokenizer | None = None, answer: tuple[int, int] | None = None
+) -> str:
+    """The text, HTML-escaped, with the question's words in <mark> and the answer span in <mark class="qa-span">.
+
+    Word marks that overlap the answer span give way to it, so the answer reads as one piece.
+    """
+    marks = [(start, end, "") for start, end in marked_spans(text, terms, tokenizer)]
+    if answer:
+        marks = [m for m in marks if m[1] <= answer[0] or m[0] >= answer[1]]
+        marks = sorted([*marks, (answer[0], answer[1], ' class="qa-span"')])
     out, cursor = [], 0
-    for start, end in marked_spans(text, terms, tokenizer):
+    for start, end, attrs in marks:
         out.append(escape(text[cursor:start]))
-        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        out.append(f"<mark{attrs}>{escape(text[start:end])}</mark>")
         cursor = end
     out.append(escape(text[cursor:]))
     return "".join(out)
+
+
+_BULLETS = re.compile(r"^[\-•・●○■□◆◇▪▶►*]+")
+
+
+def _squeeze(text: str) -> str:
+    """NFKC, no spaces and no leading bullet mark: how a PDF line and a passage are compared."""
+    return _BULLETS.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+
+
+def passage_box(regions: Sequence, text: str) -> tuple[float, float, float, float] | None:
+    """The union (x0, y0, x1, y1) of the slide's text lines that make up the passage, or None.
+
+    A line belongs to the passage when its squeezed text lies inside the passage's
+    (a passage spans several lines) or, failing any such line, when the passage's lies
+    inside one line (a short bullet on a long line). Single characters never match.
+    """
+    target = _squeeze(text)
+    if not target:
+        return None
+    lines = [(r, _squeeze(r.text)) for r in regions]
+    chosen = [r for r, line in lines if len(line) >= 2 and line in target]
+    if not chosen:
+        chosen = [r for r, line in lines if line and target in line]
+    if not chosen:
+        return None
+    return (
+        min(r.x0 for r in chosen),
+        min(r.y0 for r in chosen),
+        max(r.x1 for r in chosen),
+        max(r.y1 for r in chosen),
+    )
 
 
 # Every character HTML, Markdown or LaTeX gives a meaning to, as a numeric entity: a
