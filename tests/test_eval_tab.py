@@ -105,3 +105,12 @@ def test_other_file_types_are_refused_at_upload(client, tmp_path):
     file.write_text('{"question": "x", "slides": [1]}', encoding="utf-8")
     with pytest.raises(Exception, match="Invalid file type.*'.jsonl', '.csv'"):
         client.predict(upload(file), 5, "hybrid", api_name="/evaluate")
+
+
+def test_figures_are_rounded_for_reading_and_the_metrics_are_explained():
+    from ui.eval_tab import METRICS_HELP, rounded
+
+    row = ["all", 3, 0.666666, 1.0, 1.0, 1.0, 0.7777777, 0.81234, 12.3456, 40.71]
+    assert rounded([row]) == [["all", 3, 0.667, 1.0, 1.0, 1.0, 0.778, 0.812, 12, 41]]
+    for metric in ("hit@k", "mrr@10", "ndcg@10"):
+        assert metric in METRICS_HELP

@@ -63,9 +63,9 @@ def confidence_html(relevance: float, lang: str, weak: bool = False) -> str:
     )
 
 
-def _passage_html(hit: Hit, terms: set[str], tokenizer, lang: str, span: Span | None) -> str:
+def _passage_html(hit: Hit, terms: set[str], tokenizer, lang: str, span: Span | None, context: bool = True) -> str:
     note = f'<span class="qa-note-label">{escape(t("note", lang))}</span> ' if hit.kind == "note" else ""
-    context = f'<div class="qa-context">{highlight_html(hit.context, terms, tokenizer)}</div>' if hit.context else ""
+    context = f'<div class="qa-context">{highlight_html(hit.context, terms, tokenizer)}</div>' if context else ""
     answer = (span.start, span.end) if span else None
     body = highlight_html(hit.text, terms, tokenizer, answer)
     return f'<div class="qa-hit qa-kind-{hit.kind}">{context}<div class="qa-text">{note}{body}</div></div>'
@@ -79,9 +79,13 @@ def _source_html(searcher: Searcher, source: Source, terms, lang: str, several: 
         f'<span class="qa-num">[{source.number}]</span> <strong>{headline}</strong>{deck} '
         f"{confidence_html(source.relevance, lang, weak)}</div>"
     ]
+    previous = ""
     for i, hit in enumerate(source.hits):
         first = source.number == 1 and i == 0
-        parts.append(_passage_html(hit, terms, searcher.tokenizer, lang, span if first else None))
+        # A context line is shown once for the passages of one slide that share it.
+        fresh = bool(hit.context) and hit.context != previous
+        parts.append(_passage_html(hit, terms, searcher.tokenizer, lang, span if first else None, fresh))
+        previous = hit.context
     parts.append("</li>")
     return "".join(parts)
 
