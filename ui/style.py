@@ -52,6 +52,7 @@ _DARK_CSS = "".join(f".dark {selector} {{ {rules}; }}\n" for selector, rules in 
 CSS = (
     """
 .qa-answer, .qa-slide { overflow-wrap: anywhere; line-height: 1.55; }
+#qa-chat .prose.chatbot.md { opacity: 1; }  /* Gradio fades every message to 0.8, below AA for grey text */
 .qa-lead { font-size: 1.15em; margin: 0.1em 0 0.6em; }
 .qa-lead-label { font-weight: 600; margin-right: 0.4em; }
 .qa-lead-src, .qa-doc, .qa-context, .qa-slide-doc, .qa-weak-note, .qa-pos { color: #374151; }
