@@ -114,17 +114,28 @@ def _squeeze(text: str) -> str:
 def passage_box(regions: Sequence, text: str) -> tuple[float, float, float, float] | None:
     """The union (x0, y0, x1, y1) of the slide's text lines that make up the passage, or None.
 
-    A line belongs to the passage when its squeezed text lies inside the passage's
-    (a passage spans several lines) or, failing any such line, when the passage's lies
-    inside one line (a short bullet on a long line). Single characters never match.
+    The passage is the longest run of consecutive lines whose joined text lies inside the
+    passage's (a passage spans several lines; a lone title word elsewhere loses to the
+    run). Failing any run of two characters or more, the one line holding the whole
+    passage (a short bullet on a long line). Compared after NFKC, without spaces.
     """
     target = _squeeze(text)
     if not target:
         return None
-    lines = [(r, _squeeze(r.text)) for r in regions]
-    chosen = [r for r, line in lines if len(line) >= 2 and line in target]
-    if not chosen:
-        chosen = [r for r, line in lines if line and target in line]
+    lines = [_squeeze(r.text) for r in regions]
+    best, best_length = None, 1
+    for i in range(len(lines)):
+        joined = ""
+        for j in range(i, len(lines)):
+            joined += lines[j]
+            if joined not in target:
+                break
+            if len(joined) > best_length:
+                best, best_length = (i, j), len(joined)
+    if best:
+        chosen = regions[best[0] : best[1] + 1]
+    else:
+        chosen = [r for r, line in zip(regions, lines, strict=True) if line and target in line][:1]
     if not chosen:
         return None
     return (

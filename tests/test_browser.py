@@ -298,6 +298,7 @@ def test_every_answer_text_and_mark_meets_wcag_aa_contrast(briefing, watched, sc
     low = [m for m in measured if m["ratio"] < 4.5]
     assert not low, f"{scheme}: below 4.5:1: {low[:5]}"
     ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(500)  # the chat's scroll to the newest answer
     page.screenshot(path=str(ARTIFACTS / f"answer-{scheme}.png"))
 
 
