@@ -43,6 +43,7 @@ def rounded(rows: list[list]) -> list[list]:
         out.append(cells)
     return out
 
+
 INTRO = (
     "質問ファイル（JSON Lines または CSV）をアップロードして検索の精度を測ります。"
     " 各行に `question` と、正解の `slides`（スライド番号）か `answers`（答えの文字列）を書いてください。"
