@@ -282,3 +282,19 @@ def test_a_single_deck_has_no_document_filter(searcher, tmp_path):
     app = build_app(searcher, tmp_path / "f.jsonl")
     filters = [b for b in app.blocks.values() if isinstance(b, gr.Dropdown) and b.label == "資料"]
     assert len(filters) == 1 and filters[0].visible is False
+
+
+def test_only_the_slide_pictures_themselves_are_served(searcher, tmp_path, monkeypatch):
+    """Gradio may serve each picture file, never the index folder around it (passages, vectors, feedback)."""
+    from ui.app import serve, slide_pictures
+
+    assert slide_pictures(searcher) == []  # the briefing is a text deck
+    picture = tmp_path / "5.png"
+    monkeypatch.setattr(searcher, "picture", lambda doc, n: picture if n == 5 else None)
+    assert slide_pictures(searcher) == [picture]
+    calls = []
+    monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kwargs: calls.append(kwargs))
+    with gr.Blocks() as app:
+        gr.Markdown("x")
+    serve(app, host="127.0.0.1", port=7999, pictures=slide_pictures(searcher))
+    assert calls[0]["allowed_paths"] == [str(picture)]

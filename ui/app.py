@@ -202,11 +202,11 @@ def serve(
     auth=None,
     prevent_thread_lock: bool = False,
     quiet: bool = False,
-    pictures: Path | None = None,
+    pictures: list[Path] | None = None,
 ):
-    """Start the server: local fonts only, never a share link; slide pictures served from `pictures` only."""
+    """Start the server: local fonts only, never a share link; of the disk, only the given slide pictures are served."""
     app.queue(default_concurrency_limit=4)
-    allowed = [str(pictures)] if pictures else []
+    allowed = [str(path) for path in pictures or []]
     return app.launch(
         server_name=host,
         server_port=port,
@@ -223,4 +223,10 @@ def serve(
 
 
 def launch(searcher: Searcher, *, host: str, port: int, auth=None, feedback_path: Path | None = None) -> None:
-    serve(build_app(searcher, feedback_path), host=host, port=port, auth=auth, pictures=searcher.index.folder)
+    serve(build_app(searcher, feedback_path), host=host, port=port, auth=auth, pictures=slide_pictures(searcher))
+
+
+def slide_pictures(searcher: Searcher) -> list[Path]:
+    """Every slide picture of the index: the files Gradio may serve (each one, not their folder)."""
+    found = (searcher.picture(slide.doc, slide.number) for slide in searcher.outline())
+    return [path for path in found if path is not None]
