@@ -48,7 +48,7 @@ def measure(searcher: Searcher, rows: list[dict]) -> dict:
         kind = question_kind(row["question"]) or "none"
         counts = per_kind[kind]
         counts["questions"] += 1
-        answer = searcher.search(row["question"], k=1, doc=row.get("doc"))
+        answer = searcher.search(row["question"], k=1)  # the whole corpus, as a user asks; never the gold doc
         span = find_span(row["question"], answer.hits[0].text, searcher.tokenizer) if answer.hits else None
         right = bool(span) and is_right(span.text, row["answers"])
         if span:

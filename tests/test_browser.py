@@ -340,6 +340,16 @@ def test_the_slide_view_marks_the_cited_passage_and_steps_through_slides(briefin
     page.wait_for_function("document.querySelectorAll('#qa-cited-list input:checked').length === 0")
     assert page.locator("#qa-next").is_disabled()  # ▶ on the last slide says so
 
+    # A source clicked in the chat opens its slide, and the list selects it.
+    source = w.last_answer().locator(".qa-source").nth(1)
+    number = source.locator(".qa-cite").inner_text().split("スライド")[1].split("「")[0]
+    source.locator(".qa-cite").click()
+    page.wait_for_function(
+        f"document.querySelector('#qa-slide-view .qa-slide-title').innerText.includes('スライド{number}')"
+    )
+    page.wait_for_function("document.querySelector('#qa-cited-list input:checked') !== null")
+    assert page.locator("#qa-cited-list input:checked").locator("xpath=..").inner_text().startswith("[2]")
+
 
 def test_the_cited_slides_work_from_the_keyboard_with_a_visible_focus(briefing, watched):
     w = watched()
