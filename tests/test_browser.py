@@ -534,3 +534,55 @@ def test_a_pdf_slide_shows_its_picture_with_the_cited_region(pdf_deck, watched):
     assert "12億円" in page.locator("#qa-slide-view .qa-slide-text .qa-cited").inner_text()  # the text view beside it
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "picture.png"))
+
+
+def test_the_picture_view_serves_the_picture_with_the_region(browser, searcher, watched, tmp_path, monkeypatch):
+    """The UI half of the picture view, in Chromium: the real page served in-process, with only the
+    picture path and the slide's text regions supplied by the test (pictures.render is still a stub)."""
+    from types import SimpleNamespace
+
+    from qa.documents import Region
+    from ui.app import build_app, serve
+
+    slide = searcher.slide("jst-crds-sti-2023", 5)
+    passages = [p for _, p in searcher.slide_passages("jst-crds-sti-2023", 5)]
+    cited = next(p for p in passages if "955億ユーロ" in p.text)
+    regions = (Region(slide.title, 0.05, 0.04, 0.95, 0.12), Region(cited.text, 0.1, 0.55, 0.9, 0.62))
+    picture = tmp_path / "slide-5.png"
+    context = browser.new_context(viewport={"width": 960, "height": 540})
+    painter = context.new_page()
+    painter.set_content("<body style='margin:0;background:#fff'><h1 style='padding:20px'>Slide 5</h1></body>")
+    painter.screenshot(path=str(picture))
+    context.close()
+    monkeypatch.setattr(searcher, "picture", lambda doc, n: picture if n == 5 else None)
+    monkeypatch.setattr(
+        searcher,
+        "slide",
+        lambda doc, n, real=searcher.slide: (
+            slide.__class__(**{**slide.__dict__, "regions": regions}) if n == 5 else real(doc, n)
+        ),
+    )
+    app = build_app(searcher, tmp_path / "feedback.jsonl")
+    serve(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, quiet=True, pictures=[picture])
+    try:
+        w = watched()
+        page = w.open(SimpleNamespace(url=app.local_url))
+        w.ask("EUのホライゾン・ヨーロッパの投資総額は？")
+        page.wait_for_function(
+            "() => { const i = document.querySelector('#qa-slide-view .qa-picture img');"
+            " return i !== null && i.naturalWidth > 0; }",
+            timeout=30_000,
+        )
+        image = page.locator("#qa-slide-view .qa-picture img").bounding_box()
+        region = page.locator("#qa-slide-view .qa-region").bounding_box()
+        assert abs(region["y"] - (image["y"] + 0.55 * image["height"])) < 2  # the cited line, not the title
+        assert abs(region["width"] - 0.8 * image["width"]) < 2
+        assert "955億ユーロ" in page.locator("#qa-slide-view .qa-slide-text .qa-cited").inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "picture-view.png"))
+        # The next slide has no picture: the text view alone.
+        page.locator("#qa-next").click()
+        page.wait_for_function("document.querySelector('#qa-slide-view .qa-pos').innerText === '6 / 15'")
+        assert page.locator("#qa-slide-view .qa-picture").count() == 0
+    finally:
+        app.close()
