@@ -370,6 +370,16 @@ def test_the_cited_slides_work_from_the_keyboard_with_a_visible_focus(briefing, 
     page.wait_for_function(
         f"document.querySelector('#qa-slide-view .qa-slide-title').innerText.includes('スライド{number}')"
     )
+    # Tabbing through the outline moves on to the next control (never the page body) and
+    # leaves the slide and its cited mark as they were.
+    page.locator("#qa-outline input").focus()
+    page.keyboard.press("Tab")
+    page.wait_for_function("document.activeElement.closest('#qa-citation') !== null", timeout=5_000)
+    page.locator("#qa-outline input").focus()
+    page.keyboard.press("Shift+Tab")
+    page.wait_for_function("document.activeElement.closest('#qa-next, #qa-prev') !== null", timeout=5_000)
+    assert page.locator("#qa-slide-view .qa-cited").count() == 1
+    assert f"スライド{number}" in page.locator("#qa-slide-view .qa-slide-title").inner_text()
 
 
 def test_thumbs_down_with_a_slide_number_lands_in_the_feedback_file(briefing, watched):

@@ -140,4 +140,27 @@ document.addEventListener('click', (event) => {
     if (options[index] && !options[index].checked) options[index].click();
   }, 500);
 });
+// Gradio's dropdown drops focus to the page body when Tab leaves it; carry it on to the
+// next (or, with Shift, the previous) control instead, as Tab does everywhere else.
+let qaTabDirection = 0;
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Tab') qaTabDirection = event.shiftKey ? -1 : 1;
+}, true);
+document.addEventListener('focusout', (event) => {
+  const from = event.target;
+  // Focus goes to the dropdown's own option list, which then disappears.
+  const to = event.relatedTarget;
+  if (!from.closest || !from.closest('#qa-outline') || !qaTabDirection) return;
+  if (to && !to.closest('#qa-outline, ul.options')) return;
+  const direction = qaTabDirection;
+  qaTabDirection = 0;
+  setTimeout(() => {
+    const now = document.activeElement;
+    if (now && now !== document.body && !now.closest('ul.options') && now.getClientRects().length) return;
+    const controls = Array.from(document.querySelectorAll('button, input, textarea, select, a[href], [tabindex]'))
+      .filter((e) => e.tabIndex >= 0 && !e.disabled && e.getClientRects().length);
+    const next = controls[controls.indexOf(from) + direction];
+    if (next) next.focus();
+  }, 50);
+}, true);
 </script>"""
