@@ -15,11 +15,12 @@ from gradio.utils import get_upload_folder
 
 from qa.errors import QAError
 from qa.evaluation import evaluate, parse_questions, write_report
-from qa.evaluation.report import TABLE_COLUMNS, metrics_table, misses_rows
+from qa.evaluation.report import TABLE_COLUMNS, gold_text, metrics_table
+from qa.render import short_title
 from qa.search import MODES, Searcher
 
 UPLOAD_SUFFIXES = (".jsonl", ".csv")
-MISS_COLUMNS = ("id", "lang", "question", "gold", "found instead (top slides)")
+MISS_COLUMNS = ("id", "lang", "question", "gold", "見つかったもの / found instead")
 MISS_WIDTHS = ["9%", "6%", "40%", "20%", "25%"]
 DECIMALS = 3
 
@@ -52,6 +53,18 @@ INTRO = (
 )
 
 
+def found_instead(searcher: Searcher, result, n: int = 3) -> str:
+    """The top slides a missed question got, each with its title: what the search found instead."""
+    several = len(searcher.documents()) > 1
+    items = []
+    for retrieved in result.top[:n]:
+        slide = searcher.slide(retrieved.doc, retrieved.slide)
+        title = short_title(slide.title, 24) if slide else ""
+        where = f"{retrieved.doc}:{retrieved.slide}" if several else str(retrieved.slide)
+        items.append(f"{where}「{title}」")
+    return " · ".join(items)
+
+
 class EvalTab:
     """The tab's handler: checks the upload, evaluates it and packs the report."""
 
@@ -74,6 +87,13 @@ class EvalTab:
                 f"{file.name}: {size / 1e6:.1f} MB — 上限は / the limit is {self.max_upload_bytes / 1e6:.1f} MB."
             )
         return file.read_bytes(), file.name
+
+    def misses(self, result) -> list[list]:
+        """id, lang, question, gold and what was found instead, per question without a relevant hit."""
+        return [
+            [r.question.id, r.question.lang, r.question.question, gold_text(r), found_instead(self.searcher, r)]
+            for r in result.misses
+        ]
 
     def run(self, path: str | None, k: float, mode: str, progress=gr.Progress()):
         """(status Markdown, metric table, misses table, report zip) for an uploaded question file."""
@@ -110,7 +130,7 @@ class EvalTab:
         return (
             "\n".join(lines),
             pd.DataFrame(rounded(metrics_table(result)), columns=TABLE_COLUMNS),
-            pd.DataFrame(misses_rows(result), columns=MISS_COLUMNS),
+            pd.DataFrame(self.misses(result), columns=MISS_COLUMNS),
             archive,
         )
 
