@@ -596,3 +596,31 @@ def test_the_picture_view_serves_the_picture_with_the_region(browser, searcher, 
         assert page.locator("#qa-slide-view .qa-picture").count() == 0
     finally:
         app.close()
+
+
+def test_the_batch_tab_tables_fit_and_explain_their_metrics(briefing, watched, tmp_path):
+    rows = [
+        {"id": "hz", "question": "EUのホライゾン・ヨーロッパの投資総額は？", "slides": [5]},
+        {"id": "never", "question": "What is the weather like on Mars tomorrow, and who will win?", "slides": [3]},
+    ]
+    file = tmp_path / "mine.jsonl"
+    file.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    w = watched(1280, 900)
+    page = w.open(briefing)
+    page.get_by_role("tab", name="一括評価 / Batch evaluation").click()
+    page.locator("#qa-eval-file input[type=file]").set_input_files(str(file))
+    page.wait_for_timeout(500)
+    page.locator("#qa-eval-run").click()
+    page.wait_for_function("document.querySelector('#qa-eval-status').innerText.includes('mine.jsonl')", timeout=60_000)
+    page.wait_for_function("document.querySelector('#qa-eval-misses').innerText.includes('never')")
+    assert "mrr@10" in page.locator("#qa-eval-help").inner_text()
+    table = page.locator("#qa-eval-table").inner_text()
+    assert "0.5" in table and "0.5000" not in table  # figures to at most 3 decimals
+    overflow = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#qa-eval-misses *, #qa-eval-table *'))"
+        ".filter(e => e.scrollWidth > e.clientWidth + 1 && /auto|scroll/.test(getComputedStyle(e).overflowX))"
+        ".map(e => e.className)"
+    )
+    assert not overflow, f"a table scrolls sideways at 1280 px: {overflow}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "batch.png"), full_page=True)

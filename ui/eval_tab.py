@@ -57,10 +57,11 @@ def found_instead(searcher: Searcher, result, n: int = 3) -> str:
     """The top slides a missed question got, each with its title: what the search found instead."""
     several = len(searcher.documents()) > 1
     items = []
-    for retrieved in result.top[:n]:
-        slide = searcher.slide(retrieved.doc, retrieved.slide)
+    slides = list(dict.fromkeys((r.doc, r.slide) for r in result.top))[:n]  # each slide once
+    for doc, number in slides:
+        slide = searcher.slide(doc, number)
         title = short_title(slide.title, 24) if slide else ""
-        where = f"{retrieved.doc}:{retrieved.slide}" if several else str(retrieved.slide)
+        where = f"{doc}:{number}" if several else str(number)
         items.append(f"{where}「{title}」")
     return " · ".join(items)
 
