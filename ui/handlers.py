@@ -104,8 +104,7 @@ class ChatApp:
         if view and view.get("doc") == doc and view.get("slide") == number:
             return (gr.update(),) * 2 + (view,) + (gr.update(),) * 4  # the slide shown: keep its marks
         view = dict(view or {"question": ""}, lang=(view or {}).get("lang") or UI_LANGS.get(ui_lang, "ja"))
-        cited = view.get("cited") if (view.get("doc"), view.get("slide")) == (doc, number) else None
-        return self._again(view, doc, number, cited)
+        return self._again(view, doc, number, None)
 
     def step(self, view: dict | None, delta: int):
         """The previous or next slide of the same document (the buttons are disabled at either end)."""
