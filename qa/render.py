@@ -1,16 +1,80 @@
-"""How slides and citations are named for people, in Japanese or English."""
+"""How slides, citations, sources and confidence are named for people, in Japanese or English."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Hit.relevance (a calibrated 0-1 probability that the hit answers) in words: the one
+# place these thresholds live. At or above the first bound "high", above the second
+# "medium", else "low". Round numbers on purpose: the calibration, not these bounds,
+# is what makes the words honest.
+CONFIDENCE_BOUNDS = (("high", 0.7), ("medium", 0.4))
+CONFIDENCE_WORDS = {
+    "high": ("高", "High"),
+    "medium": ("中", "Medium"),
+    "low": ("低", "Low"),
+}
+MAX_TITLE = 48  # characters of a slide title shown in a citation; the slide view shows it whole
+
+
+def confidence(relevance: float) -> str:
+    """high | medium | low, from a calibrated relevance."""
+    for level, bound in CONFIDENCE_BOUNDS:
+        if relevance >= bound:
+            return level
+    return "low"
+
+
+def confidence_word(level: str, lang: str = "ja") -> str:
+    ja, en = CONFIDENCE_WORDS[level]
+    return ja if lang == "ja" else en
+
+
+def short_title(title: str, limit: int = MAX_TITLE) -> str:
+    """A slide title on one line, cut at `limit` characters with an ellipsis."""
+    line = " ".join(title.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def slide_name(number: int, lang: str = "ja") -> str:
+    """スライド5 or Slide 5: the one spelling used everywhere."""
+    return f"スライド{number}" if lang == "ja" else f"Slide {number}"
 
 
 def slide_label(number: int, title: str, lang: str = "ja") -> str:
     """スライド5「title」 or Slide 5 “title”."""
     if lang == "ja":
-        return f"スライド{number}「{title}」"
-    return f"Slide {number} “{title}”"
+        return f"{slide_name(number, lang)}「{title}」"
+    return f"{slide_name(number, lang)} “{title}”"
 
 
 def citation(document: dict, number: int, lang: str = "ja") -> str:
     """A reference to paste into a memo, e.g. JST CRDS「…」(2023-08-25) スライド5."""
-    where = f"スライド{number}" if lang == "ja" else f"slide {number}"
-    return f"{document.get('citation') or document.get('title') or document.get('doc')} {where}"
+    return f"{document.get('citation') or document.get('title') or document.get('doc')} {slide_name(number, lang)}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One cited slide of an answer: its hits in rank order (the first is the slide's best)."""
+
+    number: int  # 1-based position among the answer's sources: [1], [2], ...
+    doc: str
+    slide: int
+    title: str
+    hits: tuple
+
+    @property
+    def relevance(self) -> float:
+        return max(getattr(hit, "relevance", 0.0) for hit in self.hits)
+
+
+def sources(hits: Sequence) -> list[Source]:
+    """The answer's hits grouped by (doc, slide), in the order each slide first appears."""
+    order: dict[tuple[str, int], list] = {}
+    for hit in hits:
+        order.setdefault((hit.doc, hit.slide), []).append(hit)
+    return [
+        Source(number=i + 1, doc=doc, slide=slide, title=group[0].title, hits=tuple(group))
+        for i, ((doc, slide), group) in enumerate(order.items())
+    ]

@@ -55,6 +55,9 @@ def test_evaluate_an_uploaded_jsonl_file(client, tmp_path):
     rows = [["all", 2, 0.5], ["ja", 1, 1.0], ["en", 1, 0.0], ["en>ja", 1, 0.0], ["ja>ja", 1, 1.0]]
     assert [row[:3] for row in table["data"]] == rows
     assert [row[0] for row in misses["data"]] == ["never"]
+    found = misses["data"][0][4]  # what the search found instead: slide numbers with their titles
+    slides = [item.split("「")[0] for item in found.split(" · ")]
+    assert len(slides) == 3 == len(set(slides)) and all(n.isdigit() for n in slides)  # three different slides
     with zipfile.ZipFile(report) as archive:
         assert sorted(archive.namelist()) == ["metrics.json", "results.csv", "results.jsonl", "summary.md"]
         assert json.loads(archive.read("metrics.json"))["n"] == 2
@@ -106,3 +109,12 @@ def test_other_file_types_are_refused_at_upload(client, tmp_path):
     file.write_text('{"question": "x", "slides": [1]}', encoding="utf-8")
     with pytest.raises(Exception, match="Invalid file type.*'.jsonl', '.csv'"):
         client.predict(upload(file), 5, "hybrid", api_name="/evaluate")
+
+
+def test_figures_are_rounded_for_reading_and_the_metrics_are_explained():
+    from ui.eval_tab import METRICS_HELP, rounded
+
+    row = ["all", 3, 0.666666, 1.0, 1.0, 1.0, 0.7777777, 0.81234, 12.3456, 40.71]
+    assert rounded([row]) == [["all", 3, 0.667, 1.0, 1.0, 1.0, 0.778, 0.812, 12, 41]]
+    for metric in ("hit@k", "mrr@10", "ndcg@10"):
+        assert metric in METRICS_HELP

@@ -49,3 +49,35 @@ def test_escape_is_a_superset_of_html_escape():
     assert escape('<a href="x">&\'') == "&#60;a href&#61;&#34;x&#34;&#62;&#38;&#39;"
     assert escape("$x$ `c` **b**") == "&#36;x&#36; &#96;c&#96; &#42;&#42;b&#42;&#42;"
     assert escape("日本語の文") == "日本語の文"
+
+
+def test_grammar_words_are_not_marked():
+    """「された」 is する + れる + た: none of it is a content word, so no さ on the slide lights up."""
+    terms = question_terms("英国のビザはいつ導入された？")
+    assert {"する", "さ", "れる", "た"}.isdisjoint(terms)
+    html = highlight_html("ビザが導入されたことにより、研究がさらに進んだ", terms)
+    assert html.count("<mark>") == 2 and "<mark>ビザ</mark>" in html and "<mark>導入</mark>" in html
+
+
+def test_the_answer_span_is_marked_whole_over_word_marks():
+    terms = question_terms("投資総額は？")
+    text = "7年間で総額955億ユーロを投資"
+    html = highlight_html(text, terms, answer=(4, 13))
+    assert '<mark class="qa-span">総額955億ユーロ</mark>' in html
+    assert "<mark>総額</mark>" not in html and "<mark>投資</mark>" in html
+
+
+def test_the_passage_box_is_the_union_of_its_lines():
+    from qa.documents import Region
+    from qa.highlight import passage_box
+
+    regions = [
+        Region("予算", 0.1, 0.05, 0.5, 0.12),
+        Region("• 初年度の研究予算は", 0.1, 0.3, 0.7, 0.36),
+        Region("１２億円", 0.1, 0.37, 0.3, 0.42),  # full-width digits: NFKC makes them match
+        Region("海外の研究機関と共同で実験する", 0.1, 0.5, 0.8, 0.56),
+    ]
+    assert passage_box(regions, "初年度の研究予算は 12億円") == (0.1, 0.3, 0.7, 0.42)
+    assert passage_box(regions, "共同") == (0.1, 0.5, 0.8, 0.56)  # a short passage inside one line
+    assert passage_box(regions, "どこにもない文") is None
+    assert passage_box(regions, "") is None

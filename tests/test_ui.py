@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from html import unescape
 
 import pytest
 
@@ -54,9 +55,9 @@ def client(running):
     return gradio_client.Client(running, verbose=False)
 
 
-def ask(client, question: str, k: int = 5, answer_lang: str = "auto", doc: str = BRIEFING):
-    _, history, cited, slide, citation, outline = client.predict(
-        question, k, "hybrid", doc, answer_lang, "日本語", [], api_name="/ask"
+def ask(client, question: str, k: int = 5, answer_lang: str = "auto", doc: str = BRIEFING, ui: str = "日本語"):
+    _, history, slide, citation, outline, cited = client.predict(
+        question, k, "hybrid", doc, answer_lang, ui, [], api_name="/ask"
     )
     content = history[-1]["content"]
     text = content if isinstance(content, str) else "".join(part.get("text", "") for part in content)
@@ -66,31 +67,103 @@ def ask(client, question: str, k: int = 5, answer_lang: str = "auto", doc: str =
 def test_app_answers_a_question_through_its_api(client):
     answer, cited, slide, citation = ask(client, "EUのホライゾン・ヨーロッパの投資総額は？", k=3)
     assert "スライド5" in answer and "955億ユーロ" in answer
-    assert answer.count('class="qa-hit"') == 3
+    assert answer.count('class="qa-hit') == 3 and answer.count('class="qa-source"') <= 3
     assert "<mark>ホライゾン</mark>" in answer  # the question's words, marked
+    # The lead line: the asked-for amount, marked, with its source.
+    lead = answer.split('class="qa-lead"', 1)[1].split("</p>", 1)[0]
+    assert '<mark class="qa-span">総額955億ユーロ</mark>' in lead and "スライド5" in lead
+    assert "確度 高" in answer or "確度 中" in answer  # confidence in words, never a raw score
     # The top citation opens: the whole slide, the cited passage marked, a citation to copy.
     assert "qa-cited" in slide and "955億ユーロ" in slide.split("qa-cited", 1)[1]
+    assert "5 / 15" in slide
     assert citation == CITATION_5
-    assert cited["value"] == "0:0" and "スライド5" in cited["choices"][0][0]
+    assert cited["value"] == "0:0" and cited["choices"][0][0].startswith("[1] スライド5")
+    assert len({label for label, _ in cited["choices"]}) == len(cited["choices"])  # one entry per slide
 
 
-def test_answer_framing_follows_the_question_or_the_toggle(client):
-    english, *_ = ask(client, "What is the total budget of Horizon Europe?")
-    assert "Slide 5" in english and "スライド" not in english
+def test_the_interface_language_frames_the_answer_unless_the_toggle_forces_one(client):
+    english, *_ = ask(client, "What is the total budget of Horizon Europe?", ui="English")
+    assert "Slide 5" in english and "スライド" not in english and "Confidence" in english
+    japanese, *_ = ask(client, "What is the total budget of Horizon Europe?")  # Japanese interface
+    assert "スライド5" in japanese and "Slide " not in japanese
     forced, _, _, citation = ask(client, "EUのホライゾン・ヨーロッパの投資総額は？", answer_lang="en")
-    assert "Slide 5" in forced and citation.endswith("slide 5")
+    assert "Slide 5" in forced and citation.endswith("Slide 5")  # one spelling everywhere
 
 
 def test_the_slide_view_steps_through_slides_through_the_api(client):
-    html, citation, outline = client.predict("0:3", "日本語", api_name="/slide")
-    assert "スライド3" in html and citation.endswith("スライド3") and outline == "0:3"
-    html, citation, _ = client.predict(api_name="/next")
+    html, citation, outline, *_ = client.predict("0:3", "日本語", api_name="/slide")
+    assert "スライド3" in html and citation.endswith("スライド3") and outline == "0:3" and "3 / 15" in html
+    html, citation, *_ = client.predict(api_name="/next")
     assert "スライド4" in html and "qa-cited" not in html
-    html, _, _ = client.predict(api_name="/previous")
+    html, *_ = client.predict(api_name="/previous")
     assert "スライド3" in html
     client.predict("0:15", "日本語", api_name="/slide")
-    html, citation, _ = client.predict(api_name="/next")  # the last slide stays the last
+    html, citation, *_ = client.predict(api_name="/next")  # the last slide stays the last
     assert "スライド15" in html and citation.endswith("スライド15")
+
+
+def test_the_slide_view_keeps_the_cited_list_in_step_and_disables_the_ends(searcher, tmp_path):
+    from ui.handlers import ChatApp
+
+    chat = ChatApp(searcher, FeedbackLog(tmp_path / "f.jsonl"))
+    _, _, turns, html, _, view, _, cited, previous, following = chat.ask(
+        "EUのホライゾン・ヨーロッパの投資総額は？", 5, "hybrid", "", "auto", "日本語", [], []
+    )
+    assert cited["value"] == "0:0" and previous["interactive"] and following["interactive"]
+    sources = [tuple(s[:2]) for s in turns[0]["sources"]]
+    # Step to a slide that is not a source: nothing in the cited list stays selected.
+    number = next(n for n in range(1, 16) if (BRIEFING, n) not in sources)
+    html, _, view, outline, cited, *_ = chat.open_outline(f"0:{number}", view, "日本語")
+    assert cited["value"] is None and "qa-cited" not in html and outline == f"0:{number}"
+    # Open a source's slide from the outline: its entry is selected again.
+    doc, second = sources[1]
+    *_, cited, _, _ = chat.open_outline(f"0:{second}", view, "日本語")
+    assert cited["value"] == "0:1"
+    # The same slide picked again (keyboard focus passing through the outline) keeps its marks.
+    _, _, view, *_ = chat.show_cited(turns, 0, 0)
+    again = chat.open_outline(f"0:{sources[0][1]}", view, "日本語")
+    assert again[2] == view and all(update == {"__type__": "update"} for update in again[:2])
+    *_, previous, following = chat.open_outline("0:15", view, "日本語")
+    assert following["interactive"] is False and previous["interactive"] is True
+    *_, previous, following = chat.open_outline("0:1", view, "日本語")
+    assert previous["interactive"] is False
+
+
+def test_notes_are_labelled_and_pictures_show_the_cited_region(searcher, tmp_path, monkeypatch):
+    """Speaker notes carry their label; a slide with a picture shows it with the passage's box drawn over it."""
+    from qa.documents import Region
+    from qa.search import Hit
+    from ui.render import _passage_html
+    from ui.slide_view import slide_html
+
+    note = Hit(1, 1.0, BRIEFING, 5, "t", "話者のメモ", "", 0, kind="note", relevance=0.9)
+    assert "ノート" in _passage_html(note, set(), searcher.tokenizer, "ja", None)
+    assert "Speaker notes" in _passage_html(note, set(), searcher.tokenizer, "en", None)
+
+    passages = searcher.slide_passages(BRIEFING, 5)
+    cited_id, cited = passages[2]
+    slide = searcher.slide(BRIEFING, 5)
+    regions = (Region("unrelated heading", 0.1, 0.05, 0.9, 0.1), Region(cited.text, 0.2, 0.4, 0.8, 0.45))
+    monkeypatch.setattr(searcher, "slide", lambda doc, n: slide.__class__(**{**slide.__dict__, "regions": regions}))
+    picture = tmp_path / "slide-5.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n")
+    monkeypatch.setattr(searcher, "picture", lambda doc, n: picture)
+    html = slide_html(searcher, BRIEFING, 5, "ja", cited_id, "", total=15)
+    assert f'src="gradio_api/file={picture}"' in unescape(html)  # served by Gradio from allowed_paths
+    assert "left:20.00%;top:40.00%;width:60.00%;height:5.00%" in html
+    assert "qa-slide-text" in html and "qa-cited" in html  # the text view beside the picture
+    # Without a cited passage there is no rectangle.
+    assert "qa-region" not in slide_html(searcher, BRIEFING, 5, "ja", None, "", total=15)
+
+
+def test_document_cards_show_each_decks_metadata(searcher):
+    from ui.render import cards_html
+
+    html = cards_html(searcher, "ja")
+    document = searcher.documents()[0]
+    assert html.count('class="qa-card"') == len(searcher.documents())
+    assert "スライド数" in html and f"<dd>{document['slides']}</dd>" in html
+    assert "Source file" in cards_html(searcher, "en")
 
 
 def test_feedback_through_the_api_lands_in_the_file(client, feedback_file):
@@ -144,9 +217,13 @@ def test_a_malformed_feedback_file_is_reported_and_kept(searcher, tmp_path):
 def test_no_good_match_is_said_plainly_and_the_closest_passages_are_marked_weak(searcher, client):
     question = "火星の天気はどうですか？"
     assert searcher.search(question).low_confidence  # the premise: retrieval finds nothing convincing
-    answer, *_ = ask(client, question)
+    answer, cited, slide, citation = ask(client, question)
     assert "該当する箇所が見つかりませんでした" in answer and "qa-weak" in answer
-    english, *_ = ask(client, "How tall is Mount Fuji?")
+    # Consistent everywhere: no lead line, nothing labelled cited, no citation to copy.
+    assert "qa-lead" not in answer and "確度 高" not in answer and "確度 中" not in answer
+    assert "qa-cited" not in slide and "引用箇所" not in slide and "最も近い箇所（弱い一致）" in slide
+    assert citation == "" and "最も近い" in cited["label"]
+    english, *_ = ask(client, "How tall is Mount Fuji?", ui="English")
     assert "No good match" in english
 
 
@@ -206,3 +283,19 @@ def test_a_single_deck_has_no_document_filter(searcher, tmp_path):
     app = build_app(searcher, tmp_path / "f.jsonl")
     filters = [b for b in app.blocks.values() if isinstance(b, gr.Dropdown) and b.label == "資料"]
     assert len(filters) == 1 and filters[0].visible is False
+
+
+def test_only_the_slide_pictures_themselves_are_served(searcher, tmp_path, monkeypatch):
+    """Gradio may serve each picture file, never the index folder around it (passages, vectors, feedback)."""
+    from ui.app import serve, slide_pictures
+
+    assert slide_pictures(searcher) == []  # the briefing is a text deck
+    picture = tmp_path / "5.png"
+    monkeypatch.setattr(searcher, "picture", lambda doc, n: picture if n == 5 else None)
+    assert slide_pictures(searcher) == [picture]
+    calls = []
+    monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kwargs: calls.append(kwargs))
+    with gr.Blocks() as app:
+        gr.Markdown("x")
+    serve(app, host="127.0.0.1", port=7999, pictures=slide_pictures(searcher))
+    assert calls[0]["allowed_paths"] == [str(picture)]

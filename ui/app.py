@@ -12,10 +12,12 @@ from pathlib import Path  # noqa: E402
 import gradio as gr  # noqa: E402
 
 from qa.feedback import FeedbackLog, default_path  # noqa: E402
-from qa.search import MODES, Searcher  # noqa: E402
+from qa.search import Searcher  # noqa: E402
 
 from .handlers import ChatApp  # noqa: E402
-from .labels import UI_LANGS, t  # noqa: E402
+from .labels import UI_LANGS, mode_choices, t  # noqa: E402
+from .render import cards_html  # noqa: E402
+from .style import CSS, HEAD, SCROLL_TO_NEWEST, THEME  # noqa: E402
 
 try:
     from ui.eval_tab import build_eval_tab
@@ -31,33 +33,6 @@ EXAMPLES = [
     "What did the G7 agree on research security?",
 ]
 
-# System fonts only: Gradio's default theme fetches Google Fonts, and the UI must work
-# in closed networks without a single request leaving the machine.
-SANS = ["system-ui", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", "Meiryo", "sans-serif"]
-MONO = ["ui-monospace", "Noto Sans Mono CJK JP", "Consolas", "monospace"]
-THEME = gr.themes.Default(font=SANS, font_mono=MONO)
-
-CSS = """
-.qa-answer ol.qa-hits { padding-left: 1.4em; margin: 0.2em 0; }
-.qa-hit { margin-bottom: 0.6em; }
-.qa-cite strong { font-weight: 600; }
-.qa-doc { color: var(--body-text-color-subdued); font-size: 0.85em; }
-.qa-score { color: var(--body-text-color-subdued); font-size: 0.75em; opacity: 0.8; }
-.qa-context { color: var(--body-text-color-subdued); font-size: 0.9em; }
-.qa-nomatch { border-left: 4px solid #d97706; padding-left: 0.5em; }
-.qa-weak .qa-hit { opacity: 0.75; }
-.qa-weak-note { font-size: 0.9em; color: var(--body-text-color-subdued); }
-.qa-slide .qa-p { margin: 0.25em 0; padding: 0.1em 0.3em; }
-.qa-slide .qa-bullet::before { content: "• "; }
-.qa-slide .qa-heading { font-weight: 600; margin-top: 0.6em; }
-.qa-slide .qa-row { border-bottom: 1px solid var(--border-color-primary); }
-.qa-cited { background: #fef3c7; border-left: 4px solid #d97706; color: #111; }
-.qa-cited-label { font-size: 0.75em; margin-right: 0.5em; color: #92400e; }
-.qa-slide-doc { font-size: 0.85em; color: var(--body-text-color-subdued); }
-mark { background: #fde68a; color: inherit; padding: 0 0.05em; }
-.qa-answer, .qa-slide { overflow-wrap: anywhere; }
-"""
-
 
 def feedback_log(searcher: Searcher, feedback_path: Path | None = None) -> FeedbackLog:
     """The given feedback file, else feedback.jsonl in the index folder (beside CURRENT and build-*/)."""
@@ -65,7 +40,7 @@ def feedback_log(searcher: Searcher, feedback_path: Path | None = None) -> Feedb
 
 
 def build_app(searcher: Searcher, feedback_path: Path | None = None) -> gr.Blocks:
-    """The page: chat and settings on the left, the slide view and outline on the right."""
+    """The page: the chat on the left, the slide view on the right; documents and batch evaluation in tabs."""
     chat_app = ChatApp(searcher, feedback_log(searcher, feedback_path))
     several = len(chat_app.documents) > 1
     warning = chat_app.feedback_warning()
@@ -84,8 +59,10 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None) -> gr.Block
                     with gr.Column(scale=3, min_width=300):
                         chat = gr.Chatbot(
                             label=t("chat", ja),
+                            show_label=False,
                             elem_id="qa-chat",
                             height=560,
+                            autoscroll=False,
                             sanitize_html=True,
                             latex_delimiters=[],
                             buttons=["copy"],
@@ -97,11 +74,11 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None) -> gr.Block
                                 elem_id="qa-question",
                                 max_length=2000,
                                 scale=4,
-                                min_width=200,
+                                min_width=180,
                                 autofocus=True,
                             )
                             ask_btn = gr.Button(
-                                t("ask", ja), variant="primary", elem_id="qa-ask", scale=1, min_width=80
+                                t("ask", ja), variant="primary", elem_id="qa-ask", scale=1, min_width=96
                             )
                         with gr.Group(visible=False, elem_id="qa-feedback-box") as fb_box:
                             fb_note = gr.Markdown(f"**{t('feedback_title', ja)}**")
@@ -118,39 +95,44 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None) -> gr.Block
                             fb_send = gr.Button(t("feedback_send", ja), elem_id="qa-fb-send", size="sm")
                         fb_turn = gr.Number(visible=False, precision=0)
                         fb_status = gr.Markdown("", elem_id="qa-fb-status")
-                        gr.Examples(EXAMPLES, inputs=question, label="質問の例 / Example questions")
-                        with gr.Accordion(t("settings", ja), open=False) as settings:
-                            k = gr.Slider(1, 20, value=5, step=1, label=t("k", ja), elem_id="qa-k")
-                            mode = gr.Radio(list(MODES), value="hybrid", label=t("mode", ja), elem_id="qa-mode")
-                            doc = gr.Dropdown(chat_app.doc_choices(ja), value="", label=t("doc", ja), visible=several)
-                            answer_lang = gr.Radio(
-                                [(t("auto", ja), "auto"), ("日本語", "ja"), ("English", "en")],
-                                value="auto",
-                                label=t("answer_lang", ja),
-                                elem_id="qa-answer-lang",
-                            )
                     with gr.Column(scale=2, min_width=300):
                         cited = gr.Radio([], label=t("cited", ja), elem_id="qa-cited-list")
-                        outline = gr.Dropdown(
-                            chat_app.outline_choices(), value=None, label=t("outline", ja), elem_id="qa-outline"
-                        )
-                        slide_view = gr.HTML("", elem_id="qa-slide-view", js_on_load=None)
+                        slide_view = gr.HTML("", elem_id="qa-slide-view")
                         with gr.Row():
                             prev_btn = gr.Button(t("prev", ja), elem_id="qa-prev", size="sm", min_width=100)
                             next_btn = gr.Button(t("next", ja), elem_id="qa-next", size="sm", min_width=100)
+                        outline = gr.Dropdown(
+                            chat_app.outline_choices(), value=None, label=t("outline", ja), elem_id="qa-outline"
+                        )
                         cite_box = gr.Textbox(
                             label=t("copy", ja), interactive=False, buttons=["copy"], elem_id="qa-citation"
                         )
+                # Below the answer and the slide view, so a phone reaches both first.
+                gr.Examples(EXAMPLES, inputs=question, label="質問の例 / Example questions")
+                with gr.Accordion(t("settings", ja), open=False) as settings:
+                    k = gr.Slider(1, 20, value=5, step=1, label=t("k", ja), elem_id="qa-k")
+                    mode = gr.Radio(mode_choices(ja), value="hybrid", label=t("mode", ja), elem_id="qa-mode")
+                    doc = gr.Dropdown(chat_app.doc_choices(ja), value="", label=t("doc", ja), visible=several)
+                    answer_lang = gr.Radio(
+                        [(t("auto", ja), "auto"), ("日本語", "ja"), ("English", "en")],
+                        value="auto",
+                        label=t("answer_lang", ja),
+                        elem_id="qa-answer-lang",
+                    )
+            with gr.Tab(f"{t('docs_tab', ja)} / Documents", id="docs"):
+                cards = gr.HTML(cards_html(searcher, ja), elem_id="qa-cards")
             if build_eval_tab is not None:
                 with gr.Tab(f"{t('eval_tab', ja)} / Batch evaluation", id="eval"):
                     build_eval_tab(searcher)
 
-        slide_outputs = [slide_view, cite_box, view, outline]
+        slide_outputs = [slide_view, cite_box, view, outline, cited, prev_btn, next_btn]
         ask_inputs = [question, k, mode, doc, answer_lang, ui_lang, chat, turns]
-        ask_outputs = [question, chat, turns, cited, *slide_outputs]
-        question.submit(chat_app.ask, ask_inputs, ask_outputs, api_name="ask")
-        ask_btn.click(chat_app.ask, ask_inputs, ask_outputs, api_name="ask_button", api_visibility="private")
-        chat.select(chat_app.select_message, [turns], [cited, *slide_outputs], api_visibility="private")
+        ask_outputs = [question, chat, turns, *slide_outputs]
+        question.submit(chat_app.ask, ask_inputs, ask_outputs, api_name="ask").then(None, js=SCROLL_TO_NEWEST)
+        ask_btn.click(chat_app.ask, ask_inputs, ask_outputs, api_name="ask_button", api_visibility="private").then(
+            None, js=SCROLL_TO_NEWEST
+        )
+        chat.select(chat_app.select_message, [turns], slide_outputs, api_visibility="private")
         cited.input(chat_app.open_cited, [cited, turns], slide_outputs, api_name="cited")
         outline.input(chat_app.open_outline, [outline, view, ui_lang], slide_outputs, api_name="slide")
         prev_btn.click(lambda v: chat_app.step(v, -1), [view], slide_outputs, api_name="previous")
@@ -162,7 +144,7 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None) -> gr.Block
 
         def relabel(choice: str):
             lang = UI_LANGS.get(choice, "ja")
-            updates = [
+            return [
                 gr.update(value=f"## {t('title', lang)}\n{t('intro', lang)}"),
                 gr.update(label=t("chat", lang)),
                 gr.update(label=t("question", lang), placeholder=t("placeholder", lang)),
@@ -173,7 +155,7 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None) -> gr.Block
                 gr.update(value=t("feedback_send", lang)),
                 gr.update(label=t("settings", lang)),
                 gr.update(label=t("k", lang)),
-                gr.update(label=t("mode", lang)),
+                gr.update(label=t("mode", lang), choices=mode_choices(lang)),
                 gr.update(label=t("doc", lang), choices=chat_app.doc_choices(lang)),
                 gr.update(
                     label=t("answer_lang", lang),
@@ -184,8 +166,8 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None) -> gr.Block
                 gr.update(value=t("prev", lang)),
                 gr.update(value=t("next", lang)),
                 gr.update(label=t("copy", lang)),
+                gr.update(value=cards_html(searcher, lang)),
             ]
-            return updates
 
         relabelled = [
             heading,
@@ -206,14 +188,25 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None) -> gr.Block
             prev_btn,
             next_btn,
             cite_box,
+            cards,
         ]
         ui_lang.change(relabel, [ui_lang], relabelled, api_visibility="private")
     return app
 
 
-def serve(app: gr.Blocks, *, host: str, port: int, auth=None, prevent_thread_lock: bool = False, quiet: bool = False):
-    """Start the server: local fonts only, never a share link."""
+def serve(
+    app: gr.Blocks,
+    *,
+    host: str,
+    port: int,
+    auth=None,
+    prevent_thread_lock: bool = False,
+    quiet: bool = False,
+    pictures: list[Path] | None = None,
+):
+    """Start the server: local fonts only, never a share link; of the disk, only the given slide pictures are served."""
     app.queue(default_concurrency_limit=4)
+    allowed = [str(path) for path in pictures or []]
     return app.launch(
         server_name=host,
         server_port=port,
@@ -221,6 +214,8 @@ def serve(app: gr.Blocks, *, host: str, port: int, auth=None, prevent_thread_loc
         share=False,
         theme=THEME,
         css=CSS,
+        head=HEAD,
+        allowed_paths=allowed,
         footer_links=[],
         prevent_thread_lock=prevent_thread_lock,
         quiet=quiet,
@@ -228,4 +223,10 @@ def serve(app: gr.Blocks, *, host: str, port: int, auth=None, prevent_thread_loc
 
 
 def launch(searcher: Searcher, *, host: str, port: int, auth=None, feedback_path: Path | None = None) -> None:
-    serve(build_app(searcher, feedback_path), host=host, port=port, auth=auth)
+    serve(build_app(searcher, feedback_path), host=host, port=port, auth=auth, pictures=slide_pictures(searcher))
+
+
+def slide_pictures(searcher: Searcher) -> list[Path]:
+    """Every slide picture of the index: the files Gradio may serve (each one, not their folder)."""
+    found = (searcher.picture(slide.doc, slide.number) for slide in searcher.outline())
+    return [path for path in found if path is not None]

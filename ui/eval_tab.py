@@ -15,11 +15,35 @@ from gradio.utils import get_upload_folder
 
 from qa.errors import QAError
 from qa.evaluation import evaluate, parse_questions, write_report
-from qa.evaluation.report import TABLE_COLUMNS, metrics_table, misses_rows
+from qa.evaluation.report import TABLE_COLUMNS, gold_text, metrics_table
+from qa.render import short_title
 from qa.search import MODES, Searcher
 
 UPLOAD_SUFFIXES = (".jsonl", ".csv")
-MISS_COLUMNS = ("id", "lang", "question", "gold", "top slides")
+MISS_COLUMNS = ("id", "lang", "question", "gold", "見つかったもの / found instead")
+MISS_WIDTHS = ["9%", "6%", "40%", "20%", "25%"]
+DECIMALS = 3
+
+METRICS_HELP = (
+    "**hit@k**: 正解スライドが上位k件に入った質問の割合 / share of questions with a right slide in the top k. "
+    "**mrr@10**: 最初の正解の順位の逆数の平均 (1 = いつも1位) / mean of 1 ÷ the first right rank (1 = always first). "
+    "**ndcg@10**: 正解が上位にあるほど高い (0–1) / higher when right slides rank higher (0–1). "
+    "**p50 / p95 ms**: 検索時間の中央値・95パーセンタイル / median and 95th-percentile search time."
+)
+
+
+def rounded(rows: list[list]) -> list[list]:
+    """Metrics to DECIMALS places and timings to whole milliseconds: more digits only add noise."""
+    out = []
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            if isinstance(value, float):
+                value = round(value) if TABLE_COLUMNS[i].endswith("ms") else round(value, DECIMALS)
+            cells.append(value)
+        out.append(cells)
+    return out
+
 
 INTRO = (
     "質問ファイル（JSON Lines または CSV）をアップロードして検索の精度を測ります。"
@@ -27,6 +51,19 @@ INTRO = (
     "  \nUpload a question file (JSON Lines or CSV): each row has a `question` and its gold `slides` "
     "and/or `answers`; CSV cells hold several values separated by `|`."
 )
+
+
+def found_instead(searcher: Searcher, result, n: int = 3) -> str:
+    """The top slides a missed question got, each with its title: what the search found instead."""
+    several = len(searcher.documents()) > 1
+    items = []
+    slides = list(dict.fromkeys((r.doc, r.slide) for r in result.top))[:n]  # each slide once
+    for doc, number in slides:
+        slide = searcher.slide(doc, number)
+        title = short_title(slide.title, 24) if slide else ""
+        where = f"{doc}:{number}" if several else str(number)
+        items.append(f"{where}「{title}」")
+    return " · ".join(items)
 
 
 class EvalTab:
@@ -51,6 +88,13 @@ class EvalTab:
                 f"{file.name}: {size / 1e6:.1f} MB — 上限は / the limit is {self.max_upload_bytes / 1e6:.1f} MB."
             )
         return file.read_bytes(), file.name
+
+    def misses(self, result) -> list[list]:
+        """id, lang, question, gold and what was found instead, per question without a relevant hit."""
+        return [
+            [r.question.id, r.question.lang, r.question.question, gold_text(r), found_instead(self.searcher, r)]
+            for r in result.misses
+        ]
 
     def run(self, path: str | None, k: float, mode: str, progress=gr.Progress()):
         """(status Markdown, metric table, misses table, report zip) for an uploaded question file."""
@@ -86,8 +130,8 @@ class EvalTab:
                 lines.append(f"- … {len(problems) - 20} more in the report")
         return (
             "\n".join(lines),
-            pd.DataFrame(metrics_table(result), columns=TABLE_COLUMNS),
-            pd.DataFrame(misses_rows(result), columns=MISS_COLUMNS),
+            pd.DataFrame(rounded(metrics_table(result)), columns=TABLE_COLUMNS),
+            pd.DataFrame(self.misses(result), columns=MISS_COLUMNS),
             archive,
         )
 
@@ -114,8 +158,14 @@ def build_eval_tab(searcher: Searcher, *, max_upload_bytes: int = 2_000_000) -> 
         interactive=False,
         elem_id="qa-eval-table",
     )
+    gr.Markdown(METRICS_HELP, elem_id="qa-eval-help")
     misses = gr.Dataframe(
-        headers=list(MISS_COLUMNS), label="取りこぼし / Misses", interactive=False, wrap=True, elem_id="qa-eval-misses"
+        headers=list(MISS_COLUMNS),
+        label="取りこぼし / Misses",
+        interactive=False,
+        wrap=True,
+        column_widths=MISS_WIDTHS,
+        elem_id="qa-eval-misses",
     )
     report = gr.File(label="レポート / Report (zip)", interactive=False, elem_id="qa-eval-report")
     run.click(
@@ -125,5 +175,6 @@ def build_eval_tab(searcher: Searcher, *, max_upload_bytes: int = 2_000_000) -> 
         api_name="evaluate",
         concurrency_limit=1,
         concurrency_id="eval",
+        show_progress_on=[status],  # one progress bar, not one per output
     )
     return tab

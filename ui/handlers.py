@@ -7,11 +7,12 @@ import gradio as gr
 from qa.errors import QAError
 from qa.feedback import Feedback, FeedbackLog
 from qa.highlight import escape
-from qa.render import citation, slide_label
+from qa.render import citation, short_title, slide_label, sources
 from qa.search import Searcher
 
 from .labels import UI_LANGS, t
-from .render import answer_html, slide_html
+from .render import answer_html
+from .slide_view import slide_html
 
 
 def _turn_of(index) -> int:
@@ -45,15 +46,53 @@ class ChatApp:
 
     # ------------------------------------------------------------ the slide view
 
-    def show(self, doc: str, number: int, *, cited: int | None, question: str, lang: str):
-        """(slide HTML, citation text, view state, outline value) for one slide."""
+    def show(self, doc: str, number: int, *, cited: int | None, question: str, lang: str, **where):
+        """Updates for SLIDE_OUTPUTS: slide HTML, citation, view state, outline, cited list, ◀, ▶.
+
+        `where` carries the answer the slide belongs to (turn, sources, weak, choices) so the
+        cited list's selection follows the slide shown, whichever control opened it.
+        """
         slide = self.searcher.slide(doc, number)
         if slide is None:
-            return "", "", None, None
+            return "", "", None, None, gr.update(), gr.update(), gr.update()
+        total = self.documents[self.doc_index[doc]]["slides"]
+        weak = bool(where.get("weak")) and cited is not None
+        turn, slides = where.get("turn"), [tuple(s) for s in where.get("sources") or []]
         view = {"doc": doc, "slide": number, "cited": cited, "question": question, "lang": lang}
+        view |= {"weak": bool(where.get("weak")), "turn": turn, "sources": slides}
         document = self.documents[self.doc_index[doc]]
-        html = slide_html(self.searcher, doc, number, lang, cited, question)
-        return html, citation(document, number, lang), view, f"{self.doc_index[doc]}:{number}"
+        html = slide_html(self.searcher, doc, number, lang, cited, question, weak=weak, total=total)
+        # A weak match is never offered as a citation; a slide the reader opened is.
+        cite = "" if weak else citation(document, number, lang)
+        selected = f"{turn}:{slides.index((doc, number))}" if turn is not None and (doc, number) in slides else None
+        cited_update = gr.update(value=selected)
+        if "choices" in where:
+            label = t("closest" if where.get("weak") else "cited", lang)
+            cited_update = gr.update(value=selected, choices=where["choices"], label=label)
+        outline = f"{self.doc_index[doc]}:{number}"
+        return (
+            html,
+            cite,
+            view,
+            outline,
+            cited_update,
+            gr.update(interactive=number > 1),
+            gr.update(interactive=number < total),
+        )
+
+    def _again(self, view: dict | None, doc: str, number: int, cited: int | None):
+        """show() for a slide of the same answer as the current view."""
+        view = view or {}
+        return self.show(
+            doc,
+            number,
+            cited=cited,
+            question=view.get("question", ""),
+            lang=view.get("lang") or "ja",
+            weak=view.get("weak"),
+            turn=view.get("turn"),
+            sources=view.get("sources"),
+        )
 
     def open_outline(self, value: str, view: dict | None, ui_lang: str):
         """A slide picked in the outline (value 'document-index:number')."""
@@ -61,84 +100,88 @@ class ChatApp:
             doc_i, number = (int(part) for part in str(value).split(":"))
             doc = self.documents[doc_i]["doc"]
         except (ValueError, IndexError):
-            return gr.update(), gr.update(), view, gr.update()
-        lang = (view or {}).get("lang") or UI_LANGS.get(ui_lang, "ja")
-        return self.show(doc, number, cited=None, question=(view or {}).get("question", ""), lang=lang)
+            return (gr.update(),) * 2 + (view,) + (gr.update(),) * 4
+        if view and view.get("doc") == doc and view.get("slide") == number:
+            return (gr.update(),) * 2 + (view,) + (gr.update(),) * 4  # the slide shown: keep its marks
+        view = dict(view or {"question": ""}, lang=(view or {}).get("lang") or UI_LANGS.get(ui_lang, "ja"))
+        return self._again(view, doc, number, None)
 
     def step(self, view: dict | None, delta: int):
-        """The previous or next slide of the same document."""
+        """The previous or next slide of the same document (the buttons are disabled at either end)."""
         if not view:
             view = {"doc": self.documents[0]["doc"], "slide": 1 - delta, "question": "", "lang": "ja"}
         last = self.documents[self.doc_index[view["doc"]]]["slides"]
         number = min(max(view["slide"] + delta, 1), last)
         cited = view.get("cited") if number == view["slide"] else None
-        return self.show(view["doc"], number, cited=cited, question=view.get("question", ""), lang=view["lang"])
+        return self._again(view, view["doc"], number, cited)
 
     def open_cited(self, value: str, turns: list):
-        """A citation picked among the latest answer's (value 'turn:hit')."""
+        """A source picked among an answer's (value 'turn:source')."""
         try:
-            turn, hit = (int(part) for part in str(value).split(":"))
-            record = turns[turn]
-            doc, number, passage_id = record["hits"][hit][:3]
-        except (ValueError, IndexError, TypeError):
-            return gr.update(), gr.update(), gr.update(), gr.update()
-        return self.show(doc, number, cited=passage_id, question=record["question"], lang=record["lang"])
+            turn, index = (int(part) for part in str(value).split(":"))
+            turns[turn]["sources"][index]
+        except (ValueError, IndexError, TypeError, KeyError):
+            return (gr.update(),) * 7
+        return self.show_cited(turns, turn, index)
 
     # ------------------------------------------------------------ asking
 
     def cited_choices(self, turns: list, turn: int) -> list[tuple[str, str]]:
+        """One choice per source slide: [1] スライド5「title」."""
         record = turns[turn]
         return [
-            (f"{i + 1}. {slide_label(slide, title, record['lang'])}", f"{turn}:{i}")
-            for i, (_doc, slide, _pid, title) in enumerate(record["hits"])
+            (f"[{i + 1}] {slide_label(slide, short_title(title), record['lang'])}", f"{turn}:{i}")
+            for i, (_doc, slide, _pid, title) in enumerate(record["sources"])
         ]
 
     def ask(self, text, k, mode, doc, answer_lang, ui_lang, history, turns):
-        """Answer one question: the chat grows by two messages and the top citation opens."""
+        """Answer one question: the chat grows by two messages and the top source opens."""
         history, turns = list(history or []), list(turns or [])
         text = text if isinstance(text, str) else ""
         if not text.strip():
-            return (gr.update(),) * 7 + (gr.update(),)
+            return (gr.update(),) * 10
         ui = UI_LANGS.get(ui_lang, "ja")
         history.append({"role": "user", "content": escape(text.strip())})
+        nothing = (gr.update(),) * 4 + (gr.update(choices=[], value=None), gr.update(), gr.update())
         try:
             answer = self.searcher.search(text, k=int(k or 5), mode=mode or "hybrid", doc=doc or None)
         except QAError as exc:
             history.append({"role": "assistant", "content": f"<p>{escape(t('error', ui, message=str(exc)))}</p>"})
-            turns.append({"question": text, "lang": ui, "hits": []})
-            return "", history, turns, gr.update(choices=[], value=None), gr.update(), gr.update(), gr.update(), None
-        lang = answer.lang if answer_lang not in ("ja", "en") else answer_lang
+            turns.append({"question": text, "lang": ui, "hits": [], "sources": []})
+            return "", history, turns, *nothing
+        # The interface language frames the answer (unless the settings force one);
+        # the question's own language only decides how it is searched.
+        lang = answer_lang if answer_lang in ("ja", "en") else ui
         history.append({"role": "assistant", "content": answer_html(self.searcher, answer, lang)})
-        record = {
-            "question": answer.question,
-            "lang": lang,
-            "question_lang": answer.lang,
-            "doc": doc or "",
-            "hits": [[h.doc, h.slide, h.passage_id, h.title] for h in answer.hits],
-        }
-        turns.append(record)
-        turn = len(turns) - 1
-        if not answer.hits:
-            return "", history, turns, gr.update(choices=[], value=None), gr.update(), gr.update(), gr.update(), None
-        top = answer.hits[0]
-        html, cite, view, outline = self.show(
-            top.doc, top.slide, cited=top.passage_id, question=answer.question, lang=lang
+        turns.append(
+            {
+                "question": answer.question,
+                "lang": lang,
+                "question_lang": answer.lang,
+                "doc": doc or "",
+                "weak": answer.low_confidence,
+                "hits": [[h.doc, h.slide, h.passage_id, h.title] for h in answer.hits],
+                "sources": [[s.doc, s.slide, s.hits[0].passage_id, s.title] for s in sources(answer.hits)],
+            }
         )
-        cited = gr.update(choices=self.cited_choices(turns, turn), value=f"{turn}:0")
-        return "", history, turns, cited, html, cite, view, outline
+        if not answer.hits:
+            return "", history, turns, *nothing
+        return "", history, turns, *self.show_cited(turns, len(turns) - 1, 0, choices=True)
 
     def select_message(self, turns: list, data: gr.SelectData):
-        """Clicking an answer in the chat lists its citations and opens the first."""
+        """Clicking an answer in the chat lists its sources and opens the first."""
         turn = _turn_of(data.index)
-        if not turns or turn >= len(turns) or not turns[turn]["hits"]:
-            return gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
-        cited = gr.update(choices=self.cited_choices(turns, turn), value=f"{turn}:0")
-        return (cited, *self.show_cited(turns, turn, 0))
+        if not turns or turn >= len(turns) or not turns[turn]["sources"]:
+            return (gr.update(),) * 7
+        return self.show_cited(turns, turn, 0, choices=True)
 
-    def show_cited(self, turns: list, turn: int, hit: int):
+    def show_cited(self, turns: list, turn: int, index: int, choices: bool = False):
         record = turns[turn]
-        doc, number, passage_id = record["hits"][hit][:3]
-        return self.show(doc, number, cited=passage_id, question=record["question"], lang=record["lang"])
+        doc, number, passage_id, _ = record["sources"][index]
+        where = {"turn": turn, "weak": record.get("weak", False), "sources": [s[:2] for s in record["sources"]]}
+        if choices:
+            where["choices"] = self.cited_choices(turns, turn)
+        return self.show(doc, number, cited=passage_id, question=record["question"], lang=record["lang"], **where)
 
     # ------------------------------------------------------------ feedback
 

@@ -23,7 +23,7 @@ TEXT = {
     "doc": ("資料", "Document"),
     "all_docs": ("すべての資料", "All documents"),
     "answer_lang": ("回答の言語", "Answer language"),
-    "auto": ("質問に合わせる", "Same as the question"),
+    "auto": ("表示言語に合わせる", "Same as the interface"),
     "cited": ("引用スライド (クリックで表示)", "Cited slides (click to show)"),
     "outline": ("スライド一覧", "Slide outline"),
     "slide_view": ("スライド", "Slide"),
@@ -50,13 +50,37 @@ TEXT = {
     "weak": ("参考までに、最も近い箇所 (一致は弱い):", "The closest passages, for reference (weak matches):"),
     "no_hits": ("該当する箇所はありません。", "Nothing matched."),
     "score": ("スコア", "score"),
-    "cited_mark": ("引用箇所", "cited"),
+    "cited_mark": ("引用箇所", "Cited"),
+    "weak_mark": ("最も近い箇所（弱い一致）", "Closest passage (weak match)"),
+    "closest": ("最も近いスライド (弱い一致・クリックで表示)", "Closest slides (weak matches; click to show)"),
+    "lead": ("答え", "Answer"),
+    "sources": ("出典", "Sources"),
+    "confidence": ("確度", "Confidence"),
+    "note": ("ノート", "Speaker notes"),
+    "position": ("{n} / {total}", "{n} / {total}"),
+    "position_aria": ("全{total}枚中{n}枚目", "slide {n} of {total}"),
+    "picture_alt": ("スライド{n}の画像", "Picture of slide {n}"),
+    "docs_tab": ("資料一覧", "Documents"),
+    "card_author": ("発表者・著者", "Speaker / author"),
+    "card_date": ("日付", "Date"),
+    "card_org": ("組織", "Organisation"),
+    "card_source": ("ファイル", "Source file"),
+    "card_slides": ("スライド数", "Slides"),
+    "card_warnings": ("注意", "Notes"),
+    "mode_hybrid": ("ハイブリッド (おすすめ)", "Hybrid (recommended)"),
+    "mode_dense": ("意味で探す", "By meaning (dense)"),
+    "mode_keyword": ("キーワード", "Keywords"),
     "eval_tab": ("一括評価", "Batch evaluation"),
     "chat_tab": ("質問", "Ask"),
     "examples": ("質問の例", "Example questions"),
     "ui_lang": ("表示言語 / Language", "表示言語 / Language"),
     "error": ("エラー: {message}", "Error: {message}"),
 }
+
+
+def mode_choices(lang: str) -> list[tuple[str, str]]:
+    """The search modes with translated labels; the values stay the library's names."""
+    return [(t(f"mode_{mode}", lang), mode) for mode in ("hybrid", "dense", "keyword")]
 
 
 def t(key: str, lang: str, **values) -> str:

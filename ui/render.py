@@ -1,4 +1,4 @@
-"""Answers and slides as HTML fragments; every string from a deck or a user passes through escape().
+"""Answers and document cards as HTML fragments; every string from a deck or a user passes through escape().
 
 The fragments hold no blank lines or newlines: the chat renders Markdown, where a
 blank line would end the HTML block and a newline would become <br>.
@@ -6,16 +6,26 @@ blank line would end the HTML block and a newline would become <br>.
 
 from __future__ import annotations
 
+from qa.answer_span import RELIABLE_KINDS, Span, find_span
 from qa.highlight import escape, highlight_html, question_terms
 from qa.lang import Tokenizer
-from qa.render import slide_label
-from qa.search import Answer, Searcher
+from qa.render import (
+    CONFIDENCE_BOUNDS,
+    Source,
+    confidence,
+    confidence_word,
+    short_title,
+    slide_label,
+    slide_name,
+    sources,
+)
+from qa.search import Answer, Hit, Searcher
 
 from .labels import t
 
 
 def terms_for(searcher: Searcher, question: str) -> set[str]:
-    """The words to mark: the question's tokens, plus their Japanese translations for an English question."""
+    """The words to mark: the question's content words, plus their Japanese translations for an English question."""
     tokenizer: Tokenizer = searcher.tokenizer
     terms = question_terms(question, tokenizer)
     translated, _ = searcher.index.keyword.translate(sorted(terms))
@@ -29,61 +39,107 @@ def doc_title(searcher: Searcher, doc: str) -> str:
     return doc
 
 
+def lead_span(searcher: Searcher, answer: Answer) -> Span | None:
+    """The answer span in the top passage, when the question's kind is one measured reliable on dev."""
+    if answer.low_confidence or not answer.hits:
+        return None
+    span = find_span(answer.question, answer.hits[0].text, searcher.tokenizer)
+    return span if span and span.kind in RELIABLE_KINDS else None
+
+
+def confidence_html(relevance: float, lang: str, weak: bool = False) -> str:
+    """確度 高 / Confidence High, with a small bar in tenths (the word carries the meaning; the bar is decoration).
+
+    In a no-good-match answer every source is low, whatever its own relevance: the page
+    never calls a passage confident in an answer that says nothing matched.
+    """
+    if weak:
+        relevance = min(relevance, CONFIDENCE_BOUNDS[-1][1] - 0.01)
+    level = confidence(relevance)
+    tenths = max(1, min(10, round(relevance * 10)))
+    return (
+        f'<span class="qa-conf qa-conf-{level}">{escape(t("confidence", lang))} {escape(confidence_word(level, lang))}'
+        f' <span class="qa-bar" aria-hidden="true"><span class="qa-fill qa-w{tenths}"></span></span></span>'
+    )
+
+
+def _passage_html(hit: Hit, terms: set[str], tokenizer, lang: str, span: Span | None, context: bool = True) -> str:
+    note = f'<span class="qa-note-label">{escape(t("note", lang))}</span> ' if hit.kind == "note" else ""
+    context = f'<div class="qa-context">{highlight_html(hit.context, terms, tokenizer)}</div>' if context else ""
+    answer = (span.start, span.end) if span else None
+    body = highlight_html(hit.text, terms, tokenizer, answer)
+    return f'<div class="qa-hit qa-kind-{hit.kind}">{context}<div class="qa-text">{note}{body}</div></div>'
+
+
+def _source_html(searcher: Searcher, source: Source, terms, lang: str, several: bool, span, weak: bool) -> str:
+    headline = escape(slide_label(source.slide, short_title(source.title), lang))
+    deck = f' <span class="qa-doc">{escape(short_title(doc_title(searcher, source.doc)))}</span>' if several else ""
+    parts = [
+        f'<li class="qa-source"><div class="qa-cite">'
+        f'<span class="qa-num">[{source.number}]</span> <strong>{headline}</strong>{deck} '
+        f"{confidence_html(source.relevance, lang, weak)}</div>"
+    ]
+    previous = ""
+    for i, hit in enumerate(source.hits):
+        first = source.number == 1 and i == 0
+        # A context line is shown once for the passages of one slide that share it.
+        fresh = bool(hit.context) and hit.context != previous
+        parts.append(_passage_html(hit, terms, searcher.tokenizer, lang, span if first else None, fresh))
+        previous = hit.context
+    parts.append("</li>")
+    return "".join(parts)
+
+
 def answer_html(searcher: Searcher, answer: Answer, lang: str) -> str:
-    """The answer's passages, ranked, each headed by its citation, with the question's words marked."""
+    """The answer: a lead line when the top passage holds the asked-for value, then numbered sources."""
     terms = terms_for(searcher, answer.question)
-    parts = [f'<div class="qa-answer" lang="{lang}">']
-    parts += [f'<p class="qa-notice">{escape(note)}</p>' for note in answer.notices]
     weak = answer.low_confidence
+    parts = [f'<div class="qa-answer{" qa-weak" if weak else ""}" lang="{lang}">']
+    parts += [f'<p class="qa-notice">{escape(note)}</p>' for note in answer.notices]
     if weak:
         parts.append(f'<p class="qa-nomatch"><strong>{escape(t("no_match", lang))}</strong></p>')
         if answer.hits:
             parts.append(f'<p class="qa-weak-note">{escape(t("weak", lang))}</p>')
     elif not answer.hits:
         parts.append(f"<p>{escape(t('no_hits', lang))}</p>")
+    span = lead_span(searcher, answer)
+    if span:
+        where = escape(f"[1] {slide_name(answer.hits[0].slide, lang)}")
+        parts.append(
+            f'<p class="qa-lead"><span class="qa-lead-label">{escape(t("lead", lang))}</span> '
+            f'<mark class="qa-span">{escape(span.text)}</mark> <span class="qa-lead-src">{where}</span></p>'
+        )
     if answer.hits:
-        parts.append(f'<ol class="qa-hits{" qa-weak" if weak else ""}">')
-        for hit in answer.hits:
-            headline = escape(slide_label(hit.slide, hit.title, lang))
-            parts.append(
-                f'<li class="qa-hit"><div class="qa-cite"><strong>{headline}</strong>'
-                f' <span class="qa-doc">{escape(doc_title(searcher, hit.doc))}</span>'
-                f' <small class="qa-score" title="{escape(t("score", lang))}">{hit.score:.2f}</small></div>'
-            )
-            if hit.context:
-                parts.append(f'<div class="qa-context">{highlight_html(hit.context, terms, searcher.tokenizer)}</div>')
-            parts.append(f'<div class="qa-text">{highlight_html(hit.text, terms, searcher.tokenizer)}</div></li>')
+        several = len({hit.doc for hit in answer.hits}) > 1 or len(searcher.documents()) > 1
+        parts.append('<ol class="qa-sources">')
+        parts += [_source_html(searcher, s, terms, lang, several, span, weak) for s in sources(answer.hits)]
         parts.append("</ol>")
     parts.append("</div>")
     return "".join(parts)
 
 
-def slide_html(searcher: Searcher, doc: str, number: int, lang: str, cited: int | None, question: str = "") -> str:
-    """A whole slide, passage by passage, the cited passage marked and the question's words highlighted."""
-    slide = searcher.slide(doc, number)
-    if slide is None:
-        return ""
-    terms = terms_for(searcher, question) if question else set()
-    parts = [
-        f'<div class="qa-slide" lang="ja"><div class="qa-slide-doc">{escape(doc_title(searcher, doc))}</div>',
-        f'<h3 class="qa-slide-title">{escape(slide_label(number, slide.title, lang))}</h3>',
-    ]
-    passages = searcher.slide_passages(doc, number)
-    # The heading above a list or table is usually a passage itself; show a context only when it is not.
-    shown = {p.text for _, p in passages}
-    context = ""
-    for passage_id, passage in passages:
-        if passage.context and passage.context != context and passage.context not in shown:
-            parts.append(f'<div class="qa-context">{escape(passage.context)}</div>')
-        context = passage.context
-        body = highlight_html(passage.text, terms, searcher.tokenizer)
-        if passage_id == cited:
-            label = escape(t("cited_mark", lang))
-            parts.append(
-                f'<div class="qa-p qa-{passage.kind} qa-cited" id="qa-cited">'
-                f'<span class="qa-cited-label">{label}</span>{body}</div>'
-            )
-        else:
-            parts.append(f'<div class="qa-p qa-{passage.kind}">{body}</div>')
+def cards_html(searcher: Searcher, lang: str) -> str:
+    """One card per deck: title, author, date, organisation, source file, slide count, reader warnings."""
+    parts = ['<div class="qa-cards">']
+    for document in searcher.documents():
+        card = document.get("card") or {}
+        rows = [
+            ("card_author", card.get("author")),
+            ("card_date", card.get("date")),
+            ("card_org", card.get("organisation")),
+            ("card_source", document.get("path") or document["doc"]),
+            ("card_slides", str(document.get("slides", ""))),
+        ]
+        fields = "".join(
+            f"<dt>{escape(t(key, lang))}</dt><dd>{escape(str(value))}</dd>" for key, value in rows if value
+        )
+        warnings = document.get("warnings") or []
+        notes = "".join(f"<li>{escape(str(w))}</li>" for w in warnings)
+        title = card.get("title") or document.get("title") or document["doc"]
+        parts.append(
+            f'<section class="qa-card" lang="ja"><h3>{escape(title)}</h3><dl>{fields}</dl>'
+            + (f"<p>{escape(t('card_warnings', lang))}</p><ul>{notes}</ul>" if notes else "")
+            + "</section>"
+        )
     parts.append("</div>")
     return "".join(parts)
