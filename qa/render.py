@@ -70,10 +70,10 @@ class Source:
 
 
 def sources(hits: Sequence) -> list[Source]:
-    """The answer's hits grouped by (doc, slide), in the order each slide first appears."""
+    """The answer's hits grouped by (doc, slide), in the order each slide first appears, with their further passages."""
     order: dict[tuple[str, int], list] = {}
-    for hit in hits:
-        order.setdefault((hit.doc, hit.slide), []).append(hit)
+    for hit in hits:  # a hit's further passages of its slide (Hit.more) follow it
+        order.setdefault((hit.doc, hit.slide), []).extend((hit, *getattr(hit, "more", ())))
     return [
         Source(number=i + 1, doc=doc, slide=slide, title=group[0].title, hits=tuple(group))
         for i, ((doc, slide), group) in enumerate(order.items())

@@ -31,13 +31,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# A text deck (pages split by a form feed) keeps every character as written; a Markdown deck
+# would reduce its HTML to text, so this is the deck that tests escaping.
 EVIL_DECK = """# 攻撃テスト <script>alert(1)</script>
 
 - 予算の話 <script>alert(1)</script> は文字として表示される
 - 画像タグ <img src=x onerror=alert(1)> も文字のまま
-
----
-
+\f
 # Links ![x](http://example.com/x.png) [link](http://evil.example/)
 
 - 研究セキュリティ ![x](http://example.com/x.png) [link](http://evil.example/) について
@@ -114,7 +114,7 @@ def briefing(corpus_dir, index_dir, tmp_path_factory):
 def evil(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve-evil")
     (folder / "corpus").mkdir()
-    (folder / "corpus" / "evil.md").write_text(EVIL_DECK, encoding="utf-8")
+    (folder / "corpus" / "evil.txt").write_text(EVIL_DECK, encoding="utf-8")
     server = Server(folder / "corpus", folder / "index", folder / "feedback.jsonl", folder / "serve.log")
     try:
         server.wait()

@@ -67,7 +67,8 @@ def ask(client, question: str, k: int = 5, answer_lang: str = "auto", doc: str =
 def test_app_answers_a_question_through_its_api(client):
     answer, cited, slide, citation = ask(client, "EUのホライゾン・ヨーロッパの投資総額は？", k=3)
     assert "スライド5" in answer and "955億ユーロ" in answer
-    assert answer.count('class="qa-hit') == 3 and answer.count('class="qa-source"') <= 3
+    # k slides, with further passages under each
+    assert answer.count('class="qa-source"') == 3 and answer.count('class="qa-hit') >= 3
     assert "<mark>ホライゾン</mark>" in answer  # the question's words, marked
     # The lead line: the asked-for amount, marked, with its source.
     lead = answer.split('class="qa-lead"', 1)[1].split("</p>", 1)[0]
