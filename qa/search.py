@@ -44,6 +44,7 @@ class SearchSettings:
     # slide whose role (title / summary / agenda) meets the question's intent.
     slide_weight: float = 0.5
     deck_weight: float = 0.5
+    deck_name_weight: float = 2.0  # times the share of the question's words that name a deck
     role_weight: float = 3.0
     more_per_slide: int = 3  # further passages of a slide listed under its hit
     # Both fitted on the dev splits only (scripts/ablations.py; figures in docs/ablations.json).
@@ -145,6 +146,11 @@ class Searcher:
         self._slides = {(s.doc, s.number): s for s in index.slides}
         self._search_only = {i for i, p in enumerate(index.passages) if p.kind in SEARCH_ONLY}
         self._roles = slide_roles(index.slides)
+        # The words that name each deck: its title, card and file name (a question may name its deck).
+        self._deck_words = {
+            d["doc"]: set(self.tokenizer.tokens(" ".join([d["doc"], d.get("title", ""), *d.get("card", {}).values()])))
+            for d in index.documents
+        }
         self._faiss_lock = threading.Lock()
 
     @classmethod
@@ -268,7 +274,7 @@ class Searcher:
             translated, translated_share = self.index.keyword.translate(words)
         translated_scores = self._keyword(translated, rows)
         fused = self._fuse(mode, dense, sentences, keyword, translated_scores, coverage, translated_share)
-        final = self._with_structure(fused, text) if mode == "hybrid" else self._passages_only(fused)
+        final = self._with_structure(fused, text, words) if mode == "hybrid" else self._passages_only(fused)
 
         groups = group_by_slide(ranked(final), self._slide_of, k, s.more_per_slide)
         overlap = self._overlap(words, translated, groups[0][0][0]) if groups else 0.0
@@ -314,8 +320,9 @@ class Searcher:
     def _passages_only(self, fused: dict[int, float]) -> dict[int, float]:
         return {row: score for row, score in fused.items() if row not in self._search_only}
 
-    def _with_structure(self, fused: dict[int, float], question: str) -> dict[int, float]:
-        """Passage scores plus their slide's whole-slide score, their deck's best slide and a role bonus."""
+    def _with_structure(self, fused: dict[int, float], question: str, words: list[str]) -> dict[int, float]:
+        """Passage scores plus their slide's whole-slide score, their deck (best slide, named in the
+        question) and a role bonus."""
         s = self.settings
         slide_scores = {self._slide_of[row]: v for row, v in fused.items() if row in self._search_only}
         slide_z = zscores(slide_scores)
@@ -324,11 +331,16 @@ class Searcher:
         for (doc, _), value in slide_scores.items():
             best_of_doc[doc] = max(best_of_doc.get(doc, value), value)
         deck_z = zscores(best_of_doc) if len(best_of_doc) > 1 else {}
+        asked = set(words)
+        named = {doc: len(asked & names) / len(asked) for doc, names in self._deck_words.items()} if asked else {}
+        if len(named) < 2:  # with one deck, naming it tells nothing
+            named = {}
         wanted = question_roles(question)
         out = {}
         for row, value in self._passages_only(fused).items():
             key = self._slide_of[row]
             value += s.slide_weight * slide_z.get(key, floor) + s.deck_weight * deck_z.get(key[0], 0.0)
+            value += s.deck_name_weight * named.get(key[0], 0.0)
             if wanted & self._roles.get(key, set()):
                 value += s.role_weight
             out[row] = value
