@@ -18,6 +18,7 @@ from .fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zsc
 from .hubness import row_for
 from .index import LoadedIndex, ensure_index
 from .lang import MAX_QUESTION_CHARS, clean_question, detect_language
+from .messages import Notice, notice
 from .sentences import best_sentence_scores
 
 MODES = ("hybrid", "dense", "keyword")
@@ -69,7 +70,12 @@ class Answer:
     mode: str
     hits: list[Hit]
     low_confidence: bool
-    notices: list[str] = field(default_factory=list)
+    notes: list[Notice] = field(default_factory=list)  # codes; qa/messages.py words them
+
+    @property
+    def notices(self) -> list[str]:
+        """The notes in words, in the question's language."""
+        return [notice(n, self.lang) for n in self.notes]
 
     def to_json(self) -> dict:
         """The `qa ask --json` object."""
@@ -204,13 +210,9 @@ class Searcher:
         original, text = cleaned.shown, cleaned.text
         lang = detect_language(text)
         if cleaned.truncated:
-            notices.append(
-                f"質問が長すぎるため、最初の{MAX_QUESTION_CHARS}文字で検索しました。"
-                if lang == "ja"
-                else f"The question was cut to its first {MAX_QUESTION_CHARS} characters."
-            )
+            notices.append(Notice("question_truncated", {"max_chars": MAX_QUESTION_CHARS}))
         if not text or not any(ch.isalnum() for ch in text):
-            notices.append("質問を入力してください。" if lang == "ja" else "Please type a question.")
+            notices.append(Notice("empty_question"))
             return Answer(original, lang, mode, [], True, notices)
         rows = None
         if doc:

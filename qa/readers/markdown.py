@@ -9,6 +9,8 @@ from ..documents import DocumentCard, Slide
 from .base import Deck, Limits
 from .text import _title_and_body, decode
 
+VERSION = "1"  # bump when this reader's output changes: indexes built before are rebuilt
+
 _SEPARATOR = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 _FRONT_MATTER = re.compile(r"\A---\s*\n(?:[A-Za-z_][\w-]*\s*:.*\n)+---\s*\n")
 

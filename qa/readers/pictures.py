@@ -12,6 +12,8 @@ from pathlib import Path
 
 from .base import Limits
 
+VERSION = "1"  # bump when this reader's output changes: indexes built before are rebuilt
+
 
 def render(path: Path, fmt: str, out_dir: Path, limits: Limits = Limits()) -> dict[int, str]:
     """Render each slide of a PDF / PPTX deck to a PNG in out_dir; {} when the deck has no pictures."""
