@@ -24,7 +24,8 @@ from .lang import ENGLISH_STOPWORDS
 
 MAX_SENSES = 3  # JMdict lists common senses first
 MAX_GLOSS_WORDS = 3  # longer glosses are explanations, not translations
-DATA_FILE = Path(__file__).with_name("data") / "jmdict-en-ja.tsv.gz"
+DATA_NAME = "jmdict-en-ja.tsv.gz"
+DATA_FILE = Path(__file__).with_name("data") / DATA_NAME
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z][a-z\-']*")
 

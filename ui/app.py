@@ -228,4 +228,5 @@ def serve(app: gr.Blocks, *, host: str, port: int, auth=None, prevent_thread_loc
 
 
 def launch(searcher: Searcher, *, host: str, port: int, auth=None, feedback_path: Path | None = None) -> None:
-    serve(build_app(searcher, feedback_path), host=host, port=port, auth=auth)
+    # quiet: Gradio would print a "set share=True" hint, but there is never a share link (qa serve says the URL).
+    serve(build_app(searcher, feedback_path), host=host, port=port, auth=auth, quiet=True)

@@ -62,7 +62,7 @@ def package_data() -> dict[str, str]:
     return {
         p.relative_to(DATA_DIR).as_posix(): sha256_file(p)
         for p in sorted(DATA_DIR.rglob("*"))
-        if p.is_file() and p.suffix != ".md" and p != translate.DATA_FILE and "__pycache__" not in p.parts
+        if p.is_file() and p.suffix != ".md" and p.name != translate.DATA_NAME and "__pycache__" not in p.parts
     }
 
 
