@@ -8,10 +8,15 @@ from .index import BuildSummary, DeckSummary
 HEADER = ("doc", "format", "slides", "passages", "pictures", "warnings")
 
 
+def pictures_label(count: int, missing: str, fmt: str) -> str:
+    """How many slide pictures a deck has, or why it is text only."""
+    if count:
+        return str(count)
+    return messages.say(f"pictures_{missing or 'not_rendered'}", format=fmt)
+
+
 def _pictures(deck: DeckSummary) -> str:
-    if deck.pictures:
-        return str(deck.pictures)
-    return messages.say(f"pictures_{deck.pictures_missing or 'not_rendered'}", format=deck.format)
+    return pictures_label(deck.pictures, deck.pictures_missing, deck.format)
 
 
 def rows(summary: BuildSummary) -> list[tuple[str, ...]]:

@@ -107,8 +107,12 @@ def cmd_slides(args) -> int:
     if args.json:
         print(json.dumps(outline, ensure_ascii=False, indent=1))
         return 0
+    from .build_report import pictures_label
+
     for doc in searcher.documents():
-        print(f"{doc['doc']}  ({doc['path']}, {doc['slides']} slides)")
+        pictures = pictures_label(doc.get("pictures", 0), doc.get("pictures_missing", ""), doc.get("format", ""))
+        pictures = f"{pictures} pictures" if pictures.isdigit() else pictures
+        print(f"{doc['doc']}  ({doc['path']}, {doc['slides']} slides, {pictures})")
         for row in outline:
             if row["doc"] == doc["doc"]:
                 marker = "  [section]" if row["kind"] == "divider" else ""

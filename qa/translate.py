@@ -102,12 +102,12 @@ def _lemmas(word: str) -> list[str]:
     return forms
 
 
-def translate(tokens: Sequence[str], table: dict[str, list[str]]) -> tuple[list[str], int]:
-    """Japanese tokens for the English tokens, and how many tokens found a translation."""
+def translate(tokens: Sequence[str], table: dict[str, list[str]], forms=_lemmas) -> tuple[list[str], int]:
+    """Japanese tokens for the English tokens (by their forms), and how many tokens found a translation."""
     out: list[str] = []
     found = 0
     for token in tokens:
-        for form in _lemmas(token):
+        for form in forms(token):
             if form in table:
                 out.extend(table[form])
                 found += 1
@@ -117,10 +117,4 @@ def translate(tokens: Sequence[str], table: dict[str, list[str]]) -> tuple[list[
 
 def translate_to_english(tokens: Sequence[str], reverse: dict[str, list[str]]) -> tuple[list[str], int]:
     """English vocabulary words for Japanese tokens (a reverse map), and how many tokens found one."""
-    out: list[str] = []
-    found = 0
-    for token in tokens:
-        if token in reverse:
-            out.extend(reverse[token])
-            found += 1
-    return out, found
+    return translate(tokens, reverse, forms=lambda token: [token])

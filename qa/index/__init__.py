@@ -73,7 +73,7 @@ def index_corpus(
     """Index every deck of corpus_dir into a new build, make it current, and say what it made of each deck."""
     with _lock(Path(index_dir), notify):
         return _index_locked(
-            Path(corpus_dir), Path(index_dir), encoder or load_encoder(), vector_config, limits, progress
+            Path(corpus_dir), Path(index_dir), encoder or load_encoder(), vector_config, limits, progress, notify
         )
 
 
@@ -84,17 +84,27 @@ def build_index(corpus_dir: Path, index_dir: Path, encoder: Encoder | None = Non
     return built.folder
 
 
-def _tell_skipped(built: BuildSummary, notify: Notify) -> None:
+def _tell_skipped(built: BuildSummary | build.NothingToIndex, notify: Notify) -> None:
     for skipped in built.skipped:
         notify(f"skipped: {skipped.path}: {skipped.reason}")
 
 
 def _index_locked(
-    corpus_dir: Path, index_dir: Path, encoder: Encoder, config: VectorConfig, limits: Limits, progress: bool
+    corpus_dir: Path,
+    index_dir: Path,
+    encoder: Encoder,
+    config: VectorConfig,
+    limits: Limits,
+    progress: bool,
+    notify: Notify,
 ) -> BuildSummary:
     started = time.perf_counter()
     inputs = build_inputs(corpus_files(corpus_dir), encoder.model_id)
-    prepared = build.prepare(corpus_dir, limits)
+    try:
+        prepared = build.prepare(corpus_dir, limits)
+    except build.NothingToIndex as exc:
+        _tell_skipped(exc, notify)  # the summary table will not be printed: name each file now
+        raise
     embedded = build.embed(prepared.passages, encoder, config, progress)
     write = build.writer(
         prepared,
@@ -192,7 +202,8 @@ def ensure_index(
             return fresh
         notify(messages.say("building", reasons=messages.stale_reasons(reasons)))
         try:
-            _tell_skipped(_index_locked(corpus_dir, index_dir, encoder, VectorConfig(), Limits(), progress), notify)
+            built = _index_locked(corpus_dir, index_dir, encoder, VectorConfig(), Limits(), progress, notify)
+            _tell_skipped(built, notify)
         except QAError as exc:
             if previous is None or not only_corpus(reasons):
                 raise

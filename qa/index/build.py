@@ -83,6 +83,14 @@ class Embedded:
     vector_kind: str
 
 
+class NothingToIndex(QAError):
+    """No deck of the corpus yields a passage; `skipped` says why for each file."""
+
+    def __init__(self, message: str, skipped: list[Skipped]) -> None:
+        super().__init__(message)
+        self.skipped = skipped
+
+
 def _skipped(problem: str) -> Skipped:
     path, _, reason = problem.partition(": ")
     return Skipped(path, reason or problem)
@@ -102,7 +110,7 @@ def prepare(corpus_dir: Path, limits: Limits = Limits()) -> Prepared:
             skipped.append(Skipped(doc.path, "its slides hold no text to search"))
     if not all_passages:
         # Raised before anything is written: the previous index stays current.
-        raise QAError(f"no passages to index: {corpus_dir} holds no readable deck")
+        raise NothingToIndex(f"no passages to index: {corpus_dir} holds no readable deck", skipped)
     return Prepared(all_passages, [s for d in kept for s in d.slides], kept, skipped)
 
 
