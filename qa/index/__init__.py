@@ -101,7 +101,7 @@ def _index_locked(
     started = time.perf_counter()
     inputs = build_inputs(corpus_files(corpus_dir), encoder.model_id)
     try:
-        prepared = build.prepare(corpus_dir, limits)
+        prepared = build.prepare(corpus_dir, limits, progress)
     except build.NothingToIndex as exc:
         _tell_skipped(exc, notify)  # the summary table will not be printed: name each file now
         raise

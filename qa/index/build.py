@@ -96,9 +96,16 @@ def _skipped(problem: str) -> Skipped:
     return Skipped(path, reason or problem)
 
 
-def prepare(corpus_dir: Path, limits: Limits = Limits()) -> Prepared:
+def progress_bar(label: str, unit: str) -> Callable:
+    """Wraps an iterable in a tqdm bar (on stderr; gone when done)."""
+    from tqdm import tqdm
+
+    return lambda items: tqdm(items, desc=label, unit=unit, leave=False)
+
+
+def prepare(corpus_dir: Path, limits: Limits = Limits(), progress: bool = False) -> Prepared:
     """Every readable deck of the corpus, chunked; unreadable or empty decks are listed as skipped."""
-    corpus = load_corpus(Path(corpus_dir), limits)
+    corpus = load_corpus(Path(corpus_dir), limits, progress_bar("reading decks", "deck") if progress else None)
     skipped = [_skipped(p) for p in corpus.problems]
     kept, all_passages = [], []
     for doc in corpus.documents:
@@ -154,11 +161,7 @@ def render_pictures(
     docs: list[Document], corpus_dir: Path, folder: Path, limits: Limits, progress: bool
 ) -> dict[str, pictures.DeckPictures]:
     """Each deck's slide pictures, rendered into the build folder (a bar over decks when progress)."""
-    items = docs
-    if progress and docs:
-        from tqdm import tqdm
-
-        items = tqdm(docs, desc="slide pictures", unit="deck", leave=False)
+    items = progress_bar("slide pictures", "deck")(docs) if progress else docs
     return {d.doc_id: pictures.render(d.doc_id, Path(corpus_dir) / d.path, d.format, folder, limits) for d in items}
 
 
