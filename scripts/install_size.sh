@@ -11,7 +11,10 @@ quiet_pip() {  # pip's warnings about this machine's missing local index folders
   "$VENV/bin/pip" "$@" 2>&1 | { grep -v "is ignored: it is neither" >&2 || true; }
 }
 quiet_pip install --quiet --upgrade pip
-quiet_pip install --quiet "$ROOT"
+# Build from a copy, so setuptools' build/ and egg-info never land in the working tree.
+mkdir "$VENV/src"
+tar -C "$ROOT" --exclude=./.venv --exclude=./index --exclude=./.git -cf - . | tar -C "$VENV/src" -xf -
+quiet_pip install --quiet "$VENV/src"
 "$VENV/bin/pip" check
 SITE=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 if "$VENV/bin/python" -c 'import torch' 2>/dev/null; then echo "torch was installed: not a core install" >&2; exit 1; fi

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from qa.encoders import load_encoder
-from qa.index import IndexInvalid, Stale, build_index, current_build, ensure_index, load_index, staleness
+from qa.index import IndexInvalid, Stale, build_index, current_build, ensure_index, load_index, why_stale
 
 
 def test_manifest_describes_the_build(own_index):
@@ -35,7 +35,7 @@ def test_corpus_change_triggers_a_rebuild_and_says_so(own_index):
     before = current_build(index)
     (corpus / "extra.md").write_text("# 量子技術\n- 量子コンピュータの研究開発を推進\n", encoding="utf-8")
     loaded = load_index(index)
-    assert staleness(loaded, corpus, load_encoder()) == [Stale("corpus_file_added", "extra.md")]
+    assert why_stale(loaded, corpus, load_encoder()) == [Stale("corpus_file_added", "extra.md")]
     messages = []
     rebuilt = ensure_index(corpus, index, notify=messages.append)
     assert current_build(index) != before
@@ -51,7 +51,7 @@ def test_model_mismatch_is_stale(own_index):
     class Other:
         model_id, dim = "some/other-model", 384
 
-    assert staleness(loaded, corpus, Other()) == [
+    assert why_stale(loaded, corpus, Other()) == [
         Stale("encoder_changed", f"{load_encoder().model_id} → some/other-model")
     ]
 

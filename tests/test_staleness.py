@@ -12,7 +12,7 @@ import qa.readers.text
 import qa.translate
 from qa import messages
 from qa.encoders import load_encoder
-from qa.index import Stale, current_build, ensure_index, load_index, staleness
+from qa.index import Stale, current_build, ensure_index, load_index, why_stale
 from qa.index.staleness import KINDS, compare, only_corpus
 from qa.lang import Tokenizer
 
@@ -85,15 +85,15 @@ def test_a_changed_input_is_named_and_rebuilt(own_index, monkeypatch, tmp_path, 
     corpus, index = own_index
     change, detail = CHANGES[kind]
     before = current_build(index)
-    assert staleness(load_index(index), corpus, load_encoder()) == []
+    assert why_stale(load_index(index), corpus, load_encoder()) == []
     change(corpus, monkeypatch, tmp_path)
-    reasons = staleness(load_index(index), corpus, load_encoder())
+    reasons = why_stale(load_index(index), corpus, load_encoder())
     assert [r.kind for r in reasons] == [kind] and detail in reasons[0].detail
     said = []
     loaded = ensure_index(corpus, index, notify=said.append)
     assert current_build(index) != before and loaded.rebuilt_for == reasons
     assert any(messages.stale(reasons[0]) in m for m in said)
-    assert staleness(loaded, corpus, load_encoder()) == []  # the rebuild took the change in
+    assert why_stale(loaded, corpus, load_encoder()) == []  # the rebuild took the change in
 
 
 def test_another_encoder_is_named_and_rebuilt(own_index):

@@ -45,7 +45,7 @@ __all__ = [
     "index_corpus",
     "index_lock",
     "load_index",
-    "staleness",
+    "why_stale",
     "write_index",
 ]
 
@@ -156,7 +156,7 @@ def write_index(
         return store.publish(Path(index_dir), write)
 
 
-def staleness(index: LoadedIndex, corpus_dir: Path, encoder: Encoder) -> list[Stale]:
+def why_stale(index: LoadedIndex, corpus_dir: Path, encoder: Encoder) -> list[Stale]:
     """Why the index no longer fits the corpus and this package ([] when it does)."""
     return compare(index.manifest.get("inputs"), build_inputs(corpus_files(corpus_dir), encoder.model_id))
 
