@@ -106,17 +106,8 @@ def _index_locked(
         _tell_skipped(exc, notify)  # the summary table will not be printed: name each file now
         raise
     embedded = build.embed(prepared.passages, encoder, config, progress)
-    write = build.writer(
-        prepared,
-        embedded,
-        inputs=inputs,
-        encoder=encoder,
-        config=config,
-        started=started,
-        corpus_dir=corpus_dir,
-        limits=limits,
-        progress=progress,
-    )
+    recipe = build.Recipe(inputs, encoder, config, started)
+    write = build.writer(prepared, embedded, recipe, corpus_dir=corpus_dir, limits=limits, progress=progress)
     folder = store.publish(index_dir, write)
     return build.summary(folder, store.open_manifest(folder)[0], prepared)
 
@@ -144,15 +135,8 @@ def write_index(
     prepared = Prepared(list(passages), list(slides), [], [build._skipped(p) for p in problems or []])
     with _lock(Path(index_dir), _quiet):
         embedded = build.embed(prepared.passages, encoder, vector_config, progress)
-        write = build.writer(
-            prepared,
-            embedded,
-            inputs=build_inputs(files, encoder.model_id),
-            encoder=encoder,
-            config=vector_config,
-            started=started,
-            documents=documents,
-        )
+        recipe = build.Recipe(build_inputs(files, encoder.model_id), encoder, vector_config, started)
+        write = build.writer(prepared, embedded, recipe, documents=documents)
         return store.publish(Path(index_dir), write)
 
 

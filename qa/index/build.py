@@ -73,6 +73,16 @@ class Prepared:
     skipped: list[Skipped]
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """What every build records besides its artifacts: its inputs, encoder, vector settings, start time."""
+
+    inputs: dict
+    encoder: Encoder
+    config: VectorConfig
+    started: float
+
+
 @dataclass
 class Embedded:
     vectors: object  # faiss.Index over the passages
@@ -168,11 +178,8 @@ def render_pictures(
 def writer(
     prepared: Prepared,
     embedded: Embedded,
+    recipe: Recipe,
     *,
-    inputs: dict,
-    encoder: Encoder,
-    config: VectorConfig,
-    started: float,
     corpus_dir: Path | None = None,
     documents: list[dict] | None = None,
     limits: Limits = Limits(),
@@ -195,12 +202,12 @@ def writer(
             rows = [document_row(d, pictured[d.doc_id]) for d in prepared.documents]
         return {
             "format": FORMAT,
-            "model": encoder.model_id,
-            "dim": encoder.dim,
-            "inputs": inputs,
-            "vector_index": {**asdict(config), "kind": embedded.vector_kind},
+            "model": recipe.encoder.model_id,
+            "dim": recipe.encoder.dim,
+            "inputs": recipe.inputs,
+            "vector_index": {**asdict(recipe.config), "kind": embedded.vector_kind},
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "build_seconds": round(time.perf_counter() - started, 3),
+            "build_seconds": round(time.perf_counter() - recipe.started, 3),
             "n_passages": len(prepared.passages),
             "n_slides": len(prepared.slides),
             "documents": rows,
