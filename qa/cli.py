@@ -45,10 +45,11 @@ def open_searcher(args):
 
 
 def cmd_index(args) -> int:
+    from .build_report import footer, table
     from .encoders import load_encoder
-    from .index import VectorConfig, build_index, load_index
+    from .index import VectorConfig, index_corpus
 
-    folder = build_index(
+    summary = index_corpus(
         args.corpus,
         args.index,
         load_encoder(args.model),
@@ -56,26 +57,20 @@ def cmd_index(args) -> int:
         progress=sys.stderr.isatty(),
         notify=_notify,
     )
-    manifest = load_index(args.index).manifest
-    print(
-        f"indexed {manifest['n_passages']} passages from {manifest['n_slides']} slides of "
-        f"{len(manifest['documents'])} document(s) in {manifest['build_seconds']:.1f} s → {folder}"
-    )
+    print(table(summary))
+    print(footer(summary))
     return 0
 
 
 def format_answer(answer, show_context: bool = True) -> str:
+    from .messages import say
     from .render import slide_label
 
     lines = []
     for note in answer.notices:
         lines.append(f"note: {note}")
     if answer.hits and answer.low_confidence:
-        lines.append(
-            "該当しそうな箇所は見つかりませんでした（参考までに近い箇所）:"
-            if answer.lang == "ja"
-            else "No good match in the documents; the closest passages, for reference:"
-        )
+        lines.append(say("no_good_match", answer.lang))
     for hit in answer.hits:
         lines.append(f"[{hit.rank}] {hit.score:6.3f}  {hit.doc} · {slide_label(hit.slide, hit.title, answer.lang)}")
         if show_context and hit.context:
@@ -112,8 +107,12 @@ def cmd_slides(args) -> int:
     if args.json:
         print(json.dumps(outline, ensure_ascii=False, indent=1))
         return 0
+    from .build_report import pictures_label
+
     for doc in searcher.documents():
-        print(f"{doc['doc']}  ({doc['path']}, {doc['slides']} slides)")
+        pictures = pictures_label(doc.get("pictures", 0), doc.get("pictures_missing", ""), doc.get("format", ""))
+        pictures = f"{pictures} pictures" if pictures.isdigit() else pictures
+        print(f"{doc['doc']}  ({doc['path']}, {doc['slides']} slides, {pictures})")
         for row in outline:
             if row["doc"] == doc["doc"]:
                 marker = "  [section]" if row["kind"] == "divider" else ""
@@ -121,14 +120,39 @@ def cmd_slides(args) -> int:
     return 0
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """True when something already listens on host:port (checked before the slow start)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def _port_taken(port: int) -> QAError:
+    return QAError(f"port {port} is already in use: choose another with --port N (or make run PORT=N)")
+
+
 def cmd_serve(args) -> int:
     from .serving import resolve_auth
 
     auth = resolve_auth(args.host, args.auth, args.no_auth)
+    if port_in_use(args.host, args.port):
+        raise _port_taken(args.port)
     searcher = open_searcher(args)
     from ui.app import launch
 
-    launch(searcher, host=args.host, port=args.port, auth=auth, feedback_path=args.feedback)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    _notify(f"Serving on http://{host}:{args.port} (Ctrl-C to stop)")
+    try:
+        launch(searcher, host=args.host, port=args.port, auth=auth, feedback_path=args.feedback)
+    except OSError as exc:  # taken between the check and the start
+        if "port" in str(exc).lower():
+            raise _port_taken(args.port) from None
+        raise
     return 0
 
 
@@ -175,14 +199,22 @@ def build_parser() -> argparse.ArgumentParser:
     from .evaluation.command import register as register_eval
 
     register_eval(sub, _common)
+    for command in sub.choices.values():
+        command.set_defaults(command_parser=command)  # a wrong option prints this command's usage
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    # No model hub, ever: an unknown --model fails at once instead of retrying the network.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    command_parser = getattr(args, "command_parser", parser)
+    if unknown:
+        command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if getattr(args, "k", None) is not None and not 1 <= args.k <= 50:
-        parser.error("--k must be between 1 and 50")
+        command_parser.error("--k must be between 1 and 50")
     try:
         return args.func(args) or 0
     except QAError as exc:

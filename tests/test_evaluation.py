@@ -274,7 +274,7 @@ def test_squad_file_is_indexed_once_and_each_question_finds_its_paragraph(tmp_pa
     qs = read_questions(write_squad(tmp_path))
     searcher = squad_searcher(qs, tmp_path / "index")
     folder = cache_folder(tmp_path / "index", qs)
-    assert folder.is_dir() and searcher.index.manifest["corpus_fingerprint"] == qs.sha256
+    assert folder.is_dir() and searcher.index.manifest["inputs"]["corpus"] == {qs.name: qs.sha256}
     assert [(p.slide, p.title, p.kind) for p in searcher.passages][:2] == [
         (1, "富士山", "paragraph"),
         (2, "梅雨", "paragraph"),

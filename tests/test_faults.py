@@ -212,10 +212,10 @@ def test_a_build_waits_for_the_lock_held_by_another(own_index):
 
 
 def test_a_lock_held_too_long_is_a_clear_error(own_index, monkeypatch):
-    import qa.index
+    import qa.index.store
 
     corpus, index = own_index
-    monkeypatch.setattr(qa.index, "LOCK_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(qa.index.store, "LOCK_TIMEOUT_S", 0.2)
     with index_lock(index):
         with pytest.raises(QAError, match="try again later"):
             build_index(corpus, index)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from qa.encoders import load_encoder
-from qa.index import IndexInvalid, build_index, current_build, ensure_index, load_index, staleness
+from qa.index import IndexInvalid, Stale, build_index, current_build, ensure_index, load_index, why_stale
 
 
 def test_manifest_describes_the_build(own_index):
@@ -13,7 +13,9 @@ def test_manifest_describes_the_build(own_index):
     m = loaded.manifest
     assert m["model"] == load_encoder().model_id and m["dim"] == 384
     assert m["n_passages"] == len(loaded.passages) == loaded.vectors.ntotal
-    assert {"corpus_fingerprint", "chunker", "tokenizer", "built_at", "vector_index", "files"} <= set(m)
+    assert {"inputs", "built_at", "vector_index", "files", "pictures"} <= set(m)
+    assert m["inputs"]["corpus"].keys() == {"jst-crds-sti-2023.txt", "catalog.toml"}
+    assert {"chunker", "tokenizer", "encoder", "package_data", "jmdict", "components", "readers"} <= set(m["inputs"])
     assert m["vector_index"]["kind"] == "flat"
     assert set(m["files"]) >= {"passages.jsonl", "slides.jsonl", "vectors.faiss", "keyword/vocab.index.json"}
     assert not list(current_build(index).rglob("*.pkl")) and not list(current_build(index).rglob("*.pickle"))
@@ -33,11 +35,12 @@ def test_corpus_change_triggers_a_rebuild_and_says_so(own_index):
     before = current_build(index)
     (corpus / "extra.md").write_text("# 量子技術\n- 量子コンピュータの研究開発を推進\n", encoding="utf-8")
     loaded = load_index(index)
-    assert staleness(loaded, corpus, load_encoder()) == "the corpus has changed"
+    assert why_stale(loaded, corpus, load_encoder()) == [Stale("corpus_file_added", "extra.md")]
     messages = []
     rebuilt = ensure_index(corpus, index, notify=messages.append)
     assert current_build(index) != before
-    assert any("corpus has changed" in m for m in messages)
+    assert any("a deck was added: extra.md" in m for m in messages)
+    assert rebuilt.rebuilt_for == [Stale("corpus_file_added", "extra.md")]
     assert "extra" in {d["doc"] for d in rebuilt.documents}
 
 
@@ -48,7 +51,9 @@ def test_model_mismatch_is_stale(own_index):
     class Other:
         model_id, dim = "some/other-model", 384
 
-    assert "built with" in staleness(loaded, corpus, Other())
+    assert why_stale(loaded, corpus, Other()) == [
+        Stale("encoder_changed", f"{load_encoder().model_id} → some/other-model")
+    ]
 
 
 def test_a_build_that_dies_leaves_the_previous_index(own_index, monkeypatch):

@@ -223,7 +223,9 @@ def serve(
 
 
 def launch(searcher: Searcher, *, host: str, port: int, auth=None, feedback_path: Path | None = None) -> None:
-    serve(build_app(searcher, feedback_path), host=host, port=port, auth=auth, pictures=slide_pictures(searcher))
+    # quiet: Gradio would print a "set share=True" hint, but there is never a share link (qa serve says the URL).
+    app = build_app(searcher, feedback_path)
+    serve(app, host=host, port=port, auth=auth, pictures=slide_pictures(searcher), quiet=True)
 
 
 def slide_pictures(searcher: Searcher) -> list[Path]:

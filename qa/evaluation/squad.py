@@ -1,7 +1,7 @@
 """A SQuAD / JSQuAD file's own evaluation corpus: one passage per paragraph, indexed once per file.
 
-The index lives in <index_dir>/eval-cache/<sha256[:16]>/ and is reused while its
-manifest names the same file hash, model and tokenizer.
+The index lives in <index_dir>/eval-cache/<sha256[:16]>/ and is reused while the
+index's own staleness check (qa/index/staleness.py) finds its inputs unchanged.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from pathlib import Path
 
 from ..chunking import Passage
 from ..documents import Slide
-from ..encoders import Encoder, load_encoder
+from ..encoders import load_encoder
 from ..errors import QAError
-from ..index import load_index, write_index
-from ..lang import default_tokenizer
+from ..index import fresh_index, load_index, write_index
+from ..index.inputs import build_inputs
 from ..search import Searcher
 from .formats import QuestionSet
 
@@ -36,20 +36,6 @@ def cache_folder(index_dir: Path, questions: QuestionSet) -> Path:
     return Path(index_dir) / CACHE_DIR / questions.sha256[:16]
 
 
-def _cached(folder: Path, questions: QuestionSet, encoder: Encoder):
-    try:
-        loaded = load_index(folder)
-    except QAError:
-        return None
-    manifest = loaded.manifest
-    fresh = (
-        manifest.get("corpus_fingerprint") == questions.sha256
-        and manifest.get("model") == encoder.model_id
-        and manifest.get("tokenizer") == default_tokenizer().name
-    )
-    return loaded if fresh else None
-
-
 def squad_searcher(
     questions: QuestionSet,
     index_dir: Path,
@@ -63,10 +49,11 @@ def squad_searcher(
         raise QAError(f"{questions.name} is not a SQuAD file")
     encoder = load_encoder(model)
     folder = cache_folder(index_dir, questions)
-    loaded = _cached(folder, questions, encoder)
-    if loaded is None:
+    source = {questions.name: questions.sha256}
+    loaded, reasons = fresh_index(folder, build_inputs(source, encoder.model_id))
+    if reasons:
         passages, slides, documents = squad_corpus(questions)
         notify(f"Indexing the {len(passages)} paragraphs of {questions.name} into {folder} (once per file) …")
-        write_index(folder, passages, slides, documents, questions.sha256, encoder, progress=progress)
+        write_index(folder, passages, slides, documents, source, encoder, progress=progress)
         loaded = load_index(folder)
     return Searcher(loaded, encoder)

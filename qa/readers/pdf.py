@@ -49,6 +49,8 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
+VERSION = "1"  # bump when this reader's output changes: indexes built before are rebuilt
+
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
     """Every page as a slide; pages without a text layer are kept (empty) and named in a warning."""

@@ -43,6 +43,8 @@ def picture_support() -> dict[str, str]:
 def pictures_available(fmt: str) -> bool:
     return fmt == "pdf" or (fmt == "pptx" and soffice() is not None)
 
+VERSION = "1"  # bump when this reader's output changes: indexes built before are rebuilt
+
 
 def render(path: Path, fmt: str, out_dir: Path, limits: Limits = Limits()) -> dict[int, str]:
     """Render each slide of a PDF / PPTX deck to a PNG in out_dir; {} when the deck has no pictures."""

@@ -14,6 +14,8 @@ from ..documents import DocumentCard, Slide, paragraph_blocks
 from ..errors import QAError
 from .base import Deck, Limits
 
+VERSION = "1"  # bump when this reader's output changes: indexes built before are rebuilt
+
 
 def decode(data: bytes, name: str) -> str:
     """UTF-8 (or UTF-16 with a BOM), else Shift_JIS / EUC-JP / what charset-normalizer finds; binary is refused."""

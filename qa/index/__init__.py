@@ -1,0 +1,203 @@
+"""The index: build, store, load and keep fresh (see docs/architecture.md).
+
+    store.py      build folders, CURRENT, atomic publish, lock, verify, GC (knows no models)
+    build.py      corpus -> artifacts (read, chunk, embed) and the per-deck BuildSummary
+    passages, vectors, keyword, sentences, hubness, pictures
+                  one component each: its files, save/load and FORMAT
+    inputs.py     the manifest of every build input
+    staleness.py  compares inputs and returns reasons as values (Stale)
+    loaded.py     LoadedIndex and load_index
+
+This module holds the three entry points others use: index_corpus / build_index
+(build now), write_index (given passages), ensure_index (load, rebuilding when stale).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import messages
+from ..encoders import Encoder, load_encoder
+from ..errors import QAError
+from ..readers import Limits
+from ..vectors import VectorConfig
+from . import build, store
+from .build import BuildSummary, DeckSummary, Prepared, Skipped
+from .inputs import build_inputs, corpus_files
+from .loaded import LoadedIndex, load_index
+from .staleness import Stale, compare, only_corpus
+from .store import IndexInvalid, current_build, index_lock
+
+__all__ = [
+    "BuildSummary",
+    "DeckSummary",
+    "IndexInvalid",
+    "LoadedIndex",
+    "Skipped",
+    "Stale",
+    "VectorConfig",
+    "build_index",
+    "current_build",
+    "ensure_index",
+    "fresh_index",
+    "index_corpus",
+    "index_lock",
+    "load_index",
+    "why_stale",
+    "write_index",
+]
+
+Notify = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def _lock(index_dir: Path, notify: Notify):
+    return store.holding_lock(index_dir, lambda: notify(messages.say("lock_wait", index=index_dir)))
+
+
+def index_corpus(
+    corpus_dir: Path,
+    index_dir: Path,
+    encoder: Encoder | None = None,
+    *,
+    vector_config: VectorConfig = VectorConfig(),
+    limits: Limits = Limits(),
+    progress: bool = False,
+    notify: Notify = _quiet,
+) -> BuildSummary:
+    """Index every deck of corpus_dir into a new build, make it current, and say what it made of each deck."""
+    with _lock(Path(index_dir), notify):
+        return _index_locked(
+            Path(corpus_dir), Path(index_dir), encoder or load_encoder(), vector_config, limits, progress, notify
+        )
+
+
+def build_index(corpus_dir: Path, index_dir: Path, encoder: Encoder | None = None, **options) -> Path:
+    """index_corpus, naming each skipped file through notify; returns the new build folder."""
+    built = index_corpus(corpus_dir, index_dir, encoder, **options)
+    _tell_skipped(built, options.get("notify", _quiet))
+    return built.folder
+
+
+def _tell_skipped(built: BuildSummary | build.NothingToIndex, notify: Notify) -> None:
+    for skipped in built.skipped:
+        notify(f"skipped: {skipped.path}: {skipped.reason}")
+
+
+def _index_locked(
+    corpus_dir: Path,
+    index_dir: Path,
+    encoder: Encoder,
+    config: VectorConfig,
+    limits: Limits,
+    progress: bool,
+    notify: Notify,
+) -> BuildSummary:
+    started = time.perf_counter()
+    inputs = build_inputs(corpus_files(corpus_dir), encoder.model_id)
+    try:
+        prepared = build.prepare(corpus_dir, limits, progress)
+    except build.NothingToIndex as exc:
+        _tell_skipped(exc, notify)  # the summary table will not be printed: name each file now
+        raise
+    embedded = build.embed(prepared.passages, encoder, config, progress)
+    recipe = build.Recipe(inputs, encoder, config, started)
+    write = build.writer(prepared, embedded, recipe, corpus_dir=corpus_dir, limits=limits, progress=progress)
+    folder = store.publish(index_dir, write)
+    return build.summary(folder, store.open_manifest(folder)[0], prepared)
+
+
+def write_index(
+    index_dir: Path,
+    passages: list,
+    slides: list,
+    documents: list[dict],
+    fingerprint: str | dict[str, str],
+    encoder: Encoder | None = None,
+    *,
+    vector_config: VectorConfig = VectorConfig(),
+    progress: bool = False,
+    problems: list[str] | None = None,
+) -> Path:
+    """Embed and save given passages as a new build and make it current (atomically).
+
+    For evaluations that bring their own passages (one passage per SQuAD paragraph).
+    `fingerprint` names the source: {file name: sha256}, or one hash for it.
+    """
+    encoder = encoder or load_encoder()
+    files = fingerprint if isinstance(fingerprint, dict) else {"passages": fingerprint}
+    started = time.perf_counter()
+    prepared = Prepared(list(passages), list(slides), [], [build._skipped(p) for p in problems or []])
+    with _lock(Path(index_dir), _quiet):
+        embedded = build.embed(prepared.passages, encoder, vector_config, progress)
+        recipe = build.Recipe(build_inputs(files, encoder.model_id), encoder, vector_config, started)
+        write = build.writer(prepared, embedded, recipe, documents=documents)
+        return store.publish(Path(index_dir), write)
+
+
+def why_stale(index: LoadedIndex, corpus_dir: Path, encoder: Encoder) -> list[Stale]:
+    """Why the index no longer fits the corpus and this package ([] when it does)."""
+    return compare(index.manifest.get("inputs"), build_inputs(corpus_files(corpus_dir), encoder.model_id))
+
+
+def fresh_index(index_dir: Path, inputs: dict) -> tuple[LoadedIndex | None, list[Stale]]:
+    """The current index and why it is stale ([] = usable as is); (None, [reason]) when it cannot load."""
+    try:
+        loaded = load_index(index_dir)
+    except IndexInvalid as exc:
+        try:
+            missing = store.read_pointer(Path(index_dir)) is None
+        except IndexInvalid:
+            missing = False
+        return None, [Stale("missing") if missing else Stale("damaged", str(exc))]
+    return loaded, compare(loaded.manifest.get("inputs"), inputs)
+
+
+def ensure_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    encoder: Encoder | None = None,
+    *,
+    notify: Notify = _quiet,
+    progress: bool = False,
+) -> LoadedIndex:
+    """The current index, built or rebuilt first when missing, damaged or stale (and said so).
+
+    When only corpus files changed but the corpus no longer yields any passage,
+    the previous index stays in use (with a notice) rather than leaving nothing to answer from.
+    """
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    if not corpus_dir.is_dir():
+        raise QAError(f"corpus folder not found: {corpus_dir}")
+    encoder = encoder or load_encoder()
+    inputs = build_inputs(corpus_files(corpus_dir), encoder.model_id)
+    previous, reasons = fresh_index(index_dir, inputs)
+    if not reasons:
+        return previous
+    with _lock(index_dir, notify):
+        # Another process may have rebuilt it while this one waited for the lock.
+        fresh, again = fresh_index(index_dir, inputs)
+        if not again:
+            return fresh
+        notify(messages.say("building", reasons=messages.stale_reasons(reasons)))
+        try:
+            built = _index_locked(corpus_dir, index_dir, encoder, VectorConfig(), Limits(), progress, notify)
+            _tell_skipped(built, notify)
+        except QAError as exc:
+            if previous is None or not only_corpus(reasons):
+                raise
+            message = messages.say("kept_previous", error=exc)
+            notify(message)
+            previous.notices.append(message)
+            return previous
+    try:
+        loaded = load_index(index_dir)
+    except IndexInvalid as exc:
+        raise QAError(f"the index just built cannot be loaded: {exc}") from None
+    loaded.rebuilt_for = reasons
+    return loaded

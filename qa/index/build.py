@@ -1,0 +1,242 @@
+"""The build step: a corpus (or given passages) -> the artifacts each component saves, and a summary.
+
+`prepare` reads and chunks, `embed` computes vectors, keyword index and
+hubness, `write` saves the components and renders slide pictures into a build
+folder and returns its manifest. Nothing here knows where builds live (store.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..chunking import Passage, chunk_document
+from ..documents import Document, Slide, load_corpus
+from ..encoders import Encoder
+from ..errors import QAError
+from ..hubness import passage_hubness
+from ..keyword import KeywordIndex
+from ..lang import default_tokenizer
+from ..readers import Limits
+from ..sentences import sentence_units
+from ..vectors import VectorConfig, build_vector_index
+from . import hubness, keyword, passages, pictures, sentences, vectors
+
+FORMAT = "qa-index/2"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A corpus file left out of the index, and why (one line)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DeckSummary:
+    """What the build made of one deck."""
+
+    doc: str
+    path: str
+    format: str
+    slides: int
+    passages: int
+    pictures: int
+    pictures_missing: str  # "" when pictured, else a code: text_format | not_rendered
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class BuildSummary:
+    """The outcome of `qa index`, returned as data; the CLI prints it."""
+
+    folder: Path | None
+    decks: list[DeckSummary] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    n_passages: int = 0
+    n_slides: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class Prepared:
+    """Read and chunked: what the index will hold, before any embedding."""
+
+    passages: list[Passage]
+    slides: list[Slide]
+    documents: list[Document]
+    skipped: list[Skipped]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What every build records besides its artifacts: its inputs, encoder, vector settings, start time."""
+
+    inputs: dict
+    encoder: Encoder
+    config: VectorConfig
+    started: float
+
+
+@dataclass
+class Embedded:
+    vectors: object  # faiss.Index over the passages
+    sentences: object  # faiss.Index over the sentences of multi-sentence passages
+    sentence_owner: np.ndarray
+    keyword: KeywordIndex
+    hubness: np.ndarray
+    vector_kind: str
+
+
+class NothingToIndex(QAError):
+    """No deck of the corpus yields a passage; `skipped` says why for each file."""
+
+    def __init__(self, message: str, skipped: list[Skipped]) -> None:
+        super().__init__(message)
+        self.skipped = skipped
+
+
+def _skipped(problem: str) -> Skipped:
+    path, _, reason = problem.partition(": ")
+    return Skipped(path, reason or problem)
+
+
+def progress_bar(label: str, unit: str) -> Callable:
+    """Wraps an iterable in a tqdm bar (on stderr; gone when done)."""
+    from tqdm import tqdm
+
+    return lambda items: tqdm(items, desc=label, unit=unit, leave=False)
+
+
+def prepare(corpus_dir: Path, limits: Limits = Limits(), progress: bool = False) -> Prepared:
+    """Every readable deck of the corpus, chunked; unreadable or empty decks are listed as skipped."""
+    corpus = load_corpus(Path(corpus_dir), limits, progress_bar("reading decks", "deck") if progress else None)
+    skipped = [_skipped(p) for p in corpus.problems]
+    kept, all_passages = [], []
+    for doc in corpus.documents:
+        chunks = chunk_document(doc)
+        if chunks:
+            kept.append(doc)
+            all_passages.extend(chunks)
+        else:
+            skipped.append(Skipped(doc.path, "its slides hold no text to search"))
+    if not all_passages:
+        # Raised before anything is written: the previous index stays current.
+        raise NothingToIndex(f"no passages to index: {corpus_dir} holds no readable deck", skipped)
+    return Prepared(all_passages, [s for d in kept for s in d.slides], kept, skipped)
+
+
+def embed(all_passages: list[Passage], encoder: Encoder, config: VectorConfig, progress: bool) -> Embedded:
+    """The passage and sentence vectors, the keyword index and the hubness of every passage."""
+    texts = [p.embedding_text() for p in all_passages]
+    matrix = encoder.encode_passages(texts, progress=progress)
+    sentence_texts, owner = sentence_units(all_passages)
+    sentence_matrix = (
+        encoder.encode_passages(sentence_texts, progress=progress)
+        if sentence_texts
+        else np.zeros((0, encoder.dim), dtype=np.float32)
+    )
+    return Embedded(
+        vectors=build_vector_index(matrix, config),
+        sentences=build_vector_index(sentence_matrix, config),
+        sentence_owner=owner,
+        keyword=KeywordIndex.build(texts, default_tokenizer()),
+        hubness=passage_hubness(matrix, encoder),
+        vector_kind=config.resolve(len(all_passages)),
+    )
+
+
+def document_row(doc: Document, pictured: pictures.DeckPictures) -> dict:
+    """A document's entry in the manifest."""
+    return {
+        "doc": doc.doc_id,
+        "path": doc.path,
+        "title": doc.title,
+        "citation": doc.citation,
+        "slides": len(doc.slides),
+        "format": doc.format,
+        "card": asdict(doc.card),
+        "warnings": list(doc.warnings),
+        "pictures": len(pictured.files),
+        "pictures_missing": pictured.missing,
+    }
+
+
+def render_pictures(
+    docs: list[Document], corpus_dir: Path, folder: Path, limits: Limits, progress: bool
+) -> dict[str, pictures.DeckPictures]:
+    """Each deck's slide pictures, rendered into the build folder (a bar over decks when progress)."""
+    items = progress_bar("slide pictures", "deck")(docs) if progress else docs
+    return {d.doc_id: pictures.render(d.doc_id, Path(corpus_dir) / d.path, d.format, folder, limits) for d in items}
+
+
+def writer(
+    prepared: Prepared,
+    embedded: Embedded,
+    recipe: Recipe,
+    *,
+    corpus_dir: Path | None = None,
+    documents: list[dict] | None = None,
+    limits: Limits = Limits(),
+    progress: bool = False,
+) -> Callable[[Path], dict]:
+    """The store's write callback: save every component (pictures from corpus_dir) and return the manifest.
+
+    `documents` gives the manifest's document rows for passages that come without decks (write_index).
+    """
+
+    def write(folder: Path) -> dict:
+        passages.save(prepared.passages, prepared.slides, folder)
+        vectors.save(embedded.vectors, folder)
+        keyword.save(embedded.keyword, folder)
+        hubness.save(embedded.hubness, folder)
+        sentences.save(embedded.sentences, embedded.sentence_owner, folder)
+        rows, pictured = documents or [], {}
+        if corpus_dir is not None:
+            pictured = render_pictures(prepared.documents, corpus_dir, folder, limits, progress)
+            rows = [document_row(d, pictured[d.doc_id]) for d in prepared.documents]
+        return {
+            "format": FORMAT,
+            "model": recipe.encoder.model_id,
+            "dim": recipe.encoder.dim,
+            "inputs": recipe.inputs,
+            "vector_index": {**asdict(recipe.config), "kind": embedded.vector_kind},
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": round(time.perf_counter() - recipe.started, 3),
+            "n_passages": len(prepared.passages),
+            "n_slides": len(prepared.slides),
+            "documents": rows,
+            "pictures": pictures.manifest_section(pictured),
+            "problems": [f"{s.path}: {s.reason}" for s in prepared.skipped],
+        }
+
+    return write
+
+
+def summary(folder: Path, manifest: dict, prepared: Prepared) -> BuildSummary:
+    """The per-deck build summary of a finished build."""
+    rows = manifest["documents"]
+    count: dict[str, int] = {}
+    for p in prepared.passages:
+        count[p.doc] = count.get(p.doc, 0) + 1
+    decks = [
+        DeckSummary(
+            doc=r["doc"],
+            path=r["path"],
+            format=r["format"],
+            slides=r["slides"],
+            passages=count.get(r["doc"], 0),
+            pictures=r["pictures"],
+            pictures_missing=r["pictures_missing"],
+            warnings=tuple(r["warnings"]),
+        )
+        for r in rows
+    ]
+    return BuildSummary(
+        folder, decks, list(prepared.skipped), len(prepared.passages), len(prepared.slides), manifest["build_seconds"]
+    )

@@ -1,0 +1,81 @@
+"""The manifest of every build input: what, if it changed, makes an index stale.
+
+Corpus files (path -> sha256, catalog.toml included), package data files under
+qa/data/, the encoder, the tokenizer with SudachiPy and SudachiDict versions, the
+JMdict bridge file, the chunker, each reader and each index component's format.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .. import readers, translate
+from ..chunking import CHUNKER_VERSION
+from ..documents import deck_files
+from ..lang import default_tokenizer
+from . import hubness, keyword, passages, pictures, sentences, vectors
+from .store import sha256_file
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+COMPONENTS = {
+    "passages": passages,
+    "vectors": vectors,
+    "keyword": keyword,
+    "sentences": sentences,
+    "hubness": hubness,
+    "pictures": pictures,
+}
+READERS = {
+    "text": readers.text,
+    "markdown": readers.markdown,
+    "pdf": readers.pdf,
+    "pptx": readers.pptx,
+    "pictures": readers.pictures,
+}
+
+
+def package_version(name: str) -> str | None:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
+def corpus_files(corpus_dir: Path) -> dict[str, str]:
+    """Every deck file of the corpus and catalog.toml: relative path -> sha256 ("unreadable" if so)."""
+    corpus_dir = Path(corpus_dir)
+    paths = deck_files(corpus_dir)
+    if (corpus_dir / "catalog.toml").is_file():
+        paths.append(corpus_dir / "catalog.toml")
+    out = {}
+    for path in paths:
+        try:
+            out[path.relative_to(corpus_dir).as_posix()] = sha256_file(path)
+        except OSError:  # the build reports the file; the manifest notes it could not be read
+            out[path.relative_to(corpus_dir).as_posix()] = "unreadable"
+    return dict(sorted(out.items()))
+
+
+def package_data() -> dict[str, str]:
+    """Each data file shipped under qa/data/ (documentation and the JMdict file, listed apart, excepted)."""
+    return {
+        p.relative_to(DATA_DIR).as_posix(): sha256_file(p)
+        for p in sorted(DATA_DIR.rglob("*"))
+        if p.is_file() and p.suffix != ".md" and p.name != translate.DATA_NAME and "__pycache__" not in p.parts
+    }
+
+
+def build_inputs(files: dict[str, str], model_id: str) -> dict:
+    """The inputs section of a manifest for these corpus files and this encoder."""
+    return {
+        "corpus": files,
+        "package_data": package_data(),
+        "encoder": model_id,
+        "tokenizer": default_tokenizer().name,
+        "dictionary": {"sudachipy": package_version("sudachipy"), "sudachidict": package_version("sudachidict-core")},
+        "jmdict": translate.source_id(),
+        "chunker": CHUNKER_VERSION,
+        "components": {name: module.FORMAT for name, module in COMPONENTS.items()},
+        "readers": {name: getattr(module, "VERSION", None) for name, module in READERS.items()},
+    }

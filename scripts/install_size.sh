@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Measure the core install: `pip install .` (no extras, so no torch) into a fresh venv, then du of site-packages.
+# Usage: scripts/install_size.sh [python]   (default python3.11; the venv lives under /tmp and is removed)
+set -euo pipefail
+PY=${1:-python3.11}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+VENV=$(mktemp -d /tmp/qa-install-size.XXXXXX)
+trap 'rm -rf "$VENV"' EXIT
+"$PY" -m venv "$VENV"
+quiet_pip() {  # pip's warnings about this machine's missing local index folders are noise here
+  "$VENV/bin/pip" "$@" 2>&1 | { grep -v "is ignored: it is neither" >&2 || true; }
+}
+quiet_pip install --quiet --upgrade pip
+# Build from a copy, so setuptools' build/ and egg-info never land in the working tree.
+mkdir "$VENV/src"
+tar -C "$ROOT" --exclude=./.venv --exclude=./index --exclude=./.git -cf - . | tar -C "$VENV/src" -xf -
+quiet_pip install --quiet "$VENV/src"
+"$VENV/bin/pip" check
+SITE=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+if "$VENV/bin/python" -c 'import torch' 2>/dev/null; then echo "torch was installed: not a core install" >&2; exit 1; fi
+echo "core install (pip install ., no extras): $(du -sh "$SITE" | cut -f1) in site-packages"
+du -sm "$SITE"/* | sort -rn | head -30
