@@ -72,10 +72,15 @@ def format_answer(answer, show_context: bool = True) -> str:
     if answer.hits and answer.low_confidence:
         lines.append(say("no_good_match", answer.lang))
     for hit in answer.hits:
-        lines.append(f"[{hit.rank}] {hit.score:6.3f}  {hit.doc} · {slide_label(hit.slide, hit.title, answer.lang)}")
-        if show_context and hit.context:
-            lines.append(f"      ({hit.context})")
-        lines.append(f"      {hit.text}")
+        # relevance is the calibrated 0-1 score: comparable across questions, unlike the fused score
+        lines.append(f"[{hit.rank}] {hit.relevance:4.2f}  {hit.doc} · {slide_label(hit.slide, hit.title, answer.lang)}")
+        shown = ""
+        for passage in (hit, *hit.more):
+            if show_context and passage.context and passage.context != shown:  # once for the bullets it heads
+                lines.append(f"      ({passage.context})")
+            shown = passage.context
+            label = f"{say('notes_label', answer.lang)}: " if passage.kind == "note" else ""
+            lines.append(f"      {'' if passage is hit else '· '}{label}{passage.text}")
     return "\n".join(lines)
 
 

@@ -35,6 +35,7 @@ NOTICES = {
         "質問が長すぎるため、最初の{max_chars}文字で検索しました。",
     ),
     "empty_question": ("Please type a question.", "質問を入力してください。"),
+    "notes_label": ("speaker notes", "ノート"),
     "no_good_match": (
         "No good match in the documents; the closest passages, for reference:",
         "該当しそうな箇所は見つかりませんでした（参考までに近い箇所）:",
