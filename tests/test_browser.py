@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -624,3 +625,46 @@ def test_the_batch_tab_tables_fit_and_explain_their_metrics(briefing, watched, t
     assert not overflow, f"a table scrolls sideways at 1280 px: {overflow}"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "batch.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def real_pdf(tmp_path_factory):
+    """A real Beamer deck from corpus/real/ (see corpus/README.md), alone in its corpus, indexed with pictures."""
+    folder = tmp_path_factory.mktemp("serve-real-pdf")
+    (folder / "corpus").mkdir()
+    shutil.copy(ROOT / "corpus" / "real" / "bsdcan-fighting-spam.pdf", folder / "corpus")
+    server = Server(folder / "corpus", folder / "index", folder / "feedback.jsonl", folder / "serve.log")
+    try:
+        server.wait(seconds=600)
+        yield server
+    finally:
+        server.stop()
+
+
+def page_holding(pdf: Path, text: str) -> int:
+    """The physical page number of a PDF on which a text is printed (the reference for the citation)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return next(i + 1 for i in range(len(document)) if text in document[i].get_textpage().get_text_bounded())
+    finally:
+        document.close()
+
+
+def test_a_real_pdf_deck_cites_its_page_and_marks_the_region_on_its_picture(real_pdf, watched):
+    w = watched()
+    page = w.open(real_pdf)
+    w.ask("What does Postscreen do with inbound SMTP connections?")
+    page.wait_for_function("document.querySelector('#qa-slide-view .qa-picture img') !== null")
+    page.wait_for_function("document.querySelector('#qa-slide-view .qa-picture img').naturalWidth > 0")
+    expected = page_holding(ROOT / "corpus" / "real" / "bsdcan-fighting-spam.pdf", "Postscreen")
+    assert f"{expected} / 43" in page.locator("#qa-slide-view .qa-pos").inner_text()
+    region = page.locator("#qa-slide-view .qa-region").first.bounding_box()
+    picture = page.locator("#qa-slide-view .qa-picture img").bounding_box()
+    assert region and picture["x"] <= region["x"]
+    assert region["x"] + region["width"] <= picture["x"] + picture["width"] + 1
+    assert picture["y"] <= region["y"] and region["y"] + region["height"] <= picture["y"] + picture["height"] + 1
+    assert "Postscreen" in page.locator("#qa-slide-view .qa-slide-text").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "real-pdf.png"))

@@ -49,14 +49,16 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "1"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "furniture-1"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
     """Every page as a slide; pages without a text layer are kept (empty) and named in a warning."""
     with open_pdf(path, limits) as pdf:
         try:
-            slides = tuple(_slide(pdf[i], doc_id, i + 1) for i in range(len(pdf)))
+            pages = [_page_lines(pdf[i]) for i in range(len(pdf))]
+            furniture = repeated_margin_lines(pages)
+            slides = tuple(_slide(page, doc_id, i + 1, furniture if i else set()) for i, page in enumerate(pages))
             card = _card(pdf.get_metadata_dict())
         except pdfium.PdfiumError as exc:
             raise ReaderError(f"{path.name}: damaged PDF ({_reason(exc)})") from None
@@ -112,13 +114,39 @@ def list_markers(page) -> list[tuple[float, float, float, float]]:
     return found
 
 
-def _slide(page, doc_id: str, number: int) -> Slide:
+def _page_lines(page) -> tuple[list, float, float]:
+    """A page's text lines (page numbers dropped, bullets marked), with its width and height."""
     try:
         width, height = page.get_size()
         lines = [ln for ln in chars_to_lines(page_chars(page)) if not _page_number(ln, height)]
         mark_bullets(lines, list_markers(page))
     finally:
         page.close()
+    return lines, width, height
+
+
+def _furniture_key(line, height: float) -> str | None:
+    """A margin line's text with its digits blanked (page n / 43, dates), else None."""
+    if 0.12 * height < line.y0 and line.y1 < 0.88 * height:
+        return None
+    return re.sub(r"\d+", "#", line.text.strip().casefold()) or None
+
+
+def repeated_margin_lines(pages: list[tuple[list, float, float]]) -> set[str]:
+    """Lines printed in the top or bottom margin of at least half the pages (a Beamer or company footer):
+    page furniture, kept on the title page only, so it does not become a passage of every slide."""
+    if len(pages) < 4:
+        return set()
+    counts: dict[str, int] = {}
+    for lines, _, height in pages:
+        for key in {k for ln in lines if (k := _furniture_key(ln, height))}:
+            counts[key] = counts.get(key, 0) + 1
+    return {key for key, n in counts.items() if n >= len(pages) / 2}
+
+
+def _slide(page: tuple[list, float, float], doc_id: str, number: int, furniture: set[str]) -> Slide:
+    lines, width, height = page
+    lines = [ln for ln in lines if _furniture_key(ln, height) not in furniture]
     blocks = lines_to_blocks(lines)
     title_lines, rest = split_title(blocks, height)
     title = joined([ln.text.strip() for ln in title_lines])
