@@ -19,6 +19,7 @@ from .hubness import row_for
 from .index import LoadedIndex, ensure_index
 from .lang import MAX_QUESTION_CHARS, clean_question, detect_language
 from .sentences import best_sentence_scores
+from .stores import FaissStore
 
 MODES = ("hybrid", "dense", "keyword")
 MAX_K = 50
@@ -112,6 +113,7 @@ class Searcher:
             self._doc_rows.setdefault(p.doc, []).append(i)
         self._slides = {(s.doc, s.number): s for s in index.slides}
         self._faiss_lock = threading.Lock()
+        self.store = FaissStore(index)  # qa/stores: where dense and keyword search run
 
     @classmethod
     def open(
@@ -159,7 +161,7 @@ class Searcher:
         allowed = None if rows is None else set(rows)
         if rows is None:
             with self._faiss_lock:
-                _, ids = self.index.vectors.search(vector, min(len(self.index.passages), self.settings.pool))
+                _, ids = self.store.search(vector, min(len(self.index.passages), self.settings.pool))
             rows = [int(i) for i in ids[0] if i >= 0]
         stored = self.index.vectors.reconstruct_batch(np.asarray(rows, dtype=np.int64))
         cosine = stored @ vector[0]
@@ -183,7 +185,7 @@ class Searcher:
     def _keyword(self, tokens: list[str], rows: list[int] | None) -> dict[int, float]:
         if not tokens:
             return {}
-        scores = self.index.keyword.scores(tokens)
+        scores = self.store.keyword_scores(tokens)
         if rows is not None:
             mask = np.zeros(len(scores), dtype=bool)
             mask[rows] = True
