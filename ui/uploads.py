@@ -169,9 +169,10 @@ def build_uploads_tab(uploads: DeckUploads, chat_app) -> None:
 
     def on_upload(path):
         if not path:
-            return gr.update()
+            return gr.update(), gr.update()
         # Gradio keeps the name the browser sent as the file's last component: checked again in add().
-        return _attempt(lambda: uploads.add(Path(path), Path(path).name))
+        # The picker is emptied for the next deck; the file itself is in the corpus or refused.
+        return _attempt(lambda: uploads.add(Path(path), Path(path).name)), None
 
     def on_remove(doc):
         return _attempt(lambda: uploads.remove(doc or ""))
@@ -180,7 +181,7 @@ def build_uploads_tab(uploads: DeckUploads, chat_app) -> None:
         _rebind(chat_app, uploads)
         return status_html(uploads.status), gr.update(choices=_doc_choices(uploads))
 
-    picker.upload(on_upload, [picker], [result], api_visibility="private")
+    picker.upload(on_upload, [picker], [result, picker], api_visibility="private")
     remove_btn.click(on_remove, [docs], [result], api_visibility="private")
     timer.tick(poll, None, [state, docs], api_visibility="private", queue=False)
 
