@@ -73,8 +73,8 @@ def test_same_answers_as_faiss(searcher, qdrant_searcher, question, mode):
 
 def test_a_reopened_store_reuses_the_collection(searcher, tmp_path):
     first = open_store(f"qdrant://{tmp_path}", searcher.index)
-    first.client.close()
-    second = open_store(f"qdrant://{tmp_path}", searcher.index)
+    second = open_store(f"qdrant://{tmp_path}", searcher.index)  # e.g. after an upload: same client
+    assert second.client is first.client
     assert second.client.count(second.collection).count == len(searcher.passages)
     assert [c.name for c in second.client.get_collections().collections] == [second.collection]
 
@@ -90,4 +90,5 @@ def test_cli_ask_through_qdrant(cli_env, tmp_path):
         [sys.executable, "-m", "qa", "ask", "--json", question], env=env, capture_output=True, text=True, timeout=300
     )
     assert out.returncode == 0, out.stderr
+    assert "Exception" not in out.stderr and "Traceback" not in out.stderr
     assert "955億ユーロ" in json.loads(out.stdout)["hits"][0]["text"]

@@ -256,8 +256,10 @@ def _uploads_tab(chat_app: ChatApp, uploads) -> None:
 def build_server(searcher: Searcher, *, auth=None, feedback_path: Path | None = None, uploads=None):
     """The whole server as one ASGI app: the JSON API (/api, docs at /api/docs), the UI at /, MCP."""
     from .api import api_app
+    from .mcp import only_search_tool
 
     blocks = build_app(searcher, feedback_path, uploads=uploads)
+    only_search_tool(blocks)
     blocks.queue(default_concurrency_limit=QUEUE_CONCURRENCY)
     server = api_app(lambda: getattr(searcher, "current", searcher), auth=auth)
     return gr.mount_gradio_app(

@@ -47,3 +47,19 @@ def add_search_tool(current: Callable[[], Searcher]) -> None:
 
     # Not queued: the MCP server then calls it directly instead of through an HTTP loopback.
     gr.api(search, api_name="search", queue=False)
+
+
+def only_search_tool(blocks: gr.Blocks) -> None:
+    """Keep the UI's own events (chat turns, slide steps, feedback) out of the MCP tool list.
+
+    Gradio lists every public API function as a tool; it skips a function marked with an
+    MCP type other than "tool". The UI events stay callable through Gradio's API.
+    """
+    for block_fn in blocks.fns.values():
+        fn = block_fn.fn
+        if fn is None or getattr(fn, "__name__", "") == "search":
+            continue
+        try:
+            getattr(fn, "__func__", fn)._mcp_type = "ui"
+        except (AttributeError, TypeError):  # a builtin cannot carry the mark; it stays listed
+            pass

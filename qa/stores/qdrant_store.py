@@ -9,6 +9,7 @@ is exactly its BM25 score.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections import Counter
 from pathlib import Path
@@ -19,6 +20,8 @@ from ..errors import QAError
 
 PREFIX = "passages-"
 UPSERT_BATCH = 256
+_CLIENTS: dict[str, object] = {}  # the local mode locks its folder: one client per folder per process
+_CLIENTS_LOCK = threading.Lock()
 
 
 class QdrantStore:
@@ -38,12 +41,18 @@ class QdrantStore:
             from qdrant_client import QdrantClient
         except ModuleNotFoundError:
             raise QAError("the qdrant store needs qdrant-client: pip install 'qa[scale]'") from None
-        if location != ":memory:":
-            Path(location).mkdir(parents=True, exist_ok=True)
-        try:
-            client = QdrantClient(location=":memory:") if location == ":memory:" else QdrantClient(path=location)
-        except RuntimeError as exc:  # the local mode locks its folder: one process at a time
-            raise QAError(f"cannot open the qdrant store at {location}: {exc}") from None
+        if location == ":memory:":
+            client = _CLIENTS[f":memory:{len(_CLIENTS)}"] = QdrantClient(location=":memory:")
+        else:
+            key = str(Path(location).resolve())
+            with _CLIENTS_LOCK:
+                client = _CLIENTS.get(key)
+                if client is None:
+                    Path(location).mkdir(parents=True, exist_ok=True)
+                    try:
+                        client = _CLIENTS[key] = QdrantClient(path=location)
+                    except RuntimeError as exc:  # another process holds the folder
+                        raise QAError(f"cannot open the qdrant store at {location}: {exc}") from None
         store = cls(client, PREFIX + index.folder.name, index)
         store._sync()
         return store
@@ -101,6 +110,18 @@ class QdrantStore:
         for point in found:
             scores[point.id] = point.score
         return scores
+
+
+@atexit.register
+def _close_clients() -> None:
+    # Closed before the interpreter tears down modules: a client left to its __del__
+    # then prints "Exception ignored … ImportError" at the end of every `qa` command.
+    for client in _CLIENTS.values():
+        try:
+            client.close()
+        except Exception:  # noqa: BLE001 - closing at exit is best effort
+            pass
+    _CLIENTS.clear()
 
 
 def bm25_rows(keyword) -> list[dict]:
