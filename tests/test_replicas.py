@@ -16,6 +16,22 @@ import pytest
 from tests.conftest import ROOT
 from tests.servers import free_port
 
+
+def free_port_run(n: int = 3) -> int:
+    """A port p with p … p+n-1 all free (the proxy, then one port per replica)."""
+    import socket
+
+    for _ in range(50):
+        base = free_port()
+        try:
+            for p in range(base, base + n):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", p))
+            return base
+        except OSError:
+            continue
+    raise RuntimeError("no run of free ports")
+
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install -y nginx)")
 
@@ -27,7 +43,7 @@ def proxy(corpus_dir, tmp_path_factory):
     work = tmp_path_factory.mktemp("replicas")
     corpus = work / "corpus"
     shutil.copytree(corpus_dir, corpus)
-    port = free_port()
+    port = free_port_run(3)
     env = dict(os.environ, PYTHON=sys.executable)
     env.pop("QA_AUTH", None)
     log = (work / "script.log").open("wb")

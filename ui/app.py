@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 # Before gradio is imported: it reads the variable at import time.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -262,9 +263,11 @@ def build_server(searcher: Searcher, *, auth=None, feedback_path: Path | None = 
     only_search_tool(blocks)
     blocks.queue(default_concurrency_limit=QUEUE_CONCURRENCY)
     server = api_app(lambda: getattr(searcher, "current", searcher), auth=auth)
-    return gr.mount_gradio_app(
-        server, blocks, path="/", auth=auth, theme=THEME, css=CSS, footer_links=["api"], mcp_server=True
-    )
+    with warnings.catch_warnings():  # about the UI's chat-state events, which MCP does not list
+        warnings.filterwarnings("ignore", message="This MCP server includes a tool that has a gr.State input")
+        return gr.mount_gradio_app(
+            server, blocks, path="/", auth=auth, theme=THEME, css=CSS, footer_links=["api"], mcp_server=True
+        )
 
 
 def launch(
@@ -276,4 +279,5 @@ def launch(
     app = build_server(searcher, auth=auth, feedback_path=feedback_path, uploads=uploads)
     shown = f"[{host}]" if ":" in host else host
     print(f"Serving http://{shown}:{port}/  (API docs /api/docs, MCP /gradio_api/mcp/)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # Browsers and Gradio clients hold event streams open: stop waiting for them after a few seconds.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
