@@ -47,7 +47,7 @@ def chunks(source: np.ndarray, n: int):
         yield start, synthetic(source, min(CHUNK, n - start), seed=start // CHUNK + 1)
 
 
-def make_indexes(source: np.ndarray, dim: int):
+def make_indexes(source: np.ndarray, dim: int, kinds: tuple[str, ...] = ("ivf-sq8", "ivf-pq48")):
     import faiss
 
     sample = synthetic(source, LISTS * 40, seed=0)
@@ -62,6 +62,7 @@ def make_indexes(source: np.ndarray, dim: int):
         ),
         "ivf-pq48": faiss.IndexIVFPQ(quantizer, dim, LISTS, PQ_M, 8, faiss.METRIC_INNER_PRODUCT),
     }
+    indexes = {name: index for name, index in indexes.items() if name in kinds}
     for index in indexes.values():
         index.train(sample)
     return quantizer, indexes
@@ -77,14 +78,14 @@ def exact_merge(best: tuple[np.ndarray, np.ndarray], queries: np.ndarray, block:
     return np.take_along_axis(cand_s, order, 1), np.take_along_axis(cand_i, order, 1)
 
 
-def measure_size(source: np.ndarray, queries: np.ndarray, n: int, log) -> list[dict]:
+def measure_size(source: np.ndarray, queries: np.ndarray, n: int, log, kinds=("ivf-sq8", "ivf-pq48")) -> list[dict]:
     import faiss
 
     faiss.omp_set_num_threads(2)
     gc.collect()
     before = rss_bytes()
     started = time.perf_counter()
-    quantizer, indexes = make_indexes(source, queries.shape[1])
+    quantizer, indexes = make_indexes(source, queries.shape[1], kinds)
     train_s = time.perf_counter() - started
     add_s = dict.fromkeys(indexes, 0.0)
     best = (np.full((len(queries), K), -np.inf, dtype=np.float32), np.zeros((len(queries), K), dtype=np.int64))
@@ -192,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="1000000,10000000")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "scale_big.json")
     p.add_argument("--briefing-only", action="store_true", help="perturb only the briefing's ~300 vectors")
+    p.add_argument("--kinds", default="ivf-sq8,ivf-pq48", help="compressed indexes to build")
     args = p.parse_args(argv)
     os.nice(19)  # never starve the interactive work sharing these cores
 
@@ -209,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     for n in (int(s) for s in args.sizes.split(",")):
         started = time.perf_counter()
-        results["rows"] += measure_size(source, queries, n, log)
+        results["rows"] += measure_size(source, queries, n, log, tuple(args.kinds.split(",")))
         results[f"seconds_{n}"] = round(time.perf_counter() - started, 1)
         args.out.write_text(json.dumps(results, indent=1) + "\n")  # keep what is done if a later size fails
     log(f"scale-big: wrote {args.out}")
