@@ -37,8 +37,11 @@ def _notify(message: str) -> None:
 
 def open_searcher(args):
     from .search import Searcher
+    from .stores import use_store
 
-    return Searcher.open(args.corpus, args.index, model=args.model, notify=_notify)
+    searcher = Searcher.open(args.corpus, args.index, model=args.model, notify=_notify)
+    use_store(searcher, getattr(args, "store", None))
+    return searcher
 
 
 # ---------------------------------------------------------------- commands
@@ -142,18 +145,29 @@ def _port_taken(port: int) -> QAError:
 
 
 def cmd_serve(args) -> int:
-    from .serving import resolve_auth
+    from .serving import is_loopback, resolve_auth
 
     auth = resolve_auth(args.host, args.auth, args.no_auth)
+    if args.allow_uploads and auth is None and not is_loopback(args.host):
+        raise QAError("--allow-uploads beyond loopback needs credentials: give --auth user:password")
+    if args.max_upload_mb <= 0:
+        raise QAError("--max-upload-mb must be a positive number")
     if port_in_use(args.host, args.port):
         raise _port_taken(args.port)
-    searcher = open_searcher(args)
+    searcher = _serving_searcher(args)
     from ui.app import launch
 
+    uploads = None
+    if args.allow_uploads:
+        from ui.uploads import DeckUploads
+
+        uploads = DeckUploads(
+            args.corpus, args.index, searcher, max_bytes=int(args.max_upload_mb * 2**20), store=args.store
+        )
     host = f"[{args.host}]" if ":" in args.host else args.host
-    _notify(f"Serving on http://{host}:{args.port} (Ctrl-C to stop)")
+    _notify(f"Serving on http://{host}:{args.port}/  (API docs /api/docs, MCP /gradio_api/mcp/; Ctrl-C to stop)")
     try:
-        launch(searcher, host=args.host, port=args.port, auth=auth, feedback_path=args.feedback)
+        launch(searcher, host=args.host, port=args.port, auth=auth, feedback_path=args.feedback, uploads=uploads)
     except OSError as exc:  # taken between the check and the start
         if "port" in str(exc).lower():
             raise _port_taken(args.port) from None
@@ -161,7 +175,31 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def _serving_searcher(args):
+    """The searcher a server shares: micro-batched encoder, chosen vector store, swappable."""
+    from .batching import with_batching
+    from .live import LiveSearcher
+
+    searcher = open_searcher(args)
+    searcher.encoder = with_batching(searcher.encoder)
+    return LiveSearcher(searcher)
+
+
 # ---------------------------------------------------------------- parser
+
+
+def _serve_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow-uploads", action="store_true", help="let users add and remove decks from the UI")
+    p.add_argument("--max-upload-mb", type=float, default=20.0, help="largest deck accepted (default 20 MB)")
+    _store_option(p)
+
+
+def _store_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--store",
+        default=os.environ.get("QA_STORE") or "faiss",
+        help="vector store: faiss (default, in memory) or qdrant:///folder (env QA_STORE)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -185,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=MODES, default="hybrid")
     p.add_argument("--doc", help="search only this document")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _store_option(p)
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("slides", help="print the outline: document, slide number, title")
@@ -199,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--auth", help="user:password required when bound beyond loopback (or env QA_AUTH)")
     p.add_argument("--no-auth", action="store_true", help="allow a non-loopback bind without credentials")
     p.add_argument("--feedback", type=Path, help="feedback file (default: feedback.jsonl next to the index)")
+    _serve_options(p)
     p.set_defaults(func=cmd_serve)
 
     from .evaluation.command import register as register_eval

@@ -20,6 +20,7 @@ from .index import LoadedIndex, ensure_index
 from .lang import MAX_QUESTION_CHARS, clean_question, detect_language
 from .messages import Notice, notice
 from .sentences import best_sentence_scores
+from .stores import FaissStore
 from .structure import question_roles, slide_roles
 
 MODES = ("hybrid", "dense", "keyword")
@@ -161,6 +162,7 @@ class Searcher:
             for d in index.documents
         }
         self._faiss_lock = threading.Lock()
+        self.store = FaissStore(index)  # qa/stores: where dense and keyword search run
 
     @classmethod
     def open(
@@ -213,7 +215,7 @@ class Searcher:
         allowed = None if rows is None else set(rows)
         if rows is None:
             with self._faiss_lock:
-                _, ids = self.index.vectors.search(vector, min(len(self.index.passages), self.settings.pool))
+                _, ids = self.store.search(vector, min(len(self.index.passages), self.settings.pool))
             rows = [int(i) for i in ids[0] if i >= 0]
         stored = self.index.vectors.reconstruct_batch(np.asarray(rows, dtype=np.int64))
         cosine = stored @ vector[0]
@@ -237,7 +239,7 @@ class Searcher:
     def _keyword(self, tokens: list[str], rows: list[int] | None) -> dict[int, float]:
         if not tokens:
             return {}
-        scores = self.index.keyword.scores(tokens)
+        scores = self.store.keyword_scores(tokens)
         if rows is not None:
             mask = np.zeros(len(scores), dtype=bool)
             mask[rows] = True

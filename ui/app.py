@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 # Before gradio is imported: it reads the variable at import time.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -39,8 +40,11 @@ def feedback_log(searcher: Searcher, feedback_path: Path | None = None) -> Feedb
     return FeedbackLog(feedback_path or default_path(searcher.index.folder.parent))
 
 
-def build_app(searcher: Searcher, feedback_path: Path | None = None) -> gr.Blocks:
-    """The page: the chat on the left, the slide view on the right; documents and batch evaluation in tabs."""
+def build_app(searcher: Searcher, feedback_path: Path | None = None, *, uploads=None) -> gr.Blocks:
+    """The page: the chat on the left, the slide view on the right; documents and batch evaluation in tabs.
+
+    `uploads` (ui.uploads.DeckUploads) adds the tab that adds and removes decks.
+    """
     chat_app = ChatApp(searcher, feedback_log(searcher, feedback_path))
     several = len(chat_app.documents) > 1
     warning = chat_app.feedback_warning()
@@ -124,6 +128,8 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None) -> gr.Block
             if build_eval_tab is not None:
                 with gr.Tab(f"{t('eval_tab', ja)} / Batch evaluation", id="eval"):
                     build_eval_tab(searcher)
+            _uploads_tab(chat_app, uploads)
+        _search_tool(searcher)
 
         slide_outputs = [slide_view, cite_box, view, outline, cited, prev_btn, next_btn]
         ask_inputs = [question, k, mode, doc, answer_lang, ui_lang, chat, turns]
@@ -222,10 +228,60 @@ def serve(
     )
 
 
-def launch(searcher: Searcher, *, host: str, port: int, auth=None, feedback_path: Path | None = None) -> None:
-    # quiet: Gradio would print a "set share=True" hint, but there is never a share link (qa serve says the URL).
-    app = build_app(searcher, feedback_path)
-    serve(app, host=host, port=port, auth=auth, pictures=slide_pictures(searcher), quiet=True)
+# ---------------------------------------------------------------- serving a team (issue 13)
+
+QUEUE_CONCURRENCY = 16  # UI events run together so their questions share encoder calls (qa/batching.py)
+
+
+def _search_tool(searcher) -> None:
+    """The MCP `search` tool (also /gradio_api/call/search)."""
+    from .mcp import add_search_tool
+
+    add_search_tool(lambda: getattr(searcher, "current", searcher))
+
+
+def _uploads_tab(chat_app: ChatApp, uploads) -> None:
+    """The tab adding and removing decks, when the operator allowed uploads."""
+    if uploads is not None:
+        from .uploads import build_uploads_tab
+
+        with gr.Tab("資料の追加 / Add decks", id="uploads"):
+            build_uploads_tab(uploads, chat_app)
+
+
+def build_server(searcher: Searcher, *, auth=None, feedback_path: Path | None = None, uploads=None):
+    """The whole server as one ASGI app: the JSON API (/api, docs at /api/docs), the UI at /, MCP."""
+    from .api import api_app
+    from .mcp import only_search_tool
+
+    blocks = build_app(searcher, feedback_path, uploads=uploads)
+    only_search_tool(blocks)
+    blocks.queue(default_concurrency_limit=QUEUE_CONCURRENCY)
+    server = api_app(lambda: getattr(searcher, "current", searcher), auth=auth)
+    with warnings.catch_warnings():  # about the UI's chat-state events, which MCP does not list
+        warnings.filterwarnings("ignore", message="This MCP server includes a tool that has a gr.State input")
+        return gr.mount_gradio_app(
+            server,
+            blocks,
+            path="/",
+            auth=auth,
+            theme=THEME,
+            css=CSS,
+            footer_links=["api"],
+            mcp_server=True,
+            allowed_paths=[str(path) for path in slide_pictures(searcher)],  # each picture file, not its folder
+        )
+
+
+def launch(
+    searcher: Searcher, *, host: str, port: int, auth=None, feedback_path: Path | None = None, uploads=None
+) -> None:
+    """Serve UI, JSON API and MCP tool on one port until interrupted."""
+    import uvicorn
+
+    app = build_server(searcher, auth=auth, feedback_path=feedback_path, uploads=uploads)
+    # Browsers and Gradio clients hold event streams open: stop waiting for them after a few seconds.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
 
 
 def slide_pictures(searcher: Searcher) -> list[Path]:

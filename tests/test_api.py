@@ -1,0 +1,143 @@
+"""The JSON API: same answers as `qa ask --json`, the outline and slides, exposure rules, JSON errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("gradio")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from tests.conftest import BRIEFING_DOC  # noqa: E402
+from ui.app import build_server  # noqa: E402
+
+JA = "EUのホライゾン・ヨーロッパの投資総額は？"
+EN = "What is the total budget of Horizon Europe?"
+AUTH = ("alice", "s3cret")
+
+
+@pytest.fixture(scope="module")
+def client(searcher, tmp_path_factory):
+    app = build_server(searcher, feedback_path=tmp_path_factory.mktemp("fb") / "feedback.jsonl")
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def guarded(searcher, tmp_path_factory):
+    app = build_server(searcher, auth=AUTH, feedback_path=tmp_path_factory.mktemp("fb") / "feedback.jsonl")
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.mark.parametrize("question", [JA, EN])
+def test_ask_returns_exactly_the_cli_json(client, cli_env, question):
+    cli = subprocess.run(
+        [sys.executable, "-m", "qa", "ask", "--json", "--k", "4", question],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert cli.returncode == 0, cli.stderr
+    response = client.post("/api/ask", json={"question": question, "k": 4})
+    assert response.status_code == 200
+    assert response.json() == json.loads(cli.stdout)
+    assert "955億ユーロ" in response.json()["hits"][0]["text"]
+
+
+def test_ask_options_are_honoured(client, searcher):
+    body = client.post("/api/ask", json={"question": "Horizon Europe", "k": 2, "mode": "keyword"}).json()
+    assert body == searcher.search("Horizon Europe", k=2, mode="keyword").to_json()
+    scoped = client.post("/api/ask", json={"question": JA, "doc": BRIEFING_DOC}).json()
+    assert {h["doc"] for h in scoped["hits"]} == {BRIEFING_DOC}
+
+
+def test_outline_lists_documents_with_cards_and_every_slide(client, searcher):
+    body = client.get("/api/slides").json()
+    assert [d["doc"] for d in body["documents"]] == [BRIEFING_DOC]
+    assert "card" in body["documents"][0]
+    assert len(body["slides"]) == len(searcher.outline())
+    assert body["slides"][0] == {
+        "doc": BRIEFING_DOC,
+        "slide": 1,
+        "title": searcher.slide(BRIEFING_DOC, 1).title,
+        "kind": searcher.slide(BRIEFING_DOC, 1).kind,
+    }
+
+
+def test_one_slide_with_its_passages(client, searcher):
+    body = client.get(f"/api/slides/{BRIEFING_DOC}/2").json()
+    slide = searcher.slide(BRIEFING_DOC, 2)
+    assert body["title"] == slide.title and body["body"] == slide.body
+    assert [p["text"] for p in body["passages"]] == [p.text for _, p in searcher.slide_passages(BRIEFING_DOC, 2)]
+    assert body["picture"] is None  # a text deck has no pictures
+
+
+def test_doc_ids_with_a_slash_reach_the_slide(client, searcher, monkeypatch):
+    real = searcher.slide(BRIEFING_DOC, 3)
+    monkeypatch.setattr(type(searcher), "slide", lambda self, doc, n: real if (doc, n) == ("real/deck", 3) else None)
+    monkeypatch.setattr(type(searcher), "slide_passages", lambda self, doc, n: [])
+    body = client.get("/api/slides/real/deck/3").json()
+    assert body["doc"] == "real/deck" and body["slide"] == 3 and body["title"] == real.title
+
+
+def test_picture_url_when_the_deck_has_one(client, searcher, monkeypatch, tmp_path):
+    png = tmp_path / "p.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    monkeypatch.setattr(type(searcher), "picture", lambda self, doc, n: png if n == 2 else None)
+    body = client.get(f"/api/slides/{BRIEFING_DOC}/2").json()
+    assert body["picture"] == f"/api/slides/{BRIEFING_DOC}/2/picture"
+    got = client.get(body["picture"])
+    assert got.status_code == 200 and got.content == png.read_bytes() and got.headers["content-type"] == "image/png"
+    assert client.get(f"/api/slides/{BRIEFING_DOC}/3/picture").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "request_kwargs, status, fragment",
+    [
+        ({"json": {"k": 3}}, 422, "question"),
+        ({"json": {"question": JA, "k": 0}}, 422, "k"),
+        ({"json": {"question": JA, "k": "many"}}, 422, "k"),
+        ({"json": {"question": JA, "mode": "magic"}}, 422, "mode"),
+        ({"json": {"question": JA, "doc": "nope"}}, 400, "no document named"),
+        ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 422, ""),
+        ({"json": {"question": "x" * 100_000}}, 413, "bytes"),
+    ],
+)
+def test_bad_requests_get_a_json_error(client, request_kwargs, status, fragment):
+    response = client.post("/api/ask", **request_kwargs)
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert fragment in error and "\n" not in error and "Traceback" not in error
+
+
+def test_unknown_slide_is_a_json_404(client):
+    for path in (f"/api/slides/{BRIEFING_DOC}/999", "/api/slides/nope/1"):
+        response = client.get(path)
+        assert response.status_code == 404 and "no slide" in response.json()["error"]
+
+
+def test_openapi_docs_are_served(client):
+    spec = client.get("/api/openapi.json").json()
+    assert {"/api/ask", "/api/slides", "/api/slides/{doc}/{number}"} <= set(spec["paths"])
+    assert client.get("/api/docs").status_code == 200
+
+
+def test_credentials_are_required_when_the_server_has_them(guarded):
+    assert guarded.post("/api/ask", json={"question": JA}).status_code == 401
+    assert guarded.get("/api/slides").status_code == 401
+    assert guarded.get("/api/slides", auth=("alice", "wrong")).status_code == 401
+    assert guarded.post("/gradio_api/mcp/", json={}).status_code == 401
+    refused = guarded.get("/api/slides")
+    assert refused.headers["www-authenticate"].startswith("Basic") and "credentials" in refused.json()["error"]
+    ok = guarded.post("/api/ask", json={"question": JA}, auth=AUTH)
+    assert ok.status_code == 200 and "955億ユーロ" in ok.json()["hits"][0]["text"]
+
+
+def test_the_ui_is_still_served_beside_the_api(client, guarded):
+    assert client.get("/").status_code == 200
+    assert guarded.get("/config").status_code == 401  # Gradio's own login still guards the UI
