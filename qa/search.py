@@ -38,7 +38,7 @@ class SearchSettings:
     # English words translated through JMdict (Japanese ones for English decks), scaled likewise;
     # every word, not only those the index does not know (see KeywordIndex._translated)
     translate_every_word: bool = True
-    sentence_weight: float = 1.5  # a long passage's best sentence (qa/sentences.py)
+    sentence_weight: float = 0.0  # a long passage's best sentence (qa/sentences.py); 1.5 measured worse
     # CSLS: subtract this times the passage's similarity to generic questions of the
     # question's language (English questions suffer most from hub passages).
     hubness_en: float = 1.0
@@ -50,7 +50,7 @@ class SearchSettings:
     slide_weight: float = 0.5
     deck_weight: float = 0.5
     deck_name_weight: float = 2.0  # times the share of the question's words that name a deck
-    role_weight: float = 3.0
+    role_weight: float = 4.0
     more_per_slide: int = 3  # further passages of a slide listed under its hit
     # Both fitted on the dev splits only (scripts/ablations.py; figures in docs/ablations.json).
     # Relevance of a hit, 0-1: logistic(w · (score, margin, overlap, coverage, is_english, 1)), where
