@@ -50,7 +50,7 @@ class SearchSettings:
     slide_weight: float = 0.5
     deck_weight: float = 0.5
     deck_name_weight: float = 2.0  # times the share of the question's words that name a deck
-    role_weight: float = 4.0
+    role_weight: float = 6.0
     more_per_slide: int = 3  # further passages of a slide listed under its hit
     # Both fitted on the dev splits only (scripts/ablations.py; figures in docs/ablations.json).
     # Relevance of a hit, 0-1: logistic(w · (score, margin, overlap, coverage, is_english, 1)), where

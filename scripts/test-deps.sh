@@ -3,6 +3,7 @@
 #   chromium + fonts-noto-cjk  browser tests, marp-cli fixtures
 #   libreoffice-impress        PowerPoint slide pictures (232 MB download, ~680 MB on disk)
 #   poppler-utils, qpdf, img2pdf  scripts/make_fixtures.sh
+#   nginx                      the two-replica test (scripts/replicas.sh)
 # Without root or apt-get it only says what is missing; the tests that need a tool skip visibly.
 set -u
 missing=()
@@ -13,6 +14,7 @@ have soffice || have libreoffice || missing+=(libreoffice-impress)
 have pdftoppm || missing+=(poppler-utils)
 have qpdf || missing+=(qpdf)
 have img2pdf || missing+=(img2pdf)
+{ have nginx || [ -x /usr/sbin/nginx ]; } || missing+=(nginx)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = "0" ] && have apt-get; then
