@@ -1,8 +1,9 @@
-"""Ingest benchmark: read (and render) N PDF decks of P pages; seconds and peak memory to JSON.
+"""Ingest benchmark: `qa index` over N PDF decks of P pages, and the readers alone; seconds and peak memory.
 
-    PYTHONPATH=. python bench/ingest.py --decks 50 --pages 40 [--no-pictures] [--out FILE]
+    PYTHONPATH=. python bench/ingest.py --decks 50 --pages 40 [--no-pictures] [--readers-only]
 
-Writes bench/results/ingest.json.tmp unless told otherwise (git-ignored).
+Writes bench/ingest.json and bench/ingest.md, and splices the Markdown into README.md
+between `<!-- ingest:begin -->` / `<!-- ingest:end -->` (`make bench-ingest`).
 
 The decks are built once from the committed fixtures (a Marp PDF and a LibreOffice
 PDF, so Chromium's and LibreOffice's text layers both count), their pages repeated
@@ -14,7 +15,9 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +36,7 @@ from qa.readers import Limits, read_deck  # noqa: E402
 from qa.readers.pictures import render  # noqa: E402
 
 SOURCES = (ROOT / "tests" / "fixtures" / "marp-deck.pdf", ROOT / "tests" / "fixtures" / "deck.pdf")
+READERS_ONLY = False
 TOPICS = ("semiconductors", "fusion energy", "quantum sensing", "biobanks", "ocean carbon", "robotics")
 
 
@@ -68,10 +72,40 @@ def build_decks(folder: Path, decks: int, pages: int) -> list[Path]:
     return paths
 
 
+def index_run(folder: Path) -> dict:
+    """`qa index` as a user runs it (a fresh process: progress bars, per-deck summary), timed, with its peak RSS."""
+    env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(ROOT))
+    command = [
+        sys.executable,
+        "-m",
+        "qa.cli",
+        "index",
+        "--corpus",
+        str(folder / "decks"),
+        "--index",
+        str(folder / "index"),
+    ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if done.returncode != 0:
+        raise SystemExit(f"qa index failed:\n{done.stderr[-2000:]}")
+    summary = [line for line in done.stdout.splitlines() if line.strip()]
+    return {
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": round(max(peak, before) / 1024, 1),
+        "summary_lines": len(summary),
+        "summary_tail": summary[-3:],
+    }
+
+
 def run(decks: int, pages: int, pictures: bool, limits: Limits) -> dict:
     with tempfile.TemporaryDirectory(prefix="qa-ingest-") as tmp:
         folder = Path(tmp)
         paths = build_decks(folder / "decks", decks, pages)
+        indexed = index_run(folder) if not READERS_ONLY else None
         read_s = render_s = 0.0
         slides = chars = rendered = 0
         for path in tqdm(paths, desc="reading" + (" + rendering" if pictures else ""), unit="deck", file=sys.stderr):
@@ -96,7 +130,32 @@ def run(decks: int, pages: int, pictures: bool, limits: Limits) -> dict:
         "render_seconds": round(render_s, 2),
         "render_ms_per_page": round(1000 * render_s / max(rendered, 1), 2) if pictures else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "qa_index": indexed,
     }
+
+
+def markdown(result: dict) -> str:
+    r, m = result["ingest"], result["machine"]
+    lines = [
+        f"Measured {result['date']} by `make bench-ingest` (bench/ingest.py → bench/ingest.json) on"
+        f" {m.get('cpu', 'this machine')}, {m.get('cores')} cores: {r['decks']} PDF decks × {r['pages_per_deck']} pages"
+        f" ({r['slides_read']} pages).",
+        "",
+        "| step | seconds | per page | peak memory |",
+        "|---|---|---|---|",
+    ]
+    if r.get("qa_index"):
+        q = r["qa_index"]
+        per = 1000 * q["seconds"] / max(r["slides_read"], 1)
+        step = "`qa index` (read, chunk, embed, pictures, write; a fresh process)"
+        lines.append(f"| {step} | {q['seconds']} | {per:.0f} ms | {q['peak_rss_mb']} MB |")
+    lines.append(f"| reading alone (pypdfium2 + layout) | {r['read_seconds']} | {r['read_ms_per_page']} ms | – |")
+    if r.get("render_ms_per_page") is not None:
+        lines.append(
+            f"| pictures alone ({r['render_width']} px) | {r['render_seconds']} | {r['render_ms_per_page']} ms | – |"
+        )
+    lines.append(f"| the benchmark process (readers and pictures) | | | {r['peak_rss_mb']} MB |")
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,17 +164,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=40)
     parser.add_argument("--no-pictures", action="store_true", help="read the text only")
     parser.add_argument("--render-width", type=int, default=Limits().render_width)
-    # .tmp: git-ignored (/bench/results/*.tmp); the figures go to the lead, not into the repository
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json.tmp")
+    parser.add_argument("--readers-only", action="store_true", help="skip the `qa index` run")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "ingest.json")
     args = parser.parse_args(argv)
+    global READERS_ONLY
+    READERS_ONLY = args.readers_only
     if args.decks < 1 or args.pages < 1:
         parser.error("--decks and --pages must be at least 1")
     limits = Limits(render_width=args.render_width, max_pages=max(Limits().max_pages, args.pages))
-    result = {"ingest": run(args.decks, args.pages, not args.no_pictures, limits), "machine": describe()}
+    result = {
+        "date": time.strftime("%Y-%m-%d"),
+        "ingest": run(args.decks, args.pages, not args.no_pictures, limits),
+        "machine": describe(),
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result["ingest"], indent=2))
-    print(f"written: {args.out}", file=sys.stderr)
+    text = markdown(result)
+    args.out.with_suffix(".md").write_text(text, encoding="utf-8")
+    if args.out == ROOT / "bench" / "ingest.json":
+        from scripts.splice_readme import splice
+
+        splice("ingest", text)
+    print(text)
     return 0
 
 

@@ -49,18 +49,18 @@ class SearchSettings:
     # slide whose role (title / summary / agenda) meets the question's intent.
     slide_weight: float = 0.5
     deck_weight: float = 0.5
-    deck_name_weight: float = 2.0  # times the share of the question's words that name a deck
+    deck_name_weight: float = 8.0  # times the share of the question's words that name a deck
     role_weight: float = 6.0
     more_per_slide: int = 3  # further passages of a slide listed under its hit
     # Both fitted on the dev splits only (scripts/ablations.py; figures in docs/ablations.json).
     # Relevance of a hit, 0-1: logistic(w · (score, margin, overlap, coverage, is_english, 1)), where
     # margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows.
-    relevance_weights: tuple[float, ...] = (0.3865, 8.2067, -0.5139, -0.2867, 0.5304, -5.9354)
+    relevance_weights: tuple[float, ...] = (0.3316, 5.644, -1.0854, -0.7867, 0.4046, -5.5174)
     # "No good match": logistic(w · (margin, overlap, coverage, is_english, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (33.2426, 2.3326, 0.8834, 0.8529, -1.4616)
-    min_match: float = 0.5558
+    match_weights: tuple[float, ...] = (24.9118, 1.0994, 2.1784, 0.4561, -0.8382)
+    min_match: float = 0.7085
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,28 @@
+"""The retrieval constants in the code are the ones `make ablations` chose and fitted on the dev splits."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from qa.search import SearchSettings
+
+from .conftest import ROOT
+
+
+def recorded() -> dict:
+    return json.loads((ROOT / "docs" / "ablations.json").read_text(encoding="utf-8"))
+
+
+def test_the_calibration_in_the_code_is_the_one_fitted_on_dev():
+    fitted, settings = recorded()["calibration"], SearchSettings()
+    assert settings.relevance_weights == tuple(fitted["relevance_weights"])
+    assert settings.match_weights == tuple(fitted["match_weights"])
+    assert settings.min_match == fitted["min_match"]
+
+
+def test_the_ablation_table_was_measured_with_the_settings_in_the_code():
+    # Regenerate with `make ablations` after changing a default: the README's table comes from this file.
+    measured = recorded()["default settings"]
+    current = json.loads(json.dumps(asdict(SearchSettings())))  # tuples as lists, as the file stores them
+    assert measured == current
