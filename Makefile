@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test lint index bench bench-ingest quality ablations test-deps clean
+.PHONY: run test lint index bench bench-ingest serve-report quality ablations test-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,7 @@ ablations: $(VENV)/.dev
 # `qa index` over 50 PDF decks x 40 pages: time and memory into the README.
 bench-ingest: $(VENV)/.dev
 	$(BIN)/python bench/ingest.py --decks 50 --pages 40
+
+# The serving tables (load, replicas, FAISS at 1M/10M) from their results files.
+serve-report: $(VENV)/.dev
+	$(BIN)/python bench/serve_report.py
