@@ -18,5 +18,15 @@ quiet_pip install --quiet "$VENV/src"
 "$VENV/bin/pip" check
 SITE=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 if "$VENV/bin/python" -c 'import torch' 2>/dev/null; then echo "torch was installed: not a core install" >&2; exit 1; fi
-echo "core install (pip install ., no extras): $(du -sh "$SITE" | cut -f1) in site-packages"
+TOTAL=$(du -sm "$SITE" | cut -f1)
+echo "core install (pip install ., no extras): ${TOTAL} MB in site-packages"
 du -sm "$SITE"/* | sort -rn | head -30
+# The README's figure, from this run only.
+{
+  echo "Measured $(date +%Y-%m-%d) by \`scripts/install_size.sh\`: **${TOTAL} MB** of site-packages; the largest:"
+  echo
+  echo "| package folder | MB |"
+  echo "|---|---|"
+  du -sm "$SITE"/* | sort -rn | head -8 | while read -r mb path; do echo "| $(basename "$path") | $mb |"; done
+} > "$ROOT/docs/install_size.md"
+"$PY" "$ROOT/scripts/splice_readme.py" install-size "$ROOT/docs/install_size.md"
