@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -100,15 +101,23 @@ class Server:
         self._log.close()
 
 
-@pytest.fixture(scope="module")
-def briefing(corpus_dir, index_dir, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("serve-briefing")
-    server = Server(corpus_dir, index_dir, folder / "feedback.jsonl", folder / "serve.log")
+@contextmanager
+def serving(folder: Path, corpus: Path | None = None, index: Path | None = None, seconds: float = 180):
+    """`qa serve` on a folder's corpus and index (or the given ones), up and answering, stopped afterwards."""
+    corpus, index = corpus or folder / "corpus", index or folder / "index"
+    server = Server(corpus, index, folder / "feedback.jsonl", folder / "serve.log")
     try:
-        server.wait()
+        server.wait(seconds)
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def briefing(corpus_dir, index_dir, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("serve-briefing")
+    with serving(folder, corpus_dir, index_dir) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -116,12 +125,8 @@ def evil(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve-evil")
     (folder / "corpus").mkdir()
     (folder / "corpus" / "evil.txt").write_text(EVIL_DECK, encoding="utf-8")
-    server = Server(folder / "corpus", folder / "index", folder / "feedback.jsonl", folder / "serve.log")
-    try:
-        server.wait()
+    with serving(folder) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -521,12 +526,8 @@ def pdf_deck(browser, tmp_path_factory):
     searcher = Searcher.open(folder / "corpus", folder / "index")
     if all(searcher.picture("quantum", n) is None for n in (1, 2)):
         pytest.skip("searcher.picture returns None for every slide of the PDF deck")
-    server = Server(folder / "corpus", folder / "index", folder / "feedback.jsonl", folder / "serve.log")
-    try:
-        server.wait()
+    with serving(folder) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_a_pdf_slide_shows_its_picture_with_the_cited_region(pdf_deck, watched):
@@ -633,12 +634,8 @@ def real_pdf(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve-real-pdf")
     (folder / "corpus").mkdir()
     shutil.copy(ROOT / "corpus" / "real" / "bsdcan-fighting-spam.pdf", folder / "corpus")
-    server = Server(folder / "corpus", folder / "index", folder / "feedback.jsonl", folder / "serve.log")
-    try:
-        server.wait(seconds=600)
+    with serving(folder, seconds=600) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def page_holding(pdf: Path, text: str) -> int:
