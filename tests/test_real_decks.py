@@ -1,0 +1,86 @@
+"""The real decks of corpus/real/ (written by other people): read exactly, and no markup anywhere."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from qa.chunking import chunk_document
+from qa.documents import load_corpus
+
+from .conftest import CORPUS
+
+REAL = CORPUS / "real"
+MARKUP = re.compile(
+    r"<\s*/?\s*(?:div|style|span|section|br|img|script|p|a)\b[^>]*>|<!--|-->|^\s*(?:marp|theme|paginate|headingDivider)\s*:",
+    re.I | re.M,
+)
+
+
+@pytest.fixture(scope="module")
+def decks():
+    corpus = load_corpus(REAL)
+    assert corpus.problems == []
+    return {d.doc_id: d for d in corpus.documents}
+
+
+def test_every_real_deck_is_read(decks):
+    names = {p.stem for p in REAL.iterdir() if p.suffix in (".md", ".pdf", ".pptx")}
+    assert set(decks) == names
+
+
+def code_shown(path: Path) -> list[str]:
+    """Text a Markdown deck shows as code (`<!-- … -->` in backticks is content, a command shown on a slide)."""
+    if path.suffix != ".md":
+        return []
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(path.read_text(encoding="utf-8"))
+    inline = [c.content for t in tokens for c in (t.children or []) if c.type == "code_inline"]
+    blocks = [line for t in tokens if t.type in ("fence", "code_block") for line in t.content.splitlines()]
+    return sorted((c for c in inline + blocks if c.strip()), key=len, reverse=True)
+
+
+def test_no_markup_reaches_a_title_or_a_passage(decks):
+    for doc in decks.values():
+        code = code_shown(REAL / doc.path)
+
+        def without_code(text: str) -> str:
+            for shown in code:
+                text = text.replace(shown.strip(), "")
+            return text
+
+        for slide in doc.slides:
+            assert not MARKUP.search(without_code(slide.title)), (doc.doc_id, slide.number, slide.title)
+        for passage in chunk_document(doc):
+            assert not MARKUP.search(without_code(passage.text)), (doc.doc_id, passage.slide, passage.text)
+            assert not MARKUP.search(without_code(passage.context)), (doc.doc_id, passage.slide, passage.context)
+
+
+def test_every_gold_slide_of_the_question_set_exists(decks):
+    """The question set's (doc, slide) pairs name slides the readers produce, with the deck's own numbering."""
+    path = CORPUS / "questions" / "decks.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        numbers = {s.number for s in decks[row["doc"].removeprefix("real/")].slides}
+        assert set(row["slides"]) <= numbers, row["id"]
+
+
+def test_page_and_slide_counts_are_the_sources_own(decks):
+    import pypdfium2 as pdfium
+    from pptx import Presentation
+
+    for path in sorted(REAL.iterdir()):
+        if path.suffix == ".pdf":
+            pdf = pdfium.PdfDocument(path)
+            expected = list(range(1, len(pdf) + 1))
+            pdf.close()
+        elif path.suffix == ".pptx":
+            slides = Presentation(str(path)).slides
+            expected = [i for i, s in enumerate(slides, 1) if s._element.get("show") != "0"]
+        else:
+            continue
+        assert [s.number for s in decks[path.stem].slides] == expected, path.name
