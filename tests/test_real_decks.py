@@ -44,20 +44,20 @@ def code_shown(path: Path) -> list[str]:
     return sorted((c for c in inline + blocks if c.strip()), key=len, reverse=True)
 
 
+def without(text: str, code: list[str]) -> str:
+    for shown in code:
+        text = text.replace(shown.strip(), "")
+    return text
+
+
 def test_no_markup_reaches_a_title_or_a_passage(decks):
     for doc in decks.values():
         code = code_shown(REAL / doc.path)
-
-        def without_code(text: str) -> str:
-            for shown in code:
-                text = text.replace(shown.strip(), "")
-            return text
-
         for slide in doc.slides:
-            assert not MARKUP.search(without_code(slide.title)), (doc.doc_id, slide.number, slide.title)
+            assert not MARKUP.search(without(slide.title, code)), (doc.doc_id, slide.number, slide.title)
         for passage in chunk_document(doc):
-            assert not MARKUP.search(without_code(passage.text)), (doc.doc_id, passage.slide, passage.text)
-            assert not MARKUP.search(without_code(passage.context)), (doc.doc_id, passage.slide, passage.context)
+            assert not MARKUP.search(without(passage.text, code)), (doc.doc_id, passage.slide, passage.text)
+            assert not MARKUP.search(without(passage.context, code)), (doc.doc_id, passage.slide, passage.context)
 
 
 def test_every_gold_slide_of_the_question_set_exists(decks):
