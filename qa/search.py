@@ -288,19 +288,23 @@ class Searcher:
         groups = group_by_slide(ranked(final), self._slide_of, k, s.more_per_slide)
         overlap = self._overlap(words, translated, groups[0][0][0]) if groups else 0.0
         evidence = (margin, overlap, coverage, 1.0 if lang == "en" else 0.0)
-        hits = []
-        for rank, ((i, score), more) in enumerate(groups, 1):
-            p = self.index.passages[i]
-            under = tuple(
-                More(j, self.passages[j].text, self.passages[j].context, self.passages[j].kind, v) for j, v in more
-            )
-            relevance = logistic(s.relevance_weights, (score, *evidence))
-            hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i, p.kind, relevance, under))
+        hits = self._hits(groups, evidence)
         if mode == "keyword":
             low = not keyword and not translated_scores
         else:
             low = logistic(s.match_weights, evidence) < s.min_match
         return Answer(original, lang, mode, hits, bool(low or not hits), notices, evidence)
+
+    def _hits(self, groups, evidence: tuple[float, ...]) -> list[Hit]:
+        """One Hit per slide group: its best passage, the calibrated relevance, the further passages under it."""
+        hits = []
+        for rank, ((i, score), more) in enumerate(groups, 1):
+            p = self.index.passages[i]
+            passages = self.passages
+            under = tuple(More(j, passages[j].text, passages[j].context, passages[j].kind, v) for j, v in more)
+            relevance = logistic(self.settings.relevance_weights, (score, *evidence))
+            hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i, p.kind, relevance, under))
+        return hits
 
     def _fuse(self, mode, dense, sentences, keyword, translated, coverage, translated_share) -> dict[int, float]:
         """One score per row from the signals of the mode (weighted z-scores, or RRF when so set)."""
