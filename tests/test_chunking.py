@@ -68,3 +68,8 @@ def test_a_lone_line_over_a_list_is_the_context_of_its_bullets_not_a_passage():
     passages = chunk_slide(slide)
     assert [p.kind for p in passages] == ["bullet", "bullet"]
     assert all(p.context == "G7首脳コミュニケ" for p in passages)
+
+
+def test_a_slide_that_is_only_its_title_is_searchable_by_it_but_a_section_divider_is_not():
+    assert [(p.kind, p.text) for p in chunk_slide(Slide("d", 3, "Hello deck", ""))] == [("paragraph", "Hello deck")]
+    assert chunk_slide(Slide("d", 4, "まとめ", "", kind="divider")) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 from html import unescape
 
@@ -73,7 +74,9 @@ def test_app_answers_a_question_through_its_api(client):
     # The lead line: the asked-for amount, marked, with its source.
     lead = answer.split('class="qa-lead"', 1)[1].split("</p>", 1)[0]
     assert '<mark class="qa-span">総額955億ユーロ</mark>' in lead and "スライド5" in lead
-    assert "確度 高" in answer or "確度 中" in answer  # confidence in words, never a raw score
+    levels = re.findall(r"確度 (高|中|低)", answer)  # confidence in words, never a raw score
+    assert len(levels) == 3 and "qa-score" not in answer
+    assert "高中低".index(levels[0]) <= min("高中低".index(level) for level in levels)  # the first is the surest
     # The top citation opens: the whole slide, the cited passage marked, a citation to copy.
     assert "qa-cited" in slide and "955億ユーロ" in slide.split("qa-cited", 1)[1]
     assert "5 / 15" in slide
