@@ -230,6 +230,12 @@ class KeepAsking:
         self._thread.start()
         return self
 
+    def at_least(self, n: int, seconds: float = 120) -> None:
+        """Keep asking until n answers came back (the server may be busy indexing)."""
+        deadline = time.monotonic() + seconds
+        while self.answers < n and not self.failures and time.monotonic() < deadline:
+            time.sleep(0.2)
+
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
@@ -255,6 +261,7 @@ def test_bad_uploads_in_the_browser_are_refused_while_the_index_answers(page, up
         traversal = _upload(page, "../../x.pdf", PDF, "application/pdf")
         oversized = _upload(page, "big.md", ("# 大きい\n\n" + "- あ\n" * 30_000).encode(), "text/markdown")
         corrupt = _upload(page, "broken.pdf", CORRUPT_PDF, "application/pdf")
+        asking.at_least(3)
     assert not any(p.name == "x.pdf" for p in corpus.parent.parent.rglob("x.pdf") if p.parent != corpus)
     assert "added x.pdf" in traversal or ("refused" in traversal and not (corpus / "x.pdf").exists())
     assert "refused" in oversized and "upload limit" in oversized
@@ -268,10 +275,15 @@ def test_a_deck_added_in_the_browser_answers_after_the_swap(page, upload_server)
     import httpx
 
     server, corpus = upload_server
+    # an earlier test may have added a deck (still indexing): once idle, wait for the next generation
+    page.wait_for_selector("#qa-upload-state[data-state=idle]", timeout=300_000)
+    generation = int(page.locator("#qa-upload-state").get_attribute("data-generation") or 0)
     with KeepAsking(server.url) as asking:
         added = _upload(page, "量子.md", NEW_DECK.encode(), "text/markdown")
         assert "added 量子.md" in added
-        page.wait_for_selector("#qa-upload-state[data-state=idle][data-generation='1']", timeout=300_000)
+        page.wait_for_selector(
+            f"#qa-upload-state[data-state=idle][data-generation='{generation + 1}']", timeout=300_000
+        )
     assert asking.answers >= 1 and not asking.failures
     assert (corpus / "量子.md").is_file()
     hit = httpx.post(server.url + "/api/ask", json={"question": QUESTION, "k": 1}, timeout=60).json()["hits"][0]
