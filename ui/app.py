@@ -267,6 +267,7 @@ def build_server(searcher: Searcher, *, auth=None, feedback_path: Path | None = 
             auth=auth,
             theme=THEME,
             css=CSS,
+            head=HEAD,  # the page's own scripts (keyboard, source clicks): as serve() gives them
             footer_links=["api"],
             mcp_server=True,
             allowed_paths=[str(path) for path in slide_pictures(searcher)],  # each picture file, not its folder
