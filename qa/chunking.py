@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .documents import Document, Slide, paragraph_blocks
 
-CHUNKER_VERSION = "slide-passages-v6"
+CHUNKER_VERSION = "slide-passages-v7"
 MAX_PASSAGE_CHARS = 600
 # Runs of short lone lines (a title slide, a contact box) read as one unit: merged up to this size.
 MERGE_CHARS = 160
@@ -179,7 +179,7 @@ def chunk_slide(slide: Slide) -> list[Passage]:
     flush()
     if not passages and slide.title and slide.kind != "divider":
         # a slide that is only its title (a PDF page with one line): the title is what it says
-        passages.append(Passage(slide.doc, slide.number, slide.title, slide.title, "", "paragraph"))
+        add(slide.title, "paragraph")  # (nothing when the title holds no word: `**`, a table rule)
     if slide.notes.strip():  # speaker notes: searchable, shown labelled as notes
         for block in paragraph_blocks(slide.notes):
             add(clean(join_lines(block)), "note")

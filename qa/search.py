@@ -56,11 +56,11 @@ class SearchSettings:
     # Relevance of a hit, 0-1: logistic(w · (score, margin, overlap, coverage, is_english, 1)), where
     # margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows.
-    relevance_weights: tuple[float, ...] = (0.3316, 5.644, -1.0854, -0.7867, 0.4046, -5.5174)
+    relevance_weights: tuple[float, ...] = (0.3329, 5.2771, -1.0926, -0.7573, 0.4217, -5.5273)
     # "No good match": logistic(w · (margin, overlap, coverage, is_english, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (24.9118, 1.0994, 2.1784, 0.4561, -0.8382)
-    min_match: float = 0.7085
+    match_weights: tuple[float, ...] = (25.43, 1.0271, 2.1754, 0.4545, -0.8433)
+    min_match: float = 0.71
 
 
 @dataclass(frozen=True)
