@@ -73,7 +73,6 @@ class Corpus:
     problems: list[str] = field(default_factory=list)  # one line per file that was skipped
 
 
-
 # ---------------------------------------------------------------- finding files
 
 
@@ -81,12 +80,12 @@ def deck_files(corpus_dir: Path) -> list[Path]:
     """The deck files of a corpus folder, in a stable order."""
     if not corpus_dir.is_dir():
         raise QAError(f"corpus folder not found: {corpus_dir}")
-    files = []
+    files, suffixes = [], deck_suffixes()
     for path in sorted(corpus_dir.rglob("*")):
         rel = path.relative_to(corpus_dir)
         if any(part in SKIP_DIRS or part.startswith(".") for part in rel.parts[:-1]):
             continue
-        if path.is_file() and path.suffix.lower() in deck_suffixes() and path.name.lower() not in NOT_DECKS:
+        if path.is_file() and path.suffix.lower() in suffixes and path.name.lower() not in NOT_DECKS:
             if not path.name.startswith("."):
                 files.append(path)
     return files
@@ -148,7 +147,8 @@ def document_from(path: Path, rel: str, meta: dict, limits) -> Document:
     from .readers import deck_format, read_deck
 
     doc_id = doc_id_for(rel)
-    deck = read_deck(path, doc_id, limits)
+    fmt = deck_format(path)  # once: the reader and the document both need it
+    deck = read_deck(path, doc_id, limits, fmt)
     if not deck.slides:
         raise QAError(f"{rel}: no slides found (is the file empty of text?)")
     fields = ("title", "author", "date", "organisation")
@@ -156,7 +156,7 @@ def document_from(path: Path, rel: str, meta: dict, limits) -> Document:
     card = DocumentCard(**{f: str(meta.get(f) or getattr(deck.card, f) or "") for f in fields})
     title = card.title or deck.slides[0].title or doc_id
     citation = str(meta.get("citation") or f"「{title}」")
-    return Document(doc_id, rel, title, citation, deck.slides, deck_format(path), card, deck.warnings)
+    return Document(doc_id, rel, title, citation, deck.slides, fmt, card, deck.warnings)
 
 
 

@@ -297,10 +297,9 @@ class Searcher:
 
     def _hits(self, groups, evidence: tuple[float, ...]) -> list[Hit]:
         """One Hit per slide group: its best passage, the calibrated relevance, the further passages under it."""
-        hits = []
+        hits, passages = [], self.passages
         for rank, ((i, score), more) in enumerate(groups, 1):
-            p = self.index.passages[i]
-            passages = self.passages
+            p = passages[i]
             under = tuple(More(j, passages[j].text, passages[j].context, passages[j].kind, v) for j, v in more)
             relevance = logistic(self.settings.relevance_weights, (score, *evidence))
             hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i, p.kind, relevance, under))

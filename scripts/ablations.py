@@ -23,9 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 from qa.evaluation import RelevanceJudge, evaluate  # noqa: E402
 from qa.search import Searcher, SearchSettings, logistic  # noqa: E402
+from scripts.quality import figures  # noqa: E402
 from scripts.question_sets import dev_sets, jsquad_split  # noqa: E402
 from scripts.splice_readme import splice  # noqa: E402
 
+KEYS = ("hit@1", "hit@5", "slide@1", "slide@5")  # what the ablation table reports
 # name -> overrides of the default settings; the first is the default itself.
 VARIANTS: dict[str, dict] = {
     "default": {},
@@ -53,15 +55,6 @@ VARIANTS: dict[str, dict] = {
     "keyword weight 2.0": {"keyword_weight": 2.0},
     "one passage a slide": {"more_per_slide": 0},
 }
-
-
-def figures(result) -> dict:
-    out = {}
-    for group, m in result.metrics.items():
-        out[group] = {"n": result.counts[group]} | {
-            key: round(m[key], 3) for key in ("hit@1", "hit@5", "slide@1", "slide@5") if key in m
-        }
-    return out
 
 
 def objective(row: dict) -> float:
@@ -124,16 +117,13 @@ def fit_calibration(searcher: Searcher, sets: dict, max_real_flagged: float = 0.
 
 def run(searcher: Searcher, sets: dict, settings: SearchSettings) -> dict:
     searcher.settings = settings
-    row, results = {}, []
+    row = {}
     for name, questions in sets.items():
         if name == "offtopic":
             row["offtopic flagged"] = flagged(searcher, questions)
             continue
-        result = evaluate(searcher, questions, k=10)
-        results.append(result)
-        row[name] = figures(result)
+        row[name] = figures(evaluate(searcher, questions, k=10), KEYS)
         row[f"{name} flagged"] = flagged(searcher, questions)
-    row["_results"] = results
     return row
 
 
@@ -188,7 +178,6 @@ def main() -> int:
             continue
         started = time.perf_counter()
         row = run(searcher, sets, replace(default, **overrides))
-        row.pop("_results")
         row["seconds"] = round(time.perf_counter() - started, 1)
         row["objective"] = objective(row)
         out["variants"][name] = {"overrides": overrides, **row}
@@ -199,7 +188,7 @@ def main() -> int:
             for name in ("default", "RRF fusion"):
                 s = squad.searcher
                 s.settings = replace(default, **VARIANTS[name])
-                out.setdefault("jsquad dev", {})[name] = figures(evaluate(s, squad.questions, k=10))["all"]
+                out.setdefault("jsquad dev", {})[name] = figures(evaluate(s, squad.questions, k=10), KEYS)["all"]
                 print("jsquad", name, out["jsquad dev"][name], flush=True)
     out["default settings"] = asdict(default)
     scored = {name: v["objective"] for name, v in out["variants"].items()}

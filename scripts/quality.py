@@ -44,9 +44,10 @@ TARGETS = [
 ]
 
 
-def figures(result) -> dict:
+def figures(result, keys: tuple[str, ...] = KEYS) -> dict:
+    """Per group (language, direction): its question count and the given metrics to 3 decimals."""
     return {
-        group: {"n": result.counts[group], **{k: round(m[k], 3) for k in KEYS if k in m}}
+        group: {"n": result.counts[group], **{k: round(m[k], 3) for k in keys if k in m}}
         for group, m in result.metrics.items()
     }
 

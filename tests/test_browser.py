@@ -530,13 +530,18 @@ def pdf_deck(browser, tmp_path_factory):
         yield server
 
 
+def picture_shown(page):
+    """The slide view's picture, once it is there and loaded."""
+    page.wait_for_function("document.querySelector('#qa-slide-view .qa-picture img') !== null")
+    page.wait_for_function("document.querySelector('#qa-slide-view .qa-picture img').naturalWidth > 0")
+    return page.locator("#qa-slide-view .qa-picture img")
+
+
 def test_a_pdf_slide_shows_its_picture_with_the_cited_region(pdf_deck, watched):
     w = watched()
     page = w.open(pdf_deck)
     w.ask("初年度の研究予算はいくら？")
-    page.wait_for_function("document.querySelector('#qa-slide-view .qa-picture img') !== null")
-    image = page.locator("#qa-slide-view .qa-picture img")
-    page.wait_for_function("document.querySelector('#qa-slide-view .qa-picture img').naturalWidth > 0")
+    image = picture_shown(page)
     assert "2 / 2" in page.locator("#qa-slide-view .qa-pos").inner_text()
     region = page.locator("#qa-slide-view .qa-region").bounding_box()
     picture = image.bounding_box()
@@ -653,12 +658,11 @@ def test_a_real_pdf_deck_cites_its_page_and_marks_the_region_on_its_picture(real
     w = watched()
     page = w.open(real_pdf)
     w.ask("What does Postscreen do with inbound SMTP connections?")
-    page.wait_for_function("document.querySelector('#qa-slide-view .qa-picture img') !== null")
-    page.wait_for_function("document.querySelector('#qa-slide-view .qa-picture img').naturalWidth > 0")
+    image = picture_shown(page)
     expected = page_holding(ROOT / "corpus" / "real" / "bsdcan-fighting-spam.pdf", "Postscreen")
     assert f"{expected} / 43" in page.locator("#qa-slide-view .qa-pos").inner_text()
     region = page.locator("#qa-slide-view .qa-region").first.bounding_box()
-    picture = page.locator("#qa-slide-view .qa-picture img").bounding_box()
+    picture = image.bounding_box()
     assert region and picture["x"] <= region["x"]
     assert region["x"] + region["width"] <= picture["x"] + picture["width"] + 1
     assert picture["y"] <= region["y"] and region["y"] + region["height"] <= picture["y"] + picture["height"] + 1

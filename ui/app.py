@@ -200,6 +200,10 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None, *, uploads=
     return app
 
 
+# What the page is made of, the same whichever way it is served (theme, local fonts, its own scripts).
+PAGE = {"theme": THEME, "css": CSS, "head": HEAD}
+
+
 def serve(
     app: gr.Blocks,
     *,
@@ -218,9 +222,7 @@ def serve(
         server_port=port,
         auth=auth,
         share=False,
-        theme=THEME,
-        css=CSS,
-        head=HEAD,
+        **PAGE,
         allowed_paths=allowed,
         footer_links=[],
         prevent_thread_lock=prevent_thread_lock,
@@ -265,9 +267,7 @@ def build_server(searcher: Searcher, *, auth=None, feedback_path: Path | None = 
             blocks,
             path="/",
             auth=auth,
-            theme=THEME,
-            css=CSS,
-            head=HEAD,  # the page's own scripts (keyboard, source clicks): as serve() gives them
+            **PAGE,
             footer_links=["api"],
             mcp_server=True,
             allowed_paths=[str(path) for path in slide_pictures(searcher)],  # each picture file, not its folder

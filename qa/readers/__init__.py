@@ -47,9 +47,9 @@ def deck_format(path: Path) -> str:
     return claimed
 
 
-def read_deck(path: Path, doc_id: str, limits: Limits = Limits()) -> Deck:
-    """Read one deck file with the reader for its format."""
+def read_deck(path: Path, doc_id: str, limits: Limits = Limits(), fmt: str | None = None) -> Deck:
+    """Read one deck file with the reader for its format (fmt: deck_format(path), when the caller has it)."""
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise ReaderError(f"{path.name}: {size / 1e6:.0f} MB, over the {limits.max_bytes / 1e6:.0f} MB limit")
-    return READERS[deck_format(path)](path, doc_id, limits)
+    return READERS[fmt or deck_format(path)](path, doc_id, limits)
