@@ -11,22 +11,22 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# Core: what `qa` needs to answer and serve (no torch).
-$(VENV)/.core: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# What `qa` needs to answer, serve and evaluate (no torch): the core plus the ui and eval extras.
+$(VENV)/.app: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[ui,eval]'
 	touch $@
 
 # Development: tests, lint, the browser driver, sentence-transformers on the CPU torch.
 # torch is pinned first so nothing can pull a CUDA build.
-$(VENV)/.dev: $(VENV)/.core
+$(VENV)/.dev: $(VENV)/.app
 	$(BIN)/pip install -q 'torch==2.13.0'
 	$(BIN)/pip install -q -e '.[st,use,test]'
 	touch $@
 
-run: $(VENV)/.core
+run: $(VENV)/.app
 	$(BIN)/qa serve --host $(HOST) --port $(PORT)
 
-index: $(VENV)/.core
+index: $(VENV)/.app
 	$(BIN)/qa index
 
 test-deps:

@@ -145,7 +145,10 @@ def _port_taken(port: int) -> QAError:
 
 
 def cmd_serve(args) -> int:
+    from .extras import require
     from .serving import is_loopback, resolve_auth
+
+    require("ui")
 
     auth = resolve_auth(args.host, args.auth, args.no_auth)
     if args.allow_uploads and auth is None and not is_loopback(args.host):

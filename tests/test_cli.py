@@ -109,3 +109,36 @@ def test_an_unknown_model_fails_at_once_naming_the_choices(tmp_path, capsys, mon
     assert code == 2 and "unknown model 'e5-smal'" in err and "e5-small" in err and "usem3" in err
     assert os.environ["HF_HUB_OFFLINE"] == "1"  # the hub is switched off inside the process
     assert ("sentence_transformers" in sys.modules) == torch_side_loaded  # refused before torch loads
+
+
+# The modules of the ui and eval extras, made unimportable as on a core install (`pip install .`).
+CORE_ONLY = """
+import sys
+for name in ("gradio", "uvicorn", "pandas", "fastapi", "ir_measures", "scipy", "pytrec_eval"):
+    sys.modules[name] = None  # `import name` now raises ImportError
+from qa.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def run_core_only(args, env):
+    return subprocess.run(
+        [sys.executable, "-c", CORE_ONLY, *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def test_the_core_install_answers_without_the_ui_and_eval_extras(cli_env):
+    out = run_core_only(["ask", "What is the total budget of Horizon Europe?", "--json", "--k", "3"], cli_env)
+    assert out.returncode == 0, out.stderr
+    assert any(h["slide"] == 5 for h in json.loads(out.stdout)["hits"])
+    out = run_core_only(["slides"], cli_env)
+    assert out.returncode == 0 and "まとめ" in out.stdout, out.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "extra"), [(["serve", "--port", "0"], "ui"), (["eval", "questions.jsonl"], "eval")]
+)
+def test_a_command_whose_extra_is_missing_names_the_install(cli_env, args, extra):
+    out = run_core_only(args, cli_env)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert f"pip install 'qa-briefing[{extra}]'" in out.stderr, out.stderr

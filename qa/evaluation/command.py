@@ -27,6 +27,9 @@ def _notify(message: str) -> None:
 
 
 def run(args) -> int:
+    from ..extras import require
+
+    require("eval")
     from ..search import Searcher
     from . import compare, evaluate, format_comparison, load_report, read_questions, write_report
     from .report import TABLE_COLUMNS, markdown_table, metrics_table
