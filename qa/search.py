@@ -57,14 +57,15 @@ class SearchSettings:
     dense_prf_depth: int = 3
     more_per_slide: int = 3  # further passages of a slide listed under its hit
     # Both fitted on the dev splits only (scripts/ablations.py; figures in docs/ablations.json).
-    # Relevance of a hit, 0-1: logistic(w · (score, margin, overlap, coverage, is_english, 1)), where
-    # margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
-    # the share of the question's words in the top hit, coverage = the share the index knows.
-    relevance_weights: tuple[float, ...] = (0.3329, 5.2771, -1.0926, -0.7573, 0.4217, -5.5273)
-    # "No good match": logistic(w · (margin, overlap, coverage, is_english, 1)) that the question
+    # Relevance of a hit, 0-1: logistic(w · (score, margin, overlap, coverage, reach, is_english, size, 1)),
+    # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
+    # the share of the question's words in the top hit, coverage = the share the index knows, reach =
+    # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
+    relevance_weights: tuple[float, ...] = (0.3285, 5.8487, -0.5866, -0.6638, 0.1338, 0.2474, -1.4716, -1.1501)
+    # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (25.43, 1.0271, 2.1754, 0.4545, -0.8433)
-    min_match: float = 0.71
+    match_weights: tuple[float, ...] = (16.1206, 0.6063, -0.003, 6.1253, 0.3929, -0.5273, -2.2117)
+    min_match: float = 0.6609
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ class Answer:
     hits: list[Hit]
     low_confidence: bool
     notes: list[Notice] = field(default_factory=list)  # codes; qa/messages.py words them
-    evidence: tuple[float, ...] = ()  # (margin, overlap, coverage, is_english): see SearchSettings
+    evidence: tuple[float, ...] = ()  # (margin, overlap, coverage, reach, is_english, corpus size): see SearchSettings
 
     @property
     def notices(self) -> list[str]:
@@ -139,6 +140,8 @@ class Answer:
 
 def logistic(weights: tuple[float, ...], features: tuple[float, ...]) -> float:
     """A fitted logistic model: weights are one per feature, then the bias."""
+    if len(weights) != len(features) + 1:  # a feature added without refitting (make ablations)
+        raise ValueError(f"{len(weights)} weights for {len(features)} features")
     z = sum(w * f for w, f in zip(weights, features, strict=False)) + weights[-1]
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -160,6 +163,9 @@ class Searcher:
         self._slides = {(s.doc, s.number): s for s in index.slides}
         self._search_only = {i for i, p in enumerate(index.passages) if p.kind in SEARCH_ONLY}
         self._roles = slide_roles(index.slides)
+        # log10 of the passage count: the evidence shifts with the corpus (a small deck knows fewer
+        # words), and the calibration, fitted over a one-deck and a twelve-deck corpus, reads it.
+        self._corpus_size = math.log10(max(len(index.passages), 1))
         # The words that name each deck: its title, card and file name (a question may name its deck).
         self._deck_words = {
             d["doc"]: set(self.tokenizer.tokens(" ".join([d["doc"], d.get("title", ""), *d.get("card", {}).values()])))
@@ -284,10 +290,12 @@ class Searcher:
         coverage = len(self.index.keyword.known(words)) / len(words) if words else 0.0
         dense, sentences, margin = self._dense(text, lang, rows) if mode != "keyword" else ({}, {}, 0.0)
         keyword = self._keyword(tokens, rows) if mode != "dense" else {}
+        # the bridge both ways: English words to Japanese decks, Japanese words to English decks
+        bridge = self.index.keyword.translate if lang == "en" else self.index.keyword.translate_to_english
+        # reach: the share of the question's words the decks hold, as they are or through the bridge
+        reach = coverage + bridge(words, every_word=False)[1]
         translated, translated_share = ([], 0.0)
         if mode != "dense" and s.translation_weight > 0:
-            # the bridge both ways: English words to Japanese decks, Japanese words to English decks
-            bridge = self.index.keyword.translate if lang == "en" else self.index.keyword.translate_to_english
             translated, translated_share = bridge(words, every_word=s.translate_every_word)
         translated_scores = self._keyword(translated, rows)
         fused = self._fuse(mode, dense, sentences, keyword, translated_scores, coverage, translated_share)
@@ -295,7 +303,7 @@ class Searcher:
 
         groups = group_by_slide(ranked(final), self._slide_of, k, s.more_per_slide)
         overlap = self._overlap(words, translated, groups[0][0][0]) if groups else 0.0
-        evidence = (margin, overlap, coverage, 1.0 if lang == "en" else 0.0)
+        evidence = (margin, overlap, coverage, reach, 1.0 if lang == "en" else 0.0, self._corpus_size)
         hits = self._hits(groups, evidence)
         if mode == "keyword":
             low = not keyword and not translated_scores

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from qa.evaluation import RelevanceJudge, evaluate  # noqa: E402
 from qa.search import Searcher, SearchSettings, logistic  # noqa: E402
-from scripts.quality import figures  # noqa: E402
+from scripts.quality import briefing_alone_searcher, figures  # noqa: E402
 from scripts.question_sets import dev_sets, jsquad_split  # noqa: E402
 from scripts.splice_readme import splice  # noqa: E402
 
@@ -90,30 +90,46 @@ def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, ...]:
     return tuple(round(float(v), 4) for v in (*raw, w[-1] - float(raw @ mean)))
 
 
-def fit_calibration(searcher: Searcher, sets: dict, max_real_flagged: float = 0.03) -> dict:
+def fit_calibration(corpora: list[tuple[Searcher, dict]], max_real_flagged: float = 0.03) -> dict:
     """The relevance of a hit (is it relevant: every shown hit of the dev questions, off-topic ones never)
     and the no-good-match model (is the question about the decks: real vs off-topic dev questions),
-    with the highest threshold that flags at most 3 % of the real dev questions."""
-    judge = RelevanceJudge(searcher.passages)
+    with the highest threshold that flags at most 3 % of the real dev questions.
+
+    Fitted over several corpora at once (the shipped twelve decks, and the briefing as the only
+    deck): the evidence (vocabulary coverage, z-sum scores) shifts with the corpus, and one fit
+    must hold for a user's single deck as well as for a library of them."""
     hits, questions = [], []
-    for name, items in sets.items():
-        for q in items:
-            answer = searcher.search(q.question, k=5)
-            gold = set() if name == "offtopic" else judge.relevant(q)
-            hits += [((h.score, *answer.evidence), h.passage_id in gold) for h in answer.hits]
-            questions.append((answer.evidence, name != "offtopic"))
+    for searcher, sets in corpora:
+        judge = RelevanceJudge(searcher.passages)
+        for name, items in sets.items():
+            for q in items:
+                answer = searcher.search(q.question, k=5)
+                gold = set() if name == "offtopic" else judge.relevant(q)
+                hits += [((h.score, *answer.evidence), h.passage_id in gold) for h in answer.hits]
+                questions.append((answer.evidence, name != "offtopic"))
     relevance = fit_logistic(np.asarray([f for f, _ in hits]), np.asarray([float(y) for _, y in hits]))
+    # The evidence without reach (its 4th feature): what the no-good-match model had before it.
+    without_reach = [((*f[:3], *f[4:]), y) for f, y in questions]
+    return {
+        "relevance_weights": relevance,
+        **fit_no_good_match(questions, max_real_flagged),
+        "hits": len(hits),
+        "without reach": fit_no_good_match(without_reach, max_real_flagged),
+    }
+
+
+def fit_no_good_match(questions: list[tuple[tuple, bool]], max_real_flagged: float) -> dict:
+    """Real vs off-topic from a question's evidence, and the highest threshold that flags at most
+    max_real_flagged of the real questions."""
     match = fit_logistic(np.asarray([f for f, _ in questions]), np.asarray([float(y) for _, y in questions]))
     real = sorted(logistic(match, f) for f, is_real in questions if is_real)
     threshold = round(float(real[int(np.floor(max_real_flagged * len(real)))]) - 1e-4, 4) if real else 0.5
     off = [logistic(match, f) < threshold for f, is_real in questions if not is_real]
     return {
-        "relevance_weights": relevance,
         "match_weights": match,
         "min_match": threshold,
         "real flagged (dev)": round(float(np.mean([r < threshold for r in real])), 3),
         "offtopic flagged (dev)": round(float(np.mean(off)), 3) if off else None,
-        "hits": len(hits),
     }
 
 
@@ -151,9 +167,12 @@ def markdown(out: dict) -> str:
     if cal:
         lines += [
             "",
-            f"Calibration (default settings): relevance and no-good-match fitted on {cal['hits']} hits;"
+            f"Calibration (default settings): relevance and no-good-match fitted on {cal['hits']} hits of the"
+            " dev questions, answered both over the twelve decks and over the briefing as the only deck;"
             f" at the chosen threshold {cal['real flagged (dev)']:.3f} of real dev questions and"
-            f" {cal['offtopic flagged (dev)']:.3f} of off-topic dev questions are flagged.",
+            f" {cal['offtopic flagged (dev)']:.3f} of off-topic dev questions are flagged (both corpora pooled)."
+            f" Without the reach feature the same fit flags {cal['without reach']['offtopic flagged (dev)']:.3f}"
+            f" of the off-topic questions (at {cal['without reach']['real flagged (dev)']:.3f} of the real ones).",
         ]
     return "\n".join(lines) + "\n"
 
@@ -171,7 +190,9 @@ def main() -> int:
     # The calibration is fitted first (it reads rankings, which it does not change) and is part of
     # the default every variant starts from; qa/search.py must carry the fitted values (tested).
     searcher.settings = SearchSettings()
-    out["calibration"] = fit_calibration(searcher, sets)
+    with briefing_alone_searcher(args.index) as alone:
+        alone_sets = {name: sets[name] for name in ("briefing", "offtopic") if name in sets}
+        out["calibration"] = fit_calibration([(searcher, sets), (alone, alone_sets)])
     print("calibration", out["calibration"], flush=True)
     fitted = {key: out["calibration"][key] for key in ("relevance_weights", "match_weights", "min_match")}
     default = replace(SearchSettings(), **fitted)

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,19 +77,22 @@ def latency(searcher: Searcher, questions, rounds: int = 3) -> dict:
     return {"ask_ms": round(ask, 2), "encoder_ms": round(enc, 2), "ratio": round(ask / enc, 2)}
 
 
-def briefing_alone(questions, index: Path) -> dict:
-    """The briefing's test split with the briefing as the only deck (as before the real decks were added)."""
-    import shutil
-    import tempfile
-
-    if not questions:
-        return {}
+@contextmanager
+def briefing_alone_searcher(index: Path) -> Iterator[Searcher]:
+    """A searcher over a corpus of the briefing only (its index kept at index/briefing-alone)."""
     with tempfile.TemporaryDirectory(prefix="qa-briefing-") as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         for name in ("jst-crds-sti-2023.txt", "catalog.toml"):
             shutil.copy(ROOT / "corpus" / name, corpus / name)
-        searcher = Searcher.open(corpus, index / "briefing-alone", notify=print)
+        yield Searcher.open(corpus, index / "briefing-alone", notify=print)
+
+
+def briefing_alone(questions, index: Path) -> dict:
+    """The briefing's test split with the briefing as the only deck (as before the real decks were added)."""
+    if not questions:
+        return {}
+    with briefing_alone_searcher(index) as searcher:
         return figures(evaluate(searcher, questions, k=10))
 
 
