@@ -108,7 +108,7 @@ def fit_calibration(corpora: list[tuple[Searcher, dict]], max_real_flagged: floa
                 hits += [((h.score, *answer.evidence), h.passage_id in gold) for h in answer.hits]
                 questions.append((answer.evidence, name != "offtopic"))
     relevance = fit_logistic(np.asarray([f for f, _ in hits]), np.asarray([float(y) for _, y in hits]))
-    # The evidence without reach (its 4th feature): what the no-good-match model had before it.
+    # The same fit without reach (the 4th feature of the evidence), to record what reach adds.
     without_reach = [((*f[:3], *f[4:]), y) for f, y in questions]
     return {
         "relevance_weights": relevance,
