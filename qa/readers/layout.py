@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..documents import Region
-from .tables import table_markdown, table_rows
+from .tables import BULLET_GLYPHS, table_markdown, table_rows
 
-BULLET_GLYPHS = "•・▪■◆●◦‣○►▶❖✓➢➤"
 _BULLET = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}]\s*|[-–]\s+)")
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from .base import Limits, ReaderError
+from .pdf import open_pdf
 from .pptx import hidden_numbers, open_presentation
 
 # LibreOffice's PDF export option that keeps hidden slides, so page numbers stay slide numbers.
@@ -40,9 +41,6 @@ def picture_support() -> dict[str, str]:
     }
 
 
-def pictures_available(fmt: str) -> bool:
-    return fmt == "pdf" or (fmt == "pptx" and soffice() is not None)
-
 VERSION = "1"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
@@ -55,36 +53,36 @@ def render(path: Path, fmt: str, out_dir: Path, limits: Limits = Limits()) -> di
     return {}
 
 
-def render_pdf(path: Path, out_dir: Path, limits: Limits, skip: frozenset[int] = frozenset()) -> dict[int, str]:
-    """Every page (but those in skip) as <n>.png, its longer side limits.render_width pixels."""
+def render_pdf(
+    path: Path, out_dir: Path, limits: Limits, skip: frozenset[int] = frozenset(), pages: int | None = None
+) -> dict[int, str]:
+    """Every page (but those in skip) as <n>.png, its longer side limits.render_width pixels; {} when
+    the PDF cannot be opened or, given `pages`, has another number of pages."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[int, str] = {}
     try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError:
+        with open_pdf(path, limits) as pdf:
+            if pages is not None and len(pdf) != pages:
+                return {}
+            for index in range(len(pdf)):
+                number = index + 1
+                if number in skip:
+                    continue
+                page = pdf[index]
+                try:
+                    scale = limits.render_width / max(page.get_size())
+                    bitmap = page.render(scale=scale)
+                    name = f"{number}.png"
+                    # zlib level 1: a third faster than the default 6 and no bigger on slide pictures
+                    bitmap.to_pil().save(out_dir / name, compress_level=1)
+                    bitmap.close()
+                    written[number] = name
+                finally:
+                    page.close()
+    except ReaderError:
         return {}  # the reader reports why the file cannot be read
-    try:
-        if len(pdf) > limits.max_pages:
-            return {}
-        for index in range(len(pdf)):
-            number = index + 1
-            if number in skip:
-                continue
-            page = pdf[index]
-            try:
-                scale = limits.render_width / max(page.get_size())
-                bitmap = page.render(scale=scale)
-                name = f"{number}.png"
-                # zlib level 1: a third faster than the default 6 and no bigger on slide pictures
-                bitmap.to_pil().save(out_dir / name, compress_level=1)
-                bitmap.close()
-                written[number] = name
-            finally:
-                page.close()
     except pdfium.PdfiumError:
         return written
-    finally:
-        pdf.close()
     return written
 
 
@@ -110,17 +108,7 @@ def render_pptx(path: Path, out_dir: Path, limits: Limits) -> dict[int, str]:
         except (subprocess.TimeoutExpired, OSError):
             return {}
         converted = work / (path.stem + ".pdf")
-        if not converted.is_file() or _pages(converted) != count:
-            return {}  # pages that do not match slides one to one would show the wrong picture
-        return render_pdf(converted, out_dir, limits, skip=hidden)
-
-
-def _pages(path: Path) -> int:
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError:
-        return -1
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
+        if not converted.is_file():
+            return {}
+        # pages that do not match slides one to one would show the wrong picture
+        return render_pdf(converted, out_dir, limits, skip=hidden, pages=count)

@@ -19,6 +19,7 @@ from pptx.exc import PackageNotFoundError
 from ..documents import DocumentCard, Region, Slide
 from .base import Deck, Limits, ReaderError
 from .layout import reading_order
+from .tables import table_markdown
 
 _TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
 _BULLETED = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.VERTICAL_BODY}
@@ -208,13 +209,7 @@ def _inherited_mark(shape, level: int) -> bool | None:
 
 
 def _table(table) -> str:
-    rows = []
-    for r, row in enumerate(table.rows):
-        cells = [_one_line(cell.text).replace("|", "/") for cell in row.cells]
-        rows.append("| " + " | ".join(cells) + " |")
-        if r == 0:
-            rows.append("| " + " | ".join("---" for _ in cells) + " |")
-    return "\n".join(rows)
+    return table_markdown([[_one_line(cell.text) for cell in row.cells] for row in table.rows])
 
 
 # What PowerPoint writes when nobody filled the properties in: not a title or an author.

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_BULLETED = re.compile(r"^\s*[•・▪■◆●◦‣○►▶❖✓➢➤]")
+# The glyphs slides draw as list markers (the PDF layout reads them too).
+BULLET_GLYPHS = "•・▪■◆●◦‣○►▶❖✓➢➤"
+_BULLETED = re.compile(rf"^\s*[{BULLET_GLYPHS}]")
 
 
 def table_rows(lines: list) -> list[list[str]] | None:
