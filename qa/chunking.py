@@ -190,21 +190,19 @@ SLIDE_CHARS = 1500  # a whole-slide row holds at most this much (the encoder rea
 SEARCH_ONLY = ("slide",)  # passage kinds that score slides but are never shown as hits
 
 
-def slide_row(slide: Slide, passages: list[Passage]) -> Passage | None:
+def slide_row(slide: Slide, passages: list[Passage]) -> Passage:
     """The whole slide as one search-only row (title + every passage), so a slide can match as a whole."""
     text = " ".join(p.text for p in passages)[:SLIDE_CHARS]
-    if not text and not slide.title:
-        return None
     return Passage(slide.doc, slide.number, slide.title, text, "", "slide")
 
 
 def card_passage(document: Document) -> Passage | None:
     """The deck's card (title, speaker, date, organisation) as a passage of its first slide."""
     card = document.card
-    parts = [document.title, card.author, card.date, card.organisation]
-    text = MERGE_SEPARATOR.join(dict.fromkeys(p for p in parts if p))
     if not (card.author or card.date or card.organisation):
         return None
+    parts = [document.title, card.author, card.date, card.organisation]
+    text = MERGE_SEPARATOR.join(dict.fromkeys(p for p in parts if p))
     return Passage(document.doc_id, document.slides[0].number, document.slides[0].title, text, "", "card")
 
 
@@ -214,6 +212,6 @@ def chunk_document(document: Document) -> list[Passage]:
     for slide in document.slides:
         passages = chunk_slide(slide)
         out.extend(passages)
-        if passages and (row := slide_row(slide, passages)):
-            out.append(row)
+        if passages:  # every passage holds a word, so the row is never empty
+            out.append(slide_row(slide, passages))
     return out

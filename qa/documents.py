@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,22 +90,6 @@ def deck_files(corpus_dir: Path) -> list[Path]:
     return files
 
 
-def corpus_fingerprint(corpus_dir: Path) -> str:
-    """sha256 over every deck's relative path and bytes, plus catalog.toml."""
-    digest = hashlib.sha256()
-    paths = deck_files(corpus_dir)
-    catalog = corpus_dir / "catalog.toml"
-    if catalog.is_file():
-        paths.append(catalog)
-    for path in paths:
-        digest.update(path.relative_to(corpus_dir).as_posix().encode() + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError as exc:  # load_corpus reports the file; the fingerprint notes it cannot be read
-            digest.update(f"unreadable:{exc.errno}".encode())
-    return digest.hexdigest()
-
-
 def read_catalog(corpus_dir: Path) -> dict:
     path = corpus_dir / "catalog.toml"
     if not path.is_file():
@@ -150,7 +133,8 @@ def document_from(path: Path, rel: str, meta: dict, limits) -> Document:
     fmt = deck_format(path)  # once: the reader and the document both need it
     deck = read_deck(path, doc_id, limits, fmt)
     if not deck.slides:
-        raise QAError(f"{rel}: no slides found (is the file empty of text?)")
+        # named as the readers name their file: load_corpus puts the path inside the corpus in front
+        raise QAError(f"{path.name}: no slides found (is the file empty of text?)")
     fields = ("title", "author", "date", "organisation")
     meta = {"organisation": meta.get("publisher"), **meta}  # catalog.toml's older name for it
     card = DocumentCard(**{f: str(meta.get(f) or getattr(deck.card, f) or "") for f in fields})

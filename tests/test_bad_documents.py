@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from qa.documents import corpus_fingerprint, load_corpus
+from qa.documents import load_corpus
 from qa.encoders import load_encoder
 from qa.errors import QAError
 from qa.index import build_index, current_build, load_index
+from qa.index.inputs import corpus_files
 from qa.readers.text import decode
 from qa.search import Searcher
 
@@ -84,9 +85,17 @@ def test_bad_files_are_named_and_the_rest_is_indexed(mixed_corpus, tmp_path):
 
 
 def test_an_unreadable_file_does_not_stop_the_fingerprint(mixed_corpus):
-    before = corpus_fingerprint(mixed_corpus)
-    assert before == corpus_fingerprint(mixed_corpus)
+    before = corpus_files(mixed_corpus)
+    assert before == corpus_files(mixed_corpus)
     assert any("locked.txt" in p for p in load_corpus(mixed_corpus).problems)
+
+
+def test_a_deck_in_a_subfolder_is_named_once_by_its_path(tmp_path):
+    from pptx import Presentation
+
+    (tmp_path / "sub").mkdir()
+    Presentation().save(tmp_path / "sub" / "empty.pptx")  # a real PowerPoint file with no slides
+    assert load_corpus(tmp_path).problems == ["sub/empty.pptx: no slides found (is the file empty of text?)"]
 
 
 def _ruin(corpus: Path) -> None:
