@@ -22,7 +22,6 @@ class KeywordIndex:
         self.translations: dict[str, list[str]] = (translations or {}).get("map", {})
         # Japanese headword -> English vocabulary words, for Japanese questions over English decks.
         self.reverse_translations: dict[str, list[str]] = (translations or {}).get("reverse", {})
-        self.translation_source: str | None = (translations or {}).get("source")
 
     @classmethod
     def build(cls, texts: Sequence[str], tokenizer: Tokenizer) -> KeywordIndex:
@@ -38,7 +37,6 @@ class KeywordIndex:
         if dictionary is not None:
             vocabulary = [t for t in retriever.vocab_dict if t]
             translations = {
-                "source": translate.source_id(dictionary),
                 "map": translate.build_map(vocabulary, dictionary),
                 "reverse": translate.build_reverse_map(vocabulary, dictionary),
             }
@@ -48,11 +46,7 @@ class KeywordIndex:
         # bm25s writes params/vocab as JSON and the matrix as .npy: no pickle.
         self._bm25.save(str(folder), show_progress=False)
         if self.translations or self.reverse_translations:
-            payload = {
-                "source": self.translation_source,
-                "map": self.translations,
-                "reverse": self.reverse_translations,
-            }
+            payload = {"map": self.translations, "reverse": self.reverse_translations}
             (Path(folder) / "translations.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
 
     @classmethod

@@ -71,9 +71,11 @@ def index_corpus(
     notify: Notify = _quiet,
 ) -> BuildSummary:
     """Index every deck of corpus_dir into a new build, make it current, and say what it made of each deck."""
+    encoder = encoder or load_encoder()
     with _lock(Path(index_dir), notify):
+        inputs = build_inputs(corpus_files(Path(corpus_dir)), encoder.model_id)
         return _index_locked(
-            Path(corpus_dir), Path(index_dir), encoder or load_encoder(), vector_config, limits, progress, notify
+            Path(corpus_dir), Path(index_dir), encoder, vector_config, limits, progress, notify, inputs
         )
 
 
@@ -97,9 +99,10 @@ def _index_locked(
     limits: Limits,
     progress: bool,
     notify: Notify,
+    inputs: dict,
 ) -> BuildSummary:
+    """Build under the lock; `inputs` (build_inputs) were taken before the decks are read."""
     started = time.perf_counter()
-    inputs = build_inputs(corpus_files(corpus_dir), encoder.model_id)
     try:
         prepared = build.prepare(corpus_dir, limits, progress)
     except build.NothingToIndex as exc:
@@ -122,7 +125,6 @@ def write_index(
     *,
     vector_config: VectorConfig = VectorConfig(),
     progress: bool = False,
-    problems: list[str] | None = None,
 ) -> Path:
     """Embed and save given passages as a new build and make it current (atomically).
 
@@ -132,7 +134,7 @@ def write_index(
     encoder = encoder or load_encoder()
     files = fingerprint if isinstance(fingerprint, dict) else {"passages": fingerprint}
     started = time.perf_counter()
-    prepared = Prepared(list(passages), list(slides), [], [build._skipped(p) for p in problems or []])
+    prepared = Prepared(list(passages), list(slides), [], [])
     with _lock(Path(index_dir), _quiet):
         embedded = build.embed(prepared.passages, encoder, vector_config, progress)
         recipe = build.Recipe(build_inputs(files, encoder.model_id), encoder, vector_config, started)
@@ -186,7 +188,7 @@ def ensure_index(
             return fresh
         notify(messages.say("building", reasons=messages.stale_reasons(reasons)))
         try:
-            built = _index_locked(corpus_dir, index_dir, encoder, VectorConfig(), Limits(), progress, notify)
+            built = _index_locked(corpus_dir, index_dir, encoder, VectorConfig(), Limits(), progress, notify, inputs)
             _tell_skipped(built, notify)
         except QAError as exc:
             if previous is None or not only_corpus(reasons):

@@ -8,7 +8,6 @@ from ..keyword import KeywordIndex
 from ..lang import Tokenizer
 
 FORMAT = "bm25s/1+translations-v2"
-FILES = ("keyword/vocab.index.json",)
 
 
 def save(keyword: KeywordIndex, folder: Path) -> None:

@@ -17,8 +17,6 @@ import numpy as np
 from ..errors import QAError
 from .faiss_store import FaissStore
 
-SCHEMES = ("faiss", "qdrant")
-
 
 class VectorStore(Protocol):
     name: str
