@@ -22,8 +22,7 @@ _LIGHT_VERBS = {"する", "ある", "居る", "いる", "成る", "なる", "出
 
 def morphemes(text: str, tokenizer: Tokenizer | None = None, mode: str = "A"):
     """Sudachi morphemes of the text with their parts of speech (the index tokenizer's dictionary)."""
-    tokenizer = tokenizer or default_tokenizer()
-    return tokenizer._sudachi(mode).tokenize(text[:12000])
+    return (tokenizer or default_tokenizer()).morphemes(text, mode)
 
 
 def content_words(text: str, tokenizer: Tokenizer | None = None) -> set[str]:

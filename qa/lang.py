@@ -110,11 +110,15 @@ class Tokenizer:
             setattr(self._local, mode, tok)
         return tok
 
+    def morphemes(self, text: str, mode: str = "A"):
+        """Sudachi's morphemes of the text, with their parts of speech (A: short units, C: compounds)."""
+        # Sudachi refuses input over ~49k bytes; passages and questions are far smaller.
+        return self._sudachi(mode).tokenize(text[:12000])
+
     def spans(self, text: str, mode: str = "A") -> list[tuple[str, str]]:
         """(surface, token) pairs of the kept morphemes of NFKC text, in order (short units by default)."""
         out = []
-        # Sudachi refuses input over ~49k bytes; passages and questions are far smaller.
-        for m in self._sudachi(mode).tokenize(text[:12000]):
+        for m in self.morphemes(text, mode):
             if m.part_of_speech()[0] in _DROP_POS:
                 continue
             surface = m.surface()
