@@ -270,14 +270,20 @@ def _full_lines(block: Block) -> set[int]:
     return {id(ln) for ln, end in zip(reaching, ends) if end and _CJK.match(end) and end not in "。：！？"}
 
 
-def page_regions(lines: list[Line], width: float, height: float) -> tuple[Region, ...]:
-    """Every line's box as fractions of the page, clamped to [0, 1]."""
+def page_region(text: str, box: tuple[float, float, float, float], width: float, height: float) -> Region:
+    """A box (x0, y0, x1, y1) in page units as fractions of the page, clamped to [0, 1]."""
 
     def frac(value: float, whole: float) -> float:
         return round(min(1.0, max(0.0, value / whole)), 4) if whole > 0 else 0.0
 
+    x0, y0, x1, y1 = box
+    return Region(text, frac(x0, width), frac(y0, height), frac(x1, width), frac(y1, height))
+
+
+def page_regions(lines: list[Line], width: float, height: float) -> tuple[Region, ...]:
+    """Every line's box as fractions of the page (its bullet dropped)."""
     return tuple(
-        Region(text, frac(ln.x0, width), frac(ln.y0, height), frac(ln.x1, width), frac(ln.y1, height))
+        page_region(text, (ln.x0, ln.y0, ln.x1, ln.y1), width, height)
         for ln in lines
         if (text := _BULLET.sub("", ln.text).strip())
     )

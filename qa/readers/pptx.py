@@ -16,9 +16,9 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.exc import PackageNotFoundError
 
-from ..documents import DocumentCard, Region, Slide
+from ..documents import DocumentCard, Slide
 from .base import Deck, Limits, ReaderError
-from .layout import reading_order
+from .layout import page_region, reading_order
 from .tables import table_markdown
 
 _TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
@@ -125,11 +125,7 @@ def _slide(slide, doc_id: str, number: int, size: tuple[int, int]) -> Slide:
     if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
         notes = slide.notes_slide.notes_text_frame.text.replace("\v", "\n").strip()
     width, height = size
-    regions = tuple(
-        Region(_one_line(_plain(b.shape)), *(round(min(1.0, max(0.0, v)), 4) for v in (
-            b.x0 / width, b.y0 / height, b.x1 / width, b.y1 / height)))
-        for b in boxes
-    )
+    regions = tuple(page_region(_one_line(_plain(b.shape)), (b.x0, b.y0, b.x1, b.y1), width, height) for b in boxes)
     body = "\n\n".join(b for b in blocks if b.strip())
     # a section header slide: a title standing alone (chunking and the outline treat it as a divider)
     divider = bool(title) and not body and "section" in (slide.slide_layout.name or "").lower()
