@@ -219,8 +219,9 @@ def main() -> int:
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "ablations.json").write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", "utf-8")
     if not args.only:  # the README shows the full table only
-        (ROOT / "docs" / "ablations.md").write_text(markdown(out), "utf-8")
-        splice("ablations", markdown(out))
+        table = markdown(out)
+        (ROOT / "docs" / "ablations.md").write_text(table, "utf-8")
+        splice("ablations", table)
     return 0
 
 
