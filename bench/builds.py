@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -9,6 +10,14 @@ import numpy as np
 
 from qa.encoders import Encoder
 from qa.index import build_index, load_index, write_index
+
+
+def copy_decks(source: Path, corpus: Path) -> None:
+    """Copy the files at the top of a corpus folder into another (a temporary corpus for a benchmark):
+    its subfolders (questions/, real/) are left out."""
+    for path in source.iterdir():
+        if path.is_file():
+            shutil.copy(path, corpus / path.name)
 
 
 def build_briefing(corpus: Path, index: Path, encoder: Encoder) -> dict:

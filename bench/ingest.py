@@ -36,7 +36,6 @@ from qa.readers import Limits, read_deck  # noqa: E402
 from qa.readers.pictures import render  # noqa: E402
 
 SOURCES = (ROOT / "tests" / "fixtures" / "marp-deck.pdf", ROOT / "tests" / "fixtures" / "deck.pdf")
-READERS_ONLY = False
 TOPICS = ("semiconductors", "fusion energy", "quantum sensing", "biobanks", "ocean carbon", "robotics")
 
 
@@ -101,11 +100,12 @@ def index_run(folder: Path) -> dict:
     }
 
 
-def run(decks: int, pages: int, pictures: bool, limits: Limits) -> dict:
+def run(decks: int, pages: int, pictures: bool, limits: Limits, readers_only: bool = False) -> dict:
+    """Read (and render) the generated decks; first index them with `qa index` unless readers_only."""
     with tempfile.TemporaryDirectory(prefix="qa-ingest-") as tmp:
         folder = Path(tmp)
         paths = build_decks(folder / "decks", decks, pages)
-        indexed = index_run(folder) if not READERS_ONLY else None
+        indexed = index_run(folder) if not readers_only else None
         read_s = render_s = 0.0
         slides = chars = rendered = 0
         for path in tqdm(paths, desc="reading" + (" + rendering" if pictures else ""), unit="deck", file=sys.stderr):
@@ -167,14 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readers-only", action="store_true", help="skip the `qa index` run")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "ingest.json")
     args = parser.parse_args(argv)
-    global READERS_ONLY
-    READERS_ONLY = args.readers_only
     if args.decks < 1 or args.pages < 1:
         parser.error("--decks and --pages must be at least 1")
     limits = Limits(render_width=args.render_width, max_pages=max(Limits().max_pages, args.pages))
     result = {
         "date": time.strftime("%Y-%m-%d"),
-        "ingest": run(args.decks, args.pages, not args.no_pictures, limits),
+        "ingest": run(args.decks, args.pages, not args.no_pictures, limits, args.readers_only),
         "machine": describe(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

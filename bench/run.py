@@ -127,9 +127,7 @@ def run(args) -> int:
     try:
         corpus = work / "corpus"
         corpus.mkdir()
-        for path in args.corpus.iterdir():  # the decks only: question files are not indexed
-            if path.is_file():
-                shutil.copy(path, corpus / path.name)
+        builds.copy_decks(args.corpus, corpus)  # the decks only: question files are not indexed
         index = args.index or work / "index"
         encoder = load_encoder()
         questions = load_questions(args.questions)

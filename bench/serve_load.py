@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -165,6 +164,7 @@ def verdict(result: dict) -> dict:
 
 
 def run(args) -> dict:
+    from bench.builds import copy_decks
     from qa.search import Searcher
 
     questions = question_pool()
@@ -172,9 +172,7 @@ def run(args) -> dict:
         work = Path(work)
         corpus, index = work / "corpus", args.index or work / "index"
         corpus.mkdir()
-        for path in args.corpus.iterdir():
-            if path.is_file():
-                shutil.copy(path, corpus / path.name)
+        copy_decks(args.corpus, corpus)
         searcher = Searcher.open(corpus, index)
         result = {"machine": describe(), "load_average_before": load_average(), "questions": len(questions)}
         result["encoder"] = encoder_rate(searcher.encoder, questions[200:] or questions)

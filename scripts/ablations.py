@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from qa.evaluation import RelevanceJudge, evaluate  # noqa: E402
 from qa.search import Searcher, SearchSettings, logistic  # noqa: E402
-from scripts.quality import briefing_alone_searcher, figures  # noqa: E402
+from scripts.quality import briefing_alone_searcher, figures, flagged, share  # noqa: E402
 from scripts.question_sets import dev_sets, jsquad_split  # noqa: E402
 from scripts.splice_readme import splice  # noqa: E402
 
@@ -70,10 +70,6 @@ def objective(row: dict) -> float:
         if lang in row[name]
     ]
     return round(float(np.mean(cells)), 4) if cells else 0.0
-
-
-def flagged(searcher: Searcher, questions) -> float:
-    return round(float(np.mean([searcher.search(q.question, k=5).low_confidence for q in questions])), 3)
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, ...]:
@@ -140,8 +136,9 @@ def run(searcher: Searcher, sets: dict, settings: SearchSettings) -> dict:
         if name == "offtopic":
             row["offtopic flagged"] = flagged(searcher, questions)
             continue
-        row[name] = figures(evaluate(searcher, questions, k=10), KEYS)
-        row[f"{name} flagged"] = flagged(searcher, questions)
+        result = evaluate(searcher, questions, k=10)
+        row[name] = figures(result, KEYS)
+        row[f"{name} flagged"] = share([r.low_confidence for r in result.results])
     return row
 
 
@@ -222,8 +219,9 @@ def main() -> int:
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "ablations.json").write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", "utf-8")
     if not args.only:  # the README shows the full table only
-        (ROOT / "docs" / "ablations.md").write_text(markdown(out), "utf-8")
-        splice("ablations", markdown(out))
+        table = markdown(out)
+        (ROOT / "docs" / "ablations.md").write_text(table, "utf-8")
+        splice("ablations", table)
     return 0
 
 

@@ -4,8 +4,8 @@ For every dev question with gold `answers` in corpus/questions/briefing.jsonl (a
 corpus/questions/decks.jsonl when present), asks the real searcher, runs
 qa.answer_span.find_span on the top passage, and counts per question kind how often a
 span was marked (coverage) and how often the marked span is right (precision: span and a
-gold answer string contain one another). Test-split questions are never read past their
-`split` field. Writes docs/answer_span.json; qa.answer_span.RELIABLE_KINDS is chosen from it.
+gold answer string contain one another). Test-split questions are never asked. Writes
+docs/answer_span.json; qa.answer_span.RELIABLE_KINDS is chosen from it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 from collections import defaultdict
+from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,24 +22,15 @@ sys.path.insert(0, str(ROOT))
 
 from qa.answer_span import GROUPS, MIN_PRECISION, find_span, is_right, question_kind  # noqa: E402
 from qa.search import Searcher  # noqa: E402
+from scripts.question_sets import SETS, question_sets  # noqa: E402
 
-QUESTION_SETS = ("briefing.jsonl", "decks.jsonl")
+QUESTION_SETS = ("briefing", "decks")  # of scripts.question_sets.SETS: the sets with gold answers
 
 
 def dev_questions(folder: Path) -> list[dict]:
-    """Dev-split rows with gold answers; test rows are skipped unread."""
-    rows = []
-    for name in QUESTION_SETS:
-        path = folder / name
-        if not path.exists():
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if row.get("split") == "dev" and row.get("answers"):
-                rows.append({**row, "set": name})
-    return rows
+    """Dev-split questions with gold answers (scripts.question_sets reads the files), each with its file name."""
+    sets = question_sets(ROOT, "dev", folder)
+    return [{**asdict(q), "set": SETS[name]} for name in QUESTION_SETS for q in sets.get(name, []) if q.answers]
 
 
 def measure(searcher: Searcher, rows: list[dict]) -> dict:

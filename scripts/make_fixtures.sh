@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="$ROOT/tests/fixtures"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
-[ -x "$PY" ] || PY=/work/main/.venv/bin/python
+[ -x "$PY" ] || PY=python3
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT/bad"
@@ -88,7 +88,7 @@ Investment keeps growing everywhere.
 
 </div>
 MD
-( cd "$OUT" && CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}" npx -y @marp-team/marp-cli@4 --no-stdin \
+( cd "$OUT" && CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}" npx -y @marp-team/marp-cli@4.5.1 --no-stdin \
     --html --allow-local-files --pdf marp-deck.md -o marp-deck.pdf >/dev/null )
 
 # (b) a PowerPoint deck written by python-pptx, and its PDF converted by LibreOffice

@@ -56,6 +56,17 @@ def figures(result, keys: tuple[str, ...] = KEYS) -> dict:
     }
 
 
+def share(flags) -> float:
+    """The share of True among the flags, to 3 decimals."""
+    return round(float(statistics.mean(flags)), 3)
+
+
+def flagged(searcher: Searcher, questions) -> float:
+    """The share of the questions the searcher flags as having no good match (for a set without gold,
+    such as the off-topic questions; an evaluated set has the flag on each QuestionResult)."""
+    return share([searcher.search(q.question, k=5).low_confidence for q in questions])
+
+
 def latency(searcher: Searcher, questions, rounds: int = 3) -> dict:
     """Median warm time of a whole search vs the encoder's own time for the same questions, the
     query-vector cache bypassed on both sides (bench/latency.py's rule)."""
@@ -101,18 +112,18 @@ def measure(index: Path, with_jsquad: bool) -> dict:
     sets = question_sets(ROOT, "test")
     out: dict = {"date": time.strftime("%Y-%m-%d"), "model": searcher.encoder.model_id, "split": "test"}
     out["corpus"] = {"decks": len(searcher.documents()), "passages": len(searcher.passages)}
-    real = []
+    real, real_flags = [], []
     for name in ("briefing", "decks"):
         if name in sets:
             result = evaluate(searcher, sets[name], k=10)
             out[name] = figures(result)
             real += sets[name]
+            real_flags += [r.low_confidence for r in result.results]
             print(name, json.dumps(out[name]["all"]), flush=True)
     out["briefing alone"] = briefing_alone(sets.get("briefing", []), index)
-    flagged = lambda qs: round(statistics.mean(searcher.search(q.question).low_confidence for q in qs), 3)  # noqa: E731
     out["flagged"] = {
-        "real": flagged(real),
-        "offtopic": flagged(sets.get("offtopic", [])),
+        "real": share(real_flags),
+        "offtopic": flagged(searcher, sets.get("offtopic", [])),
         "n_offtopic": len(sets.get("offtopic", [])),
     }
     out["latency"] = latency(searcher, real)

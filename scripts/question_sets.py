@@ -26,11 +26,12 @@ class OffTopic:
     split: str
 
 
-def question_sets(root: Path, split: str) -> dict[str, list]:
-    """{set name: its questions of one split}, for the sets present."""
+def question_sets(root: Path, split: str, folder: Path | None = None) -> dict[str, list]:
+    """{set name: its questions of one split}, for the sets present in folder (root/corpus/questions)."""
+    folder = folder or root / "corpus" / "questions"
     out = {}
     for name, file in SETS.items():
-        path = root / "corpus" / "questions" / file
+        path = folder / file
         if not path.exists():
             continue
         if name == "offtopic":

@@ -1,8 +1,7 @@
-"""`qa serve` as a real subprocess on a free loopback port, for the API, MCP, upload and replica tests."""
+"""`qa serve` as a real subprocess on a free loopback port, for the API, MCP, upload, replica and browser tests."""
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -66,4 +65,4 @@ def env_without_auth(env: dict) -> dict:
     return env
 
 
-__all__ = ["QAServer", "env_without_auth", "free_port", "os"]
+__all__ = ["QAServer", "env_without_auth", "free_port"]

@@ -9,11 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -21,6 +16,7 @@ from urllib.parse import urlparse
 import pytest
 
 from .conftest import ROOT
+from .servers import QAServer, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -55,50 +51,13 @@ if not CHROMIUM.exists():
 playwright_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`qa serve` as a subprocess on a free loopback port."""
+class Server(QAServer):
+    """`qa serve` on a corpus and index, writing the feedback the tests read back to `feedback`."""
 
     def __init__(self, corpus: Path, index: Path, feedback: Path, log: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
+        env = dict(os.environ, QA_CORPUS=str(corpus), QA_INDEX=str(index))
+        super().__init__(env, log, "--feedback", str(feedback))
         self.feedback = feedback
-        env = dict(os.environ, QA_CORPUS=str(corpus), QA_INDEX=str(index), HF_HUB_OFFLINE="1")
-        self._log = log.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "qa", "serve", "--port", str(self.port), "--feedback", str(feedback)],
-            cwd=ROOT,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        self.log = log
-
-    def wait(self, seconds: float = 180) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"qa serve exited with {self.process.returncode}:\n{self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(self.url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.5)
-        pytest.fail(f"qa serve did not answer on {self.url}:\n{self.log.read_text()}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self._log.close()
 
 
 @contextmanager

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import json
-import socket
 import zipfile
 
 import pytest
 
+from .servers import free_port
+
 gradio_client = pytest.importorskip("gradio_client")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -254,6 +254,18 @@ def test_evaluate_the_briefing_questions_with_the_real_model(searcher):
         assert r.metrics["mrr@10"] == pytest.approx(1 / r.first_relevant if r.hit else 0.0)
 
 
+def test_each_result_carries_its_answers_no_good_match_flag_whatever_k(searcher):
+    questions = [
+        EvalQuestion("hz", "EUのホライゾン・ヨーロッパの投資総額は？", "ja", (5,), ()),
+        EvalQuestion("never", "What is the weather tomorrow?", "en", (5,), ()),
+        EvalQuestion("cake", "How long do I bake a sponge cake?", "en", (), ()),
+    ]
+    result = evaluate(searcher, questions, k=10)
+    for q, r in zip(questions, result.results, strict=True):
+        assert r.low_confidence == searcher.search(q.question, k=1).low_confidence
+        assert r.low_confidence == searcher.search(q.question, k=5).low_confidence
+
+
 def test_languages_without_questions_are_left_out(searcher):
     only_ja = [EvalQuestion("hz", "EUのホライゾン・ヨーロッパの投資総額は？", "ja", (5,), ())]
     assert set(evaluate(searcher, only_ja, k=3).to_json()["metrics"]) == {"all", "ja", "ja>ja"}

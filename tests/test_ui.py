@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 from html import unescape
 
 import pytest
 
 from qa.errors import QAError
 from qa.feedback import FeedbackLog
+
+from .servers import free_port
 
 gradio_client = pytest.importorskip("gradio_client")
 gr = pytest.importorskip("gradio")
@@ -20,12 +21,6 @@ CITATION_5 = "JST CRDS「科学技術・イノベーションを取り巻く国�
 # A text deck keeps every character as written (a Markdown deck would drop the tags), so escaping is what is tested.
 EVIL = "# 予算 <script>alert(1)</script>\n\n- 予算は <img src=x onerror=alert(1)> ![x](http://example.com/x.png)\n"
 OTHER = "# Robots\n\n- Robot budgets grew in 2023 according to this deck about robots.\n"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(app):

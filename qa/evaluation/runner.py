@@ -33,6 +33,7 @@ class QuestionResult:
     metrics: dict[str, float]
     latency_ms: float
     direction: str = ""  # question language > deck language, e.g. "en>ja"
+    low_confidence: bool = False  # the answer's no-good-match flag (it does not depend on k)
 
     @property
     def hit(self) -> bool:
@@ -127,7 +128,8 @@ def evaluate(
         first = next((i for i, row in enumerate(rows, start=1) if row in gold), None)
         deck = q.doc if q.doc is not None else next(iter(deck_langs), "")
         direction = f"{q.lang}>{deck_langs.get(deck, '?')}"
-        results.append(QuestionResult(q, len(gold), first, top, scores[key] | slide_scores[key], ms, direction))
+        metrics = scores[key] | slide_scores[key]
+        results.append(QuestionResult(q, len(gold), first, top, metrics, ms, direction, answer.low_confidence))
     return summarise(results, k=k, mode=mode, model=searcher.encoder.model_id, name=name)
 
 
