@@ -1,9 +1,6 @@
-"""How slides, citations, sources and confidence are named for people, in Japanese or English."""
+"""How slides, citations and confidence are named for people, in Japanese or English."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 # Hit.relevance (a calibrated 0-1 probability that the hit answers) in words: the one
 # place these thresholds live. At or above the first bound "high", above the second
@@ -52,29 +49,3 @@ def slide_label(number: int, title: str, lang: str = "ja") -> str:
 def citation(document: dict, number: int, lang: str = "ja") -> str:
     """A reference to paste into a memo, e.g. JST CRDS「…」(2023-08-25) スライド5."""
     return f"{document.get('citation') or document.get('title') or document.get('doc')} {slide_name(number, lang)}"
-
-
-@dataclass(frozen=True)
-class Source:
-    """One cited slide of an answer: its hits in rank order (the first is the slide's best)."""
-
-    number: int  # 1-based position among the answer's sources: [1], [2], ...
-    doc: str
-    slide: int
-    title: str
-    hits: tuple
-
-    @property
-    def relevance(self) -> float:
-        return max(getattr(hit, "relevance", 0.0) for hit in self.hits)
-
-
-def sources(hits: Sequence) -> list[Source]:
-    """The answer's hits grouped by (doc, slide), in the order each slide first appears, with their further passages."""
-    order: dict[tuple[str, int], list] = {}
-    for hit in hits:  # a hit's further passages of its slide (Hit.more) follow it
-        order.setdefault((hit.doc, hit.slide), []).extend((hit, *getattr(hit, "more", ())))
-    return [
-        Source(number=i + 1, doc=doc, slide=slide, title=group[0].title, hits=tuple(group))
-        for i, ((doc, slide), group) in enumerate(order.items())
-    ]

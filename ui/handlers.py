@@ -7,7 +7,7 @@ import gradio as gr
 from qa.errors import QAError
 from qa.feedback import Feedback, FeedbackLog
 from qa.highlight import escape
-from qa.render import citation, short_title, slide_label, sources
+from qa.render import citation, short_title, slide_label
 from qa.search import Searcher
 
 from .labels import UI_LANGS, t
@@ -147,7 +147,7 @@ class ChatApp:
             answer = self.searcher.search(text, k=int(k or 5), mode=mode or "hybrid", doc=doc or None)
         except QAError as exc:
             history.append({"role": "assistant", "content": f"<p>{escape(t('error', ui, message=str(exc)))}</p>"})
-            turns.append({"question": text, "lang": ui, "hits": [], "sources": []})
+            turns.append({"question": text, "lang": ui, "sources": []})
             return "", history, turns, *nothing
         # The interface language frames the answer (unless the settings force one);
         # the question's own language only decides how it is searched.
@@ -160,8 +160,8 @@ class ChatApp:
                 "question_lang": answer.lang,
                 "doc": doc or "",
                 "weak": answer.low_confidence,
-                "hits": [[h.doc, h.slide, h.passage_id, h.title] for h in answer.hits],
-                "sources": [[s.doc, s.slide, s.hits[0].passage_id, s.title] for s in sources(answer.hits)],
+                # one [doc, slide, passage_id, title] per cited slide (Searcher gives one Hit per slide)
+                "sources": [[h.doc, h.slide, h.passage_id, h.title] for h in answer.hits],
             }
         )
         if not answer.hits:
@@ -190,11 +190,11 @@ class ChatApp:
         if not turns or not 0 <= turn < len(turns):
             raise QAError("no such answer to rate")
         entry = turns[turn]
-        hits = entry["hits"]
+        cited = entry["sources"]
         if rating == "up":
-            slides, doc = ([hits[0][1]], hits[0][0]) if hits else ([], entry.get("doc") or self.documents[0]["doc"])
+            slides, doc = ([cited[0][1]], cited[0][0]) if cited else ([], entry.get("doc") or self.documents[0]["doc"])
         else:
-            doc = doc or (hits[0][0] if hits else entry.get("doc") or self.documents[0]["doc"])
+            doc = doc or (cited[0][0] if cited else entry.get("doc") or self.documents[0]["doc"])
             if doc not in self.doc_index:
                 raise QAError(f"no document named {doc}")
             last = self.documents[self.doc_index[doc]]["slides"]
@@ -210,7 +210,7 @@ class ChatApp:
                 slides=slides,
                 doc=doc,
                 rating=rating,
-                answered_slides=[h[1] for h in hits],
+                answered_slides=[h[1] for h in cited],
             )
         )
         return t("thanks_up", entry["lang"]) if rating == "up" else t("thanks_down", entry["lang"], n=slides[0])
@@ -226,8 +226,8 @@ class ChatApp:
             except QAError as exc:
                 return hidden, gr.update(), gr.update(), gr.update(value=escape(t("error", ui, message=str(exc))))
         if data.liked is False and turns and turn < len(turns):
-            hits = turns[turn]["hits"]
-            doc = hits[0][0] if hits else (turns[turn].get("doc") or self.documents[0]["doc"])
+            cited = turns[turn]["sources"]
+            doc = cited[0][0] if cited else (turns[turn].get("doc") or self.documents[0]["doc"])
             return gr.update(visible=True), turn, gr.update(value=doc), gr.update(value=escape(t("ask_slide", ui)))
         return hidden, gr.update(), gr.update(), gr.update(value="")
 
