@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .messages import say
+
 # Hit.relevance (a calibrated 0-1 probability that the hit answers) in words: the one
 # place these thresholds live. At or above the first bound "high", above the second
 # "medium", else "low". Round numbers on purpose: the calibration, not these bounds,
@@ -49,3 +51,27 @@ def slide_label(number: int, title: str, lang: str = "ja") -> str:
 def citation(document: dict, number: int, lang: str = "ja") -> str:
     """A reference to paste into a memo, e.g. JST CRDS「…」(2023-08-25) スライド5."""
     return f"{document.get('citation') or document.get('title') or document.get('doc')} {slide_name(number, lang)}"
+
+
+def format_answer(answer, show_context: bool = True, scores: bool = True) -> str:
+    """An answer as plain text (`qa ask`, the MCP tool): notices, then one block per cited slide.
+
+    Each block: [rank] relevance  document · slide and title, then the slide's passages
+    (its context line once for the passages it heads). `scores=False` leaves the
+    relevance out. An answer without hits gives its notices alone ("" when none).
+    """
+    lines = [f"note: {note}" for note in answer.notices]
+    if answer.hits and answer.low_confidence:
+        lines.append(say("no_good_match", answer.lang))
+    for hit in answer.hits:
+        # relevance is the calibrated 0-1 score: comparable across questions, unlike the fused score
+        score = f"{hit.relevance:4.2f}  " if scores else ""
+        lines.append(f"[{hit.rank}] {score}{hit.doc} · {slide_label(hit.slide, hit.title, answer.lang)}")
+        shown = ""
+        for passage in (hit, *hit.more):
+            if show_context and passage.context and passage.context != shown:  # once for the bullets it heads
+                lines.append(f"      ({passage.context})")
+            shown = passage.context
+            label = f"{say('notes_label', answer.lang)}: " if passage.kind == "note" else ""
+            lines.append(f"      {'' if passage is hit else '· '}{label}{passage.text}")
+    return "\n".join(lines)
