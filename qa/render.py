@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .messages import say
+from .messages import pick, say
 
 # Hit.relevance (a calibrated 0-1 probability that the hit answers) in words: the one
 # place these thresholds live. At or above the first bound "high", above the second
@@ -26,8 +26,7 @@ def confidence(relevance: float) -> str:
 
 
 def confidence_word(level: str, lang: str = "ja") -> str:
-    ja, en = CONFIDENCE_WORDS[level]
-    return ja if lang == "ja" else en
+    return pick(CONFIDENCE_WORDS[level], lang)
 
 
 def short_title(title: str, limit: int = MAX_TITLE) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from qa.answer_span import RELIABLE_KINDS, Span, find_span
 from qa.highlight import escape, highlight_html, question_terms
 from qa.lang import Tokenizer
+from qa.messages import say
 from qa.render import (
     CONFIDENCE_BOUNDS,
     confidence,
@@ -64,7 +65,7 @@ def confidence_html(relevance: float, lang: str, weak: bool = False) -> str:
 def _passage_html(
     passage: Hit | More, terms: set[str], tokenizer, lang: str, span: Span | None, context: bool = True
 ) -> str:
-    note = f'<span class="qa-note-label">{escape(t("note", lang))}</span> ' if passage.kind == "note" else ""
+    note = f'<span class="qa-note-label">{escape(say("notes_label", lang))}</span> ' if passage.kind == "note" else ""
     context = f'<div class="qa-context">{highlight_html(passage.context, terms, tokenizer)}</div>' if context else ""
     answer = (span.start, span.end) if span else None
     body = highlight_html(passage.text, terms, tokenizer, answer)
