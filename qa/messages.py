@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-LANGS = ("en", "ja")
-
 STALE = {
     "missing": ("索引がまだありません", "there is no index yet"),
     "damaged": ("索引が壊れています: {detail}", "the index is damaged: {detail}"),
