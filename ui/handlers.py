@@ -26,10 +26,30 @@ class ChatApp:
     """The handlers behind the page: each takes component values and returns updates."""
 
     def __init__(self, searcher: Searcher, feedback: FeedbackLog) -> None:
-        self.searcher = searcher
+        self.searcher = searcher  # a Searcher, or a LiveSearcher whose build an upload swaps
         self.feedback = feedback
-        self.documents = searcher.documents()
-        self.doc_index = {d["doc"]: i for i, d in enumerate(self.documents)}
+        self._indexed: tuple[list[dict], dict[str, int]] = ([], {})
+
+    # ------------------------------------------------------------ the searcher's documents
+
+    def _documents(self) -> tuple[list[dict], dict[str, int]]:
+        """The current build's documents and each one's position, taken together (a swap may come between calls).
+
+        The position map is rebuilt only when the searcher hands out another documents list.
+        """
+        documents = self.searcher.documents()
+        indexed = self._indexed
+        if indexed[0] is not documents:
+            indexed = self._indexed = (documents, {d["doc"]: i for i, d in enumerate(documents)})
+        return indexed
+
+    @property
+    def documents(self) -> list[dict]:
+        return self._documents()[0]
+
+    @property
+    def doc_index(self) -> dict[str, int]:
+        return self._documents()[1]
 
     # ------------------------------------------------------------ choices
 
