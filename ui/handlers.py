@@ -75,12 +75,13 @@ class ChatApp:
         slide = self.searcher.slide(doc, number)
         if slide is None:
             return "", "", None, None, gr.update(), gr.update(), gr.update()
-        total = self.documents[self.doc_index[doc]]["slides"]
+        documents, doc_index = self._documents()
+        document = documents[doc_index[doc]]
+        total = document["slides"]
         weak = bool(where.get("weak")) and cited is not None
         turn, slides = where.get("turn"), [tuple(s) for s in where.get("sources") or []]
         view = {"doc": doc, "slide": number, "cited": cited, "question": question, "lang": lang}
         view |= {"weak": bool(where.get("weak")), "turn": turn, "sources": slides}
-        document = self.documents[self.doc_index[doc]]
         html = slide_html(self.searcher, doc, number, lang, cited, question, weak=weak, total=total)
         # A weak match is never offered as a citation; a slide the reader opened is.
         cite = "" if weak else citation(document, number, lang)
@@ -89,7 +90,7 @@ class ChatApp:
         if "choices" in where:
             label = t("closest" if where.get("weak") else "cited", lang)
             cited_update = gr.update(value=selected, choices=where["choices"], label=label)
-        outline = f"{self.doc_index[doc]}:{number}"
+        outline = f"{doc_index[doc]}:{number}"
         return (
             html,
             cite,
@@ -130,7 +131,8 @@ class ChatApp:
         """The previous or next slide of the same document (the buttons are disabled at either end)."""
         if not view:
             view = {"doc": self.documents[0]["doc"], "slide": 1 - delta, "question": "", "lang": "ja"}
-        last = self.documents[self.doc_index[view["doc"]]]["slides"]
+        documents, doc_index = self._documents()
+        last = documents[doc_index[view["doc"]]]["slides"]
         number = min(max(view["slide"] + delta, 1), last)
         cited = view.get("cited") if number == view["slide"] else None
         return self._again(view, view["doc"], number, cited)
@@ -215,9 +217,10 @@ class ChatApp:
             slides, doc = ([cited[0][1]], cited[0][0]) if cited else ([], entry.get("doc") or self.documents[0]["doc"])
         else:
             doc = doc or (cited[0][0] if cited else entry.get("doc") or self.documents[0]["doc"])
-            if doc not in self.doc_index:
+            documents, doc_index = self._documents()
+            if doc not in doc_index:
                 raise QAError(f"no document named {doc}")
-            last = self.documents[self.doc_index[doc]]["slides"]
+            last = documents[doc_index[doc]]["slides"]
             if slide is None or int(slide) != slide or not 1 <= int(slide) <= last:
                 lang = entry["lang"]
                 shown = "?" if slide is None else slide

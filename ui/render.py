@@ -112,7 +112,7 @@ def answer_html(searcher: Searcher, answer: Answer, lang: str) -> str:
             f'<mark class="qa-span">{escape(span.text)}</mark> <span class="qa-lead-src">{where}</span></p>'
         )
     if answer.hits:
-        several = len({hit.doc for hit in answer.hits}) > 1 or len(searcher.documents()) > 1
+        several = len(searcher.documents()) > 1  # every hit's deck is one of them
         parts.append('<ol class="qa-sources">')
         parts += [_source_html(searcher, hit, terms, lang, several, span, weak) for hit in answer.hits]
         parts.append("</ol>")

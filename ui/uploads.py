@@ -25,6 +25,7 @@ import gradio as gr
 
 from qa.documents import deck_files
 from qa.errors import QAError
+from qa.highlight import escape
 from qa.readers import SUFFIXES, Limits, read_deck
 
 if TYPE_CHECKING:
@@ -156,8 +157,6 @@ class DeckUploads:
 
 
 def status_html(status: Status) -> str:
-    from qa.highlight import escape
-
     bar = '<progress class="qa-index-progress"></progress> ' if status.state == "indexing" else ""
     return f'<div id="qa-upload-state" data-state="{status.state}" data-generation="{status.generation}">' + (
         f"{bar}{escape(status.message)}</div>"
