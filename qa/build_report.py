@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import messages
-from .index import BuildSummary, DeckSummary
+from .index import BuildSummary
 
 HEADER = ("doc", "format", "slides", "passages", "pictures", "warnings")
 
@@ -15,14 +15,17 @@ def pictures_label(count: int, missing: str, fmt: str) -> str:
     return messages.say(f"pictures_{missing or 'not_rendered'}", format=fmt)
 
 
-def _pictures(deck: DeckSummary) -> str:
-    return pictures_label(deck.pictures, deck.pictures_missing, deck.format)
-
-
 def rows(summary: BuildSummary) -> list[tuple[str, ...]]:
     """One row per deck, as text cells under HEADER."""
     return [
-        (d.doc, d.format, str(d.slides), str(d.passages), _pictures(d), "; ".join(d.warnings) or "-")
+        (
+            d.doc,
+            d.format,
+            str(d.slides),
+            str(d.passages),
+            pictures_label(d.pictures, d.pictures_missing, d.format),
+            "; ".join(d.warnings) or "-",
+        )
         for d in summary.decks
     ]
 

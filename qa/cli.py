@@ -65,28 +65,6 @@ def cmd_index(args) -> int:
     return 0
 
 
-def format_answer(answer, show_context: bool = True) -> str:
-    from .messages import say
-    from .render import slide_label
-
-    lines = []
-    for note in answer.notices:
-        lines.append(f"note: {note}")
-    if answer.hits and answer.low_confidence:
-        lines.append(say("no_good_match", answer.lang))
-    for hit in answer.hits:
-        # relevance is the calibrated 0-1 score: comparable across questions, unlike the fused score
-        lines.append(f"[{hit.rank}] {hit.relevance:4.2f}  {hit.doc} · {slide_label(hit.slide, hit.title, answer.lang)}")
-        shown = ""
-        for passage in (hit, *hit.more):
-            if show_context and passage.context and passage.context != shown:  # once for the bullets it heads
-                lines.append(f"      ({passage.context})")
-            shown = passage.context
-            label = f"{say('notes_label', answer.lang)}: " if passage.kind == "note" else ""
-            lines.append(f"      {'' if passage is hit else '· '}{label}{passage.text}")
-    return "\n".join(lines)
-
-
 def cmd_ask(args) -> int:
     searcher = open_searcher(args)
 
@@ -105,6 +83,8 @@ def cmd_ask(args) -> int:
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
+        from .render import format_answer
+
         print(format_answer(result))
     return 0
 

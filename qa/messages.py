@@ -1,53 +1,53 @@
 """The words the CLI and the UI show for what the library returns as codes, in Japanese and English.
 
 The library says what happened (a `Stale` reason, a notice code); this module
-is the one place that says it in words.
+is the one place that says it in words. Every table of wording (here, in
+qa/render.py and in ui/labels.py) stores (Japanese, English) pairs and reads them
+with `pick`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-LANGS = ("en", "ja")
-
 STALE = {
-    "missing": ("there is no index yet", "索引がまだありません"),
-    "damaged": ("the index is damaged: {detail}", "索引が壊れています: {detail}"),
-    "corpus_file_added": ("a deck was added: {detail}", "資料が追加されました: {detail}"),
-    "corpus_file_changed": ("a deck changed: {detail}", "資料が変更されました: {detail}"),
-    "corpus_file_removed": ("a deck was removed: {detail}", "資料が削除されました: {detail}"),
-    "package_data_changed": ("package data changed: {detail}", "パッケージのデータが変わりました: {detail}"),
-    "encoder_changed": ("the embedding model changed: {detail}", "埋め込みモデルが変わりました: {detail}"),
-    "tokenizer_changed": ("the tokenizer changed: {detail}", "トークナイザが変わりました: {detail}"),
-    "dictionary_changed": ("the Sudachi dictionary changed: {detail}", "Sudachi辞書が変わりました: {detail}"),
-    "jmdict_changed": ("the JMdict data changed: {detail}", "JMdictのデータが変わりました: {detail}"),
-    "chunker_changed": ("the passage splitter changed: {detail}", "パッセージ分割が変わりました: {detail}"),
-    "reader_changed": ("a deck reader changed: {detail}", "資料の読み取りが変わりました: {detail}"),
+    "missing": ("索引がまだありません", "there is no index yet"),
+    "damaged": ("索引が壊れています: {detail}", "the index is damaged: {detail}"),
+    "corpus_file_added": ("資料が追加されました: {detail}", "a deck was added: {detail}"),
+    "corpus_file_changed": ("資料が変更されました: {detail}", "a deck changed: {detail}"),
+    "corpus_file_removed": ("資料が削除されました: {detail}", "a deck was removed: {detail}"),
+    "package_data_changed": ("パッケージのデータが変わりました: {detail}", "package data changed: {detail}"),
+    "encoder_changed": ("埋め込みモデルが変わりました: {detail}", "the embedding model changed: {detail}"),
+    "tokenizer_changed": ("トークナイザが変わりました: {detail}", "the tokenizer changed: {detail}"),
+    "dictionary_changed": ("Sudachi辞書が変わりました: {detail}", "the Sudachi dictionary changed: {detail}"),
+    "jmdict_changed": ("JMdictのデータが変わりました: {detail}", "the JMdict data changed: {detail}"),
+    "chunker_changed": ("パッセージ分割が変わりました: {detail}", "the passage splitter changed: {detail}"),
+    "reader_changed": ("資料の読み取りが変わりました: {detail}", "a deck reader changed: {detail}"),
     "component_format_changed": (
-        "an index component's format changed: {detail}",
         "索引の構成要素の形式が変わりました: {detail}",
+        "an index component's format changed: {detail}",
     ),
 }
 
 NOTICES = {
     "question_truncated": (
-        "The question was cut to its first {max_chars} characters.",
         "質問が長すぎるため、最初の{max_chars}文字で検索しました。",
+        "The question was cut to its first {max_chars} characters.",
     ),
-    "empty_question": ("Please type a question.", "質問を入力してください。"),
-    "notes_label": ("speaker notes", "ノート"),
+    "empty_question": ("質問を入力してください。", "Please type a question."),
+    "notes_label": ("ノート", "Speaker notes"),  # the CLI's and the UI's label
     "no_good_match": (
-        "No good match in the documents; the closest passages, for reference:",
         "該当しそうな箇所は見つかりませんでした（参考までに近い箇所）:",
+        "No good match in the documents; the closest passages, for reference:",
     ),
-    "building": ("Building the index ({reasons}) …", "索引を作成しています（{reasons}）…"),
-    "kept_previous": ("Kept the previous index: {error}", "以前の索引を使い続けます: {error}"),
+    "building": ("索引を作成しています（{reasons}）…", "Building the index ({reasons}) …"),
+    "kept_previous": ("以前の索引を使い続けます: {error}", "Kept the previous index: {error}"),
     "lock_wait": (
-        "Another build of {index} is running; waiting for it to finish …",
         "{index} の別の作成処理が実行中です。終了を待っています…",
+        "Another build of {index} is running; waiting for it to finish …",
     ),
-    "pictures_text_format": ("text only: {format} decks have no page images", "テキストのみ: {format}形式に画像なし"),
-    "pictures_not_rendered": ("text only: pictures could not be rendered", "テキストのみ: 画像を作成できません"),
+    "pictures_text_format": ("テキストのみ: {format}形式に画像なし", "text only: {format} decks have no page images"),
+    "pictures_not_rendered": ("テキストのみ: 画像を作成できません", "text only: pictures could not be rendered"),
 }
 
 
@@ -59,13 +59,15 @@ class Notice:
     params: dict = field(default_factory=dict)
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang == "ja" else pair[0]
+def pick(pair: tuple[str, str], lang: str) -> str:
+    """The Japanese or the English of a (Japanese, English) pair: Japanese for 'ja', else English."""
+    ja, en = pair
+    return ja if lang == "ja" else en
 
 
 def say(code: str, lang: str = "en", **params) -> str:
     """The words for a notice code."""
-    return _pick(NOTICES[code], lang).format(**params)
+    return pick(NOTICES[code], lang).format(**params)
 
 
 def notice(note: Notice, lang: str = "en") -> str:
@@ -74,7 +76,7 @@ def notice(note: Notice, lang: str = "en") -> str:
 
 def stale(reason, lang: str = "en") -> str:
     """The words for a staleness reason (qa.index.staleness.Stale)."""
-    return _pick(STALE[reason.kind], lang).format(detail=reason.detail)
+    return pick(STALE[reason.kind], lang).format(detail=reason.detail)
 
 
 def stale_reasons(reasons, lang: str = "en", most: int = 3) -> str:

@@ -1,9 +1,8 @@
-"""How slides, citations, sources and confidence are named for people, in Japanese or English."""
+"""How slides, citations and confidence are named for people, in Japanese or English."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from .messages import pick, say
 
 # Hit.relevance (a calibrated 0-1 probability that the hit answers) in words: the one
 # place these thresholds live. At or above the first bound "high", above the second
@@ -27,8 +26,7 @@ def confidence(relevance: float) -> str:
 
 
 def confidence_word(level: str, lang: str = "ja") -> str:
-    ja, en = CONFIDENCE_WORDS[level]
-    return ja if lang == "ja" else en
+    return pick(CONFIDENCE_WORDS[level], lang)
 
 
 def short_title(title: str, limit: int = MAX_TITLE) -> str:
@@ -54,27 +52,25 @@ def citation(document: dict, number: int, lang: str = "ja") -> str:
     return f"{document.get('citation') or document.get('title') or document.get('doc')} {slide_name(number, lang)}"
 
 
-@dataclass(frozen=True)
-class Source:
-    """One cited slide of an answer: its hits in rank order (the first is the slide's best)."""
+def format_answer(answer, show_context: bool = True, scores: bool = True) -> str:
+    """An answer as plain text (`qa ask`, the MCP tool): notices, then one block per cited slide.
 
-    number: int  # 1-based position among the answer's sources: [1], [2], ...
-    doc: str
-    slide: int
-    title: str
-    hits: tuple
-
-    @property
-    def relevance(self) -> float:
-        return max(getattr(hit, "relevance", 0.0) for hit in self.hits)
-
-
-def sources(hits: Sequence) -> list[Source]:
-    """The answer's hits grouped by (doc, slide), in the order each slide first appears, with their further passages."""
-    order: dict[tuple[str, int], list] = {}
-    for hit in hits:  # a hit's further passages of its slide (Hit.more) follow it
-        order.setdefault((hit.doc, hit.slide), []).extend((hit, *getattr(hit, "more", ())))
-    return [
-        Source(number=i + 1, doc=doc, slide=slide, title=group[0].title, hits=tuple(group))
-        for i, ((doc, slide), group) in enumerate(order.items())
-    ]
+    Each block: [rank] relevance  document · slide and title, then the slide's passages
+    (its context line once for the passages it heads). `scores=False` leaves the
+    relevance out. An answer without hits gives its notices alone ("" when none).
+    """
+    lines = [f"note: {note}" for note in answer.notices]
+    if answer.hits and answer.low_confidence:
+        lines.append(say("no_good_match", answer.lang))
+    for hit in answer.hits:
+        # relevance is the calibrated 0-1 score: comparable across questions, unlike the fused score
+        score = f"{hit.relevance:4.2f}  " if scores else ""
+        lines.append(f"[{hit.rank}] {score}{hit.doc} · {slide_label(hit.slide, hit.title, answer.lang)}")
+        shown = ""
+        for passage in (hit, *hit.more):
+            if show_context and passage.context and passage.context != shown:  # once for the bullets it heads
+                lines.append(f"      ({passage.context})")
+            shown = passage.context
+            label = f"{say('notes_label', answer.lang)}: " if passage.kind == "note" else ""
+            lines.append(f"      {'' if passage is hit else '· '}{label}{passage.text}")
+    return "\n".join(lines)

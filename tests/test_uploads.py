@@ -156,6 +156,33 @@ def test_a_pdf_deck_is_added(uploads, tmp_path):
     assert "hello" in {d["doc"] for d in uploads.live.current.documents()}
 
 
+def test_the_pictures_of_a_deck_added_later_are_served(uploads, tmp_path):
+    """Gradio serves only allowed files: a new build's slide pictures are allowed when it is swapped in."""
+    from urllib.parse import quote
+
+    from fastapi.testclient import TestClient
+
+    from qa.readers import ReaderError, read_deck
+    from ui.app import build_server
+    from ui.slide_view import FILE_ROUTE
+
+    try:
+        read_deck(_file(tmp_path, "probe.pdf", PDF), "probe")
+    except ReaderError as exc:
+        pytest.skip(f"the PDF reader cannot read a PDF yet ({exc})")
+    server = build_server(uploads.live, feedback_path=tmp_path / "fb.jsonl", uploads=uploads)
+    uploads.add(_file(tmp_path, "hello.pdf", PDF), "hello.pdf")
+    wait_for_swap(uploads, 1)
+    picture = uploads.live.current.picture("hello", 1)
+    if picture is None:
+        pytest.skip("the PDF deck's slide was not rendered as a picture")
+    client = TestClient(server)
+    response = client.get("/" + FILE_ROUTE + quote(str(picture)))
+    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+    manifest = picture.parents[2] / "manifest.json"  # the build folder around the pictures stays closed
+    assert manifest.is_file() and client.get("/" + FILE_ROUTE + quote(str(manifest))).status_code == 403
+
+
 def test_uploads_need_credentials_beyond_loopback(tmp_path, capsys, monkeypatch):
     from qa.cli import main
 

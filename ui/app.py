@@ -128,7 +128,7 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None, *, uploads=
             if build_eval_tab is not None:
                 with gr.Tab(f"{t('eval_tab', ja)} / Batch evaluation", id="eval"):
                     build_eval_tab(searcher)
-            _uploads_tab(chat_app, uploads)
+            _uploads_tab(uploads)
         _search_tool(searcher)
 
         slide_outputs = [slide_view, cite_box, view, outline, cited, prev_btn, next_btn]
@@ -242,13 +242,13 @@ def _search_tool(searcher) -> None:
     add_search_tool(lambda: getattr(searcher, "current", searcher))
 
 
-def _uploads_tab(chat_app: ChatApp, uploads) -> None:
+def _uploads_tab(uploads) -> None:
     """The tab adding and removing decks, when the operator allowed uploads."""
     if uploads is not None:
         from .uploads import build_uploads_tab
 
         with gr.Tab("資料の追加 / Add decks", id="uploads"):
-            build_uploads_tab(uploads, chat_app)
+            build_uploads_tab(uploads)
 
 
 def build_server(searcher: Searcher, *, auth=None, feedback_path: Path | None = None, uploads=None):
@@ -260,6 +260,8 @@ def build_server(searcher: Searcher, *, auth=None, feedback_path: Path | None = 
     only_search_tool(blocks)
     blocks.queue(default_concurrency_limit=QUEUE_CONCURRENCY)
     server = api_app(lambda: getattr(searcher, "current", searcher), auth=auth)
+    if uploads is not None:
+        uploads.before_swap.append(lambda old, new: _allow_pictures(blocks, old, new))
     with warnings.catch_warnings():  # about the UI's chat-state events, which MCP does not list
         warnings.filterwarnings("ignore", message="This MCP server includes a tool that has a gr.State input")
         return gr.mount_gradio_app(
@@ -283,6 +285,15 @@ def launch(
     app = build_server(searcher, auth=auth, feedback_path=feedback_path, uploads=uploads)
     # Browsers and Gradio clients hold event streams open: stop waiting for them after a few seconds.
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
+
+
+def _allow_pictures(blocks: gr.Blocks, old: Searcher, new: Searcher) -> None:
+    """Before an upload's build answers, let Gradio serve its pictures (Gradio reads allowed_paths per request).
+
+    The build it replaces stays allowed for the pages still showing its slides; older
+    builds are deleted by then (qa.index keeps the current and the previous build).
+    """
+    blocks.allowed_paths = [str(path) for path in (*slide_pictures(old), *slide_pictures(new))]
 
 
 def slide_pictures(searcher: Searcher) -> list[Path]:

@@ -15,7 +15,7 @@ from gradio.utils import get_upload_folder
 
 from qa.errors import QAError
 from qa.evaluation import evaluate, parse_questions, write_report
-from qa.evaluation.report import TABLE_COLUMNS, gold_text, metrics_table
+from qa.evaluation.report import TABLE_COLUMNS, metrics_table, misses_rows
 from qa.render import short_title
 from qa.search import MODES, Searcher
 
@@ -89,13 +89,6 @@ class EvalTab:
             )
         return file.read_bytes(), file.name
 
-    def misses(self, result) -> list[list]:
-        """id, lang, question, gold and what was found instead, per question without a relevant hit."""
-        return [
-            [r.question.id, r.question.lang, r.question.question, gold_text(r), found_instead(self.searcher, r)]
-            for r in result.misses
-        ]
-
     def run(self, path: str | None, k: float, mode: str, progress=gr.Progress()):
         """(status Markdown, metric table, misses table, report zip) for an uploaded question file."""
         empty = (pd.DataFrame(columns=TABLE_COLUMNS), pd.DataFrame(columns=MISS_COLUMNS), None)
@@ -131,7 +124,7 @@ class EvalTab:
         return (
             "\n".join(lines),
             pd.DataFrame(rounded(metrics_table(result)), columns=TABLE_COLUMNS),
-            pd.DataFrame(self.misses(result), columns=MISS_COLUMNS),
+            pd.DataFrame(misses_rows(result, lambda r: found_instead(self.searcher, r)), columns=MISS_COLUMNS),
             archive,
         )
 

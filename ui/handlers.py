@@ -7,7 +7,7 @@ import gradio as gr
 from qa.errors import QAError
 from qa.feedback import Feedback, FeedbackLog
 from qa.highlight import escape
-from qa.render import citation, short_title, slide_label, sources
+from qa.render import citation, short_title, slide_label
 from qa.search import Searcher
 
 from .labels import UI_LANGS, t
@@ -26,10 +26,30 @@ class ChatApp:
     """The handlers behind the page: each takes component values and returns updates."""
 
     def __init__(self, searcher: Searcher, feedback: FeedbackLog) -> None:
-        self.searcher = searcher
+        self.searcher = searcher  # a Searcher, or a LiveSearcher whose build an upload swaps
         self.feedback = feedback
-        self.documents = searcher.documents()
-        self.doc_index = {d["doc"]: i for i, d in enumerate(self.documents)}
+        self._indexed: tuple[list[dict], dict[str, int]] = ([], {})
+
+    # ------------------------------------------------------------ the searcher's documents
+
+    def _documents(self) -> tuple[list[dict], dict[str, int]]:
+        """The current build's documents and each one's position, taken together (a swap may come between calls).
+
+        The position map is rebuilt only when the searcher hands out another documents list.
+        """
+        documents = self.searcher.documents()
+        indexed = self._indexed
+        if indexed[0] is not documents:
+            indexed = self._indexed = (documents, {d["doc"]: i for i, d in enumerate(documents)})
+        return indexed
+
+    @property
+    def documents(self) -> list[dict]:
+        return self._documents()[0]
+
+    @property
+    def doc_index(self) -> dict[str, int]:
+        return self._documents()[1]
 
     # ------------------------------------------------------------ choices
 
@@ -55,12 +75,13 @@ class ChatApp:
         slide = self.searcher.slide(doc, number)
         if slide is None:
             return "", "", None, None, gr.update(), gr.update(), gr.update()
-        total = self.documents[self.doc_index[doc]]["slides"]
+        documents, doc_index = self._documents()
+        document = documents[doc_index[doc]]
+        total = document["slides"]
         weak = bool(where.get("weak")) and cited is not None
         turn, slides = where.get("turn"), [tuple(s) for s in where.get("sources") or []]
         view = {"doc": doc, "slide": number, "cited": cited, "question": question, "lang": lang}
         view |= {"weak": bool(where.get("weak")), "turn": turn, "sources": slides}
-        document = self.documents[self.doc_index[doc]]
         html = slide_html(self.searcher, doc, number, lang, cited, question, weak=weak, total=total)
         # A weak match is never offered as a citation; a slide the reader opened is.
         cite = "" if weak else citation(document, number, lang)
@@ -69,7 +90,7 @@ class ChatApp:
         if "choices" in where:
             label = t("closest" if where.get("weak") else "cited", lang)
             cited_update = gr.update(value=selected, choices=where["choices"], label=label)
-        outline = f"{self.doc_index[doc]}:{number}"
+        outline = f"{doc_index[doc]}:{number}"
         return (
             html,
             cite,
@@ -110,7 +131,8 @@ class ChatApp:
         """The previous or next slide of the same document (the buttons are disabled at either end)."""
         if not view:
             view = {"doc": self.documents[0]["doc"], "slide": 1 - delta, "question": "", "lang": "ja"}
-        last = self.documents[self.doc_index[view["doc"]]]["slides"]
+        documents, doc_index = self._documents()
+        last = documents[doc_index[view["doc"]]]["slides"]
         number = min(max(view["slide"] + delta, 1), last)
         cited = view.get("cited") if number == view["slide"] else None
         return self._again(view, view["doc"], number, cited)
@@ -147,7 +169,7 @@ class ChatApp:
             answer = self.searcher.search(text, k=int(k or 5), mode=mode or "hybrid", doc=doc or None)
         except QAError as exc:
             history.append({"role": "assistant", "content": f"<p>{escape(t('error', ui, message=str(exc)))}</p>"})
-            turns.append({"question": text, "lang": ui, "hits": [], "sources": []})
+            turns.append({"question": text, "lang": ui, "sources": []})
             return "", history, turns, *nothing
         # The interface language frames the answer (unless the settings force one);
         # the question's own language only decides how it is searched.
@@ -160,8 +182,8 @@ class ChatApp:
                 "question_lang": answer.lang,
                 "doc": doc or "",
                 "weak": answer.low_confidence,
-                "hits": [[h.doc, h.slide, h.passage_id, h.title] for h in answer.hits],
-                "sources": [[s.doc, s.slide, s.hits[0].passage_id, s.title] for s in sources(answer.hits)],
+                # one [doc, slide, passage_id, title] per cited slide (Searcher gives one Hit per slide)
+                "sources": [[h.doc, h.slide, h.passage_id, h.title] for h in answer.hits],
             }
         )
         if not answer.hits:
@@ -190,14 +212,15 @@ class ChatApp:
         if not turns or not 0 <= turn < len(turns):
             raise QAError("no such answer to rate")
         entry = turns[turn]
-        hits = entry["hits"]
+        cited = entry["sources"]
         if rating == "up":
-            slides, doc = ([hits[0][1]], hits[0][0]) if hits else ([], entry.get("doc") or self.documents[0]["doc"])
+            slides, doc = ([cited[0][1]], cited[0][0]) if cited else ([], entry.get("doc") or self.documents[0]["doc"])
         else:
-            doc = doc or (hits[0][0] if hits else entry.get("doc") or self.documents[0]["doc"])
-            if doc not in self.doc_index:
+            doc = doc or (cited[0][0] if cited else entry.get("doc") or self.documents[0]["doc"])
+            documents, doc_index = self._documents()
+            if doc not in doc_index:
                 raise QAError(f"no document named {doc}")
-            last = self.documents[self.doc_index[doc]]["slides"]
+            last = documents[doc_index[doc]]["slides"]
             if slide is None or int(slide) != slide or not 1 <= int(slide) <= last:
                 lang = entry["lang"]
                 shown = "?" if slide is None else slide
@@ -210,7 +233,7 @@ class ChatApp:
                 slides=slides,
                 doc=doc,
                 rating=rating,
-                answered_slides=[h[1] for h in hits],
+                answered_slides=[h[1] for h in cited],
             )
         )
         return t("thanks_up", entry["lang"]) if rating == "up" else t("thanks_down", entry["lang"], n=slides[0])
@@ -226,8 +249,8 @@ class ChatApp:
             except QAError as exc:
                 return hidden, gr.update(), gr.update(), gr.update(value=escape(t("error", ui, message=str(exc))))
         if data.liked is False and turns and turn < len(turns):
-            hits = turns[turn]["hits"]
-            doc = hits[0][0] if hits else (turns[turn].get("doc") or self.documents[0]["doc"])
+            cited = turns[turn]["sources"]
+            doc = cited[0][0] if cited else (turns[turn].get("doc") or self.documents[0]["doc"])
             return gr.update(visible=True), turn, gr.update(value=doc), gr.update(value=escape(t("ask_slide", ui)))
         return hidden, gr.update(), gr.update(), gr.update(value="")
 

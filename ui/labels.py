@@ -1,6 +1,12 @@
-"""Interface wording in Japanese and English, one table so both stay in step."""
+"""Interface wording in Japanese and English, one table so both stay in step.
+
+Pairs are (Japanese, English), read with qa.messages.pick like the library's wording;
+words the CLI shows too (the speaker-notes label) live in qa/messages.py.
+"""
 
 from __future__ import annotations
+
+from qa.messages import pick
 
 UI_LANGS = {"日本語": "ja", "English": "en"}
 
@@ -49,14 +55,11 @@ TEXT = {
     "no_match": ("該当する箇所が見つかりませんでした。", "No good match in the documents."),
     "weak": ("参考までに、最も近い箇所 (一致は弱い):", "The closest passages, for reference (weak matches):"),
     "no_hits": ("該当する箇所はありません。", "Nothing matched."),
-    "score": ("スコア", "score"),
     "cited_mark": ("引用箇所", "Cited"),
     "weak_mark": ("最も近い箇所（弱い一致）", "Closest passage (weak match)"),
     "closest": ("最も近いスライド (弱い一致・クリックで表示)", "Closest slides (weak matches; click to show)"),
     "lead": ("答え", "Answer"),
-    "sources": ("出典", "Sources"),
     "confidence": ("確度", "Confidence"),
-    "note": ("ノート", "Speaker notes"),
     "position": ("{n} / {total}", "{n} / {total}"),
     "position_aria": ("全{total}枚中{n}枚目", "slide {n} of {total}"),
     "picture_alt": ("スライド{n}の画像", "Picture of slide {n}"),
@@ -85,5 +88,4 @@ def mode_choices(lang: str) -> list[tuple[str, str]]:
 
 def t(key: str, lang: str, **values) -> str:
     """The wording of `key` in lang ('ja' or 'en'), with {placeholders} filled."""
-    ja, en = TEXT[key]
-    return (ja if lang == "ja" else en).format(**values)
+    return pick(TEXT[key], lang).format(**values)

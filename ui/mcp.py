@@ -10,23 +10,8 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from qa.render import slide_label
-from qa.search import MAX_K, Answer, Searcher
-
-
-def answer_text(answer: Answer) -> str:
-    """The cited passages as plain text: one block per hit, document and slide first."""
-    if not answer.hits:
-        return "\n".join(answer.notices) or "No passage found."
-    lines = [f"note: {note}" for note in answer.notices]
-    if answer.low_confidence:
-        lines.append("No good match in the documents; the closest passages, for reference:")
-    for hit in answer.hits:
-        lines.append(f"[{hit.rank}] {hit.doc} · {slide_label(hit.slide, hit.title, answer.lang)}")
-        if hit.context:
-            lines.append(f"    ({hit.context})")
-        lines.append(f"    {hit.text}")
-    return "\n".join(lines)
+from qa.render import format_answer
+from qa.search import MAX_K, Searcher
 
 
 def add_search_tool(current: Callable[[], Searcher]) -> None:
@@ -40,10 +25,11 @@ def add_search_tool(current: Callable[[], Searcher]) -> None:
             k: how many passages to return (1 to 50, default 5)
 
         Returns:
-            One block per passage: [rank] document · slide number and title, then the passage text.
+            One block per cited slide: [rank] document · slide number and title, then its passages.
         """
         k = max(1, min(int(k or 5), MAX_K))
-        return answer_text(current().search(question, k=k))
+        # as `qa ask` prints an answer, without the relevance column
+        return format_answer(current().search(question, k=k), scores=False) or "No passage found."
 
     # Not queued: the MCP server then calls it directly instead of through an HTTP loopback.
     gr.api(search, api_name="search", queue=False)

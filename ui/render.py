@@ -9,17 +9,16 @@ from __future__ import annotations
 from qa.answer_span import RELIABLE_KINDS, Span, find_span
 from qa.highlight import escape, highlight_html, question_terms
 from qa.lang import Tokenizer
+from qa.messages import say
 from qa.render import (
     CONFIDENCE_BOUNDS,
-    Source,
     confidence,
     confidence_word,
     short_title,
     slide_label,
     slide_name,
-    sources,
 )
-from qa.search import Answer, Hit, Searcher
+from qa.search import Answer, Hit, More, Searcher
 
 from .labels import t
 
@@ -63,29 +62,32 @@ def confidence_html(relevance: float, lang: str, weak: bool = False) -> str:
     )
 
 
-def _passage_html(hit: Hit, terms: set[str], tokenizer, lang: str, span: Span | None, context: bool = True) -> str:
-    note = f'<span class="qa-note-label">{escape(t("note", lang))}</span> ' if hit.kind == "note" else ""
-    context = f'<div class="qa-context">{highlight_html(hit.context, terms, tokenizer)}</div>' if context else ""
+def _passage_html(
+    passage: Hit | More, terms: set[str], tokenizer, lang: str, span: Span | None, context: bool = True
+) -> str:
+    note = f'<span class="qa-note-label">{escape(say("notes_label", lang))}</span> ' if passage.kind == "note" else ""
+    context = f'<div class="qa-context">{highlight_html(passage.context, terms, tokenizer)}</div>' if context else ""
     answer = (span.start, span.end) if span else None
-    body = highlight_html(hit.text, terms, tokenizer, answer)
-    return f'<div class="qa-hit qa-kind-{hit.kind}">{context}<div class="qa-text">{note}{body}</div></div>'
+    body = highlight_html(passage.text, terms, tokenizer, answer)
+    return f'<div class="qa-hit qa-kind-{passage.kind}">{context}<div class="qa-text">{note}{body}</div></div>'
 
 
-def _source_html(searcher: Searcher, source: Source, terms, lang: str, several: bool, span, weak: bool) -> str:
-    headline = escape(slide_label(source.slide, short_title(source.title), lang))
-    deck = f' <span class="qa-doc">{escape(short_title(doc_title(searcher, source.doc)))}</span>' if several else ""
+def _source_html(searcher: Searcher, hit: Hit, terms, lang: str, several: bool, span, weak: bool) -> str:
+    """One cited slide: its hit (numbered by rank), then the slide's further passages (Hit.more)."""
+    headline = escape(slide_label(hit.slide, short_title(hit.title), lang))
+    deck = f' <span class="qa-doc">{escape(short_title(doc_title(searcher, hit.doc)))}</span>' if several else ""
     parts = [
         f'<li class="qa-source"><div class="qa-cite">'
-        f'<span class="qa-num">[{source.number}]</span> <strong>{headline}</strong>{deck} '
-        f"{confidence_html(source.relevance, lang, weak)}</div>"
+        f'<span class="qa-num">[{hit.rank}]</span> <strong>{headline}</strong>{deck} '
+        f"{confidence_html(hit.relevance, lang, weak)}</div>"
     ]
     previous = ""
-    for i, hit in enumerate(source.hits):
-        first = source.number == 1 and i == 0
+    for passage in (hit, *hit.more):
+        first = hit.rank == 1 and passage is hit
         # A context line is shown once for the passages of one slide that share it.
-        fresh = bool(hit.context) and hit.context != previous
-        parts.append(_passage_html(hit, terms, searcher.tokenizer, lang, span if first else None, fresh))
-        previous = hit.context
+        fresh = bool(passage.context) and passage.context != previous
+        parts.append(_passage_html(passage, terms, searcher.tokenizer, lang, span if first else None, fresh))
+        previous = passage.context
     parts.append("</li>")
     return "".join(parts)
 
@@ -110,9 +112,9 @@ def answer_html(searcher: Searcher, answer: Answer, lang: str) -> str:
             f'<mark class="qa-span">{escape(span.text)}</mark> <span class="qa-lead-src">{where}</span></p>'
         )
     if answer.hits:
-        several = len({hit.doc for hit in answer.hits}) > 1 or len(searcher.documents()) > 1
+        several = len(searcher.documents()) > 1  # every hit's deck is one of them
         parts.append('<ol class="qa-sources">')
-        parts += [_source_html(searcher, s, terms, lang, several, span, weak) for s in sources(answer.hits)]
+        parts += [_source_html(searcher, hit, terms, lang, several, span, weak) for hit in answer.hits]
         parts.append("</ol>")
     parts.append("</div>")
     return "".join(parts)

@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from qa.highlight import escape, highlight_html, passage_box
+from qa.messages import say
 from qa.render import slide_label
 from qa.search import Searcher
 
@@ -35,7 +36,7 @@ def _passage_label(kind: str, is_cited: bool, weak: bool, lang: str) -> str:
     if is_cited:
         labels.append(f'<span class="qa-label">{escape(t("weak_mark" if weak else "cited_mark", lang))}</span>')
     if kind == "note":
-        labels.append(f'<span class="qa-note-label">{escape(t("note", lang))}</span> ')
+        labels.append(f'<span class="qa-note-label">{escape(say("notes_label", lang))}</span> ')
     return "".join(labels)
 
 

@@ -61,10 +61,9 @@ CSS = (
 ol.qa-sources { list-style: none; padding-left: 0; margin: 0.2em 0; }
 .qa-source { margin-bottom: 0.7em; }
 .qa-cite { margin-bottom: 0.1em; }
-.qa-num { margin-right: 0.3em; }
+.qa-num { margin-right: 0.3em; font-weight: 700; }
 .qa-cite .qa-conf { margin-left: 0.4em; }
 .qa-cite strong { font-weight: 600; }
-.qa-num { font-weight: 700; }
 .qa-hit { margin: 0.15em 0 0.15em 1.6em; }
 .qa-conf { font-size: 0.8em; white-space: nowrap; }
 .qa-conf-high { color: #064e3b; } .qa-conf-medium { color: #7c2d12; } .qa-conf-low { color: #7f1d1d; }

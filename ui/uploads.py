@@ -16,14 +16,20 @@ import shutil
 import tempfile
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import gradio as gr
 
 from qa.documents import deck_files
 from qa.errors import QAError
+from qa.highlight import escape
 from qa.readers import SUFFIXES, Limits, read_deck
+
+if TYPE_CHECKING:
+    from qa.search import Searcher
 
 SAFE = re.compile(r"[^\w.\- ]+")  # \w keeps Japanese names readable
 
@@ -61,6 +67,8 @@ class DeckUploads:
         self._lock = threading.Lock()  # one change to the corpus at a time
         self._dirty = threading.Event()
         self._worker: threading.Thread | None = None
+        # called as hook(old, new) just before a new searcher is swapped in (ui.app allows its pictures)
+        self.before_swap: list[Callable[[Searcher, Searcher], None]] = []
 
     # ------------------------------------------------------------ changes
 
@@ -133,6 +141,8 @@ class DeckUploads:
                 build_index(self.corpus, self.index, old.encoder, notify=self._note)
                 searcher = Searcher(load_index(self.index), old.encoder, old.settings)
                 use_store(searcher, self.store)
+                for hook in self.before_swap:
+                    hook(old, searcher)
             except Exception as exc:  # the old index keeps answering; the reason is shown
                 self.status = Status("failed", f"indexing failed: {exc}", self.status.generation)
                 continue
@@ -147,15 +157,13 @@ class DeckUploads:
 
 
 def status_html(status: Status) -> str:
-    from qa.highlight import escape
-
     bar = '<progress class="qa-index-progress"></progress> ' if status.state == "indexing" else ""
     return f'<div id="qa-upload-state" data-state="{status.state}" data-generation="{status.generation}">' + (
         f"{bar}{escape(status.message)}</div>"
     )
 
 
-def build_uploads_tab(uploads: DeckUploads, chat_app) -> None:
+def build_uploads_tab(uploads: DeckUploads) -> None:
     """File picker, result line, indexing state (polled), and a remove control."""
     limit = f"{uploads.max_bytes / 2**20:.0f} MB"
     gr.Markdown(f"PDF / PPTX / Markdown / テキスト（{limit}まで） / PDF, PPTX, Markdown or text, up to {limit}.")
@@ -178,7 +186,6 @@ def build_uploads_tab(uploads: DeckUploads, chat_app) -> None:
         return _attempt(lambda: uploads.remove(doc or ""))
 
     def poll():
-        _rebind(chat_app, uploads)
         return status_html(uploads.status), gr.update(choices=_doc_choices(uploads))
 
     picker.upload(on_upload, [picker], [result, picker], api_visibility="private")
@@ -195,11 +202,3 @@ def _attempt(action) -> str:
 
 def _doc_choices(uploads: DeckUploads) -> list[tuple[str, str]]:
     return [(d.get("title") or d["doc"], d["doc"]) for d in uploads.live.current.documents()]
-
-
-def _rebind(chat_app, uploads: DeckUploads) -> None:
-    """Point the chat's cached document list at the current build after a swap."""
-    documents = uploads.live.current.documents()
-    if chat_app.documents is not documents:
-        chat_app.documents = documents
-        chat_app.doc_index = {d["doc"]: i for i, d in enumerate(documents)}

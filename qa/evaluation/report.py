@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import QAError
@@ -67,11 +68,13 @@ def markdown_table(header, rows) -> str:
     return "\n".join(lines)
 
 
-def misses_rows(result: EvalResult) -> list[list]:
-    """id, lang, question, gold, the top slides retrieved: one row per question without a relevant hit."""
-    return [
-        [r.question.id, r.question.lang, r.question.question, gold_text(r), top_slides(r, 5)] for r in result.misses
-    ]
+def misses_rows(result: EvalResult, found: Callable[[QuestionResult], str] | None = None) -> list[list]:
+    """id, lang, question, gold, what was found: one row per question without a relevant hit.
+
+    `found` words the last column; by default the top 5 slides retrieved (top_slides).
+    """
+    found = found or (lambda r: top_slides(r, 5))
+    return [[r.question.id, r.question.lang, r.question.question, gold_text(r), found(r)] for r in result.misses]
 
 
 def markdown_summary(result: EvalResult) -> str:
