@@ -61,11 +61,11 @@ class SearchSettings:
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.3285, 5.8487, -0.5866, -0.6638, 0.1338, 0.2474, -1.4716, -1.1501)
+    relevance_weights: tuple[float, ...] = (0.3385, 0.6336, -0.434, -0.5008, 0.4583, 0.253, -1.7825, -0.7397)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (16.1206, 0.6063, -0.003, 6.1253, 0.3929, -0.5273, -2.2117)
-    min_match: float = 0.6609
+    match_weights: tuple[float, ...] = (14.4172, 1.1226, -0.0812, 6.2193, 0.3653, -0.5419, -2.3634)
+    min_match: float = 0.6666
 
 
 @dataclass(frozen=True)

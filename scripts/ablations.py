@@ -21,7 +21,10 @@ from scipy.optimize import minimize
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from qa.chunking import PACKING, Packing, chunker_version  # noqa: E402
 from qa.evaluation import RelevanceJudge, evaluate  # noqa: E402
+from qa.index import build_index, fresh_index, load_index  # noqa: E402
+from qa.index.inputs import build_inputs, corpus_files  # noqa: E402
 from qa.search import Searcher, SearchSettings, logistic  # noqa: E402
 from scripts.quality import briefing_alone_searcher, figures, flagged, share  # noqa: E402
 from scripts.question_sets import dev_sets, jsquad_split  # noqa: E402
@@ -57,6 +60,26 @@ VARIANTS: dict[str, dict] = {
     "vector PRF 0.25, top 3": {"dense_prf": 0.25, "dense_prf_depth": 3},
     "vector PRF 0.5, top 5": {"dense_prf": 0.5, "dense_prf_depth": 5},
 }
+
+# name -> how passages are packed (qa.chunking.Packing), each variant on an index of its own.
+PACKINGS: dict[str, Packing] = {
+    "passages unpacked (one a bullet)": Packing(0, 0),
+    "passages: branches only (300)": Packing(300, 0),
+    "passages packed 200 / 160": Packing(200, 160),
+    "passages packed 400 / 300": Packing(400, 300),
+    "passages packed 300 / 500": Packing(300, 500),
+}
+
+
+def packed_searcher(packing: Packing, index_dir: Path, like: Searcher) -> Searcher:
+    """A searcher over the corpus chunked with `packing` (its index kept under index_dir, rebuilt when stale)."""
+    corpus = ROOT / "corpus"
+    inputs = build_inputs(corpus_files(corpus), like.encoder.model_id, chunker_version(packing))
+    loaded, stale = fresh_index(index_dir, inputs)
+    if stale:
+        build_index(corpus, index_dir, like.encoder, packing=packing, notify=print)
+        loaded = load_index(index_dir)
+    return Searcher(loaded, like.encoder, like.settings)
 
 
 def objective(row: dict) -> float:
@@ -202,6 +225,15 @@ def main() -> int:
         row["objective"] = objective(row)
         out["variants"][name] = {"overrides": overrides, **row}
         print(name, json.dumps(row, ensure_ascii=False), flush=True)
+    for name, packing in PACKINGS.items():
+        if (args.only and name not in args.only) or packing == PACKING:
+            continue
+        started = time.perf_counter()
+        row = run(packed_searcher(packing, args.index / f"ablation-{packing.id}", searcher), sets, default)
+        row["seconds"] = round(time.perf_counter() - started, 1)
+        row["objective"] = objective(row)
+        out["variants"][name] = {"packing": asdict(packing), **row}
+        print(name, json.dumps(row, ensure_ascii=False), flush=True)
     if args.jsquad:
         squad = jsquad_split(ROOT, "dev")
         if squad is not None:
@@ -211,6 +243,7 @@ def main() -> int:
                 out.setdefault("jsquad dev", {})[name] = figures(evaluate(s, squad.questions, k=10), KEYS)["all"]
                 print("jsquad", name, out["jsquad dev"][name], flush=True)
     out["default settings"] = asdict(default)
+    out["default packing"] = asdict(PACKING)
     scored = {name: v["objective"] for name, v in out["variants"].items()}
     out["best variant"] = max(scored, key=scored.get) if scored else None
     print(

@@ -1,12 +1,13 @@
-from qa.chunking import chunk_document, chunk_slide, clean
+from qa.chunking import MERGE_SEPARATOR, UNPACKED, Packing, chunk_document, chunk_slide, clean
 from qa.documents import Slide, load_corpus
 
 from .conftest import BRIEFING_DOC, CORPUS
 
 
-def passages():
+def passages(packing=UNPACKED):
+    """The briefing's passages; unpacked by default, where the tests look at the fine units."""
     doc = next(d for d in load_corpus(CORPUS).documents if d.doc_id == BRIEFING_DOC)
-    return chunk_document(doc)
+    return chunk_document(doc, packing)
 
 
 def test_passages_never_cross_slides():
@@ -39,7 +40,7 @@ def test_sub_bullets_carry_their_parent_and_debris_is_cleaned():
 
 def test_nested_markdown_bullets_and_long_paragraphs():
     body = "- parent point\n  - child detail\n    - grandchild\n- next point\n\n" + "長い文。" * 400
-    ps = chunk_slide(Slide("d", 1, "T", body))
+    ps = chunk_slide(Slide("d", 1, "T", body), UNPACKED)
     child = next(p for p in ps if p.text == "grandchild")
     assert child.context == "parent point › child detail"
     assert next(p for p in ps if p.text == "next point").context == ""
@@ -55,7 +56,7 @@ def test_embedding_text_carries_title_and_context():
 def test_bullets_separated_by_blank_lines_are_each_a_passage_not_a_heading():
     # PDF pages give one block a bullet; a bullet never becomes the heading of the next one.
     slide = Slide("d", 6, "HTTP/1.0", "- 1996年 RFC1945\n\n- HEAD/POST とバージョンの追加\n\n- Response Header")
-    texts = [(p.kind, p.text, p.context) for p in chunk_slide(slide)]
+    texts = [(p.kind, p.text, p.context) for p in chunk_slide(slide, UNPACKED)]
     assert texts == [
         ("bullet", "1996年 RFC1945", ""),
         ("bullet", "HEAD/POST とバージョンの追加", ""),
@@ -65,7 +66,7 @@ def test_bullets_separated_by_blank_lines_are_each_a_passage_not_a_heading():
 
 def test_a_lone_line_over_a_list_is_the_context_of_its_bullets_not_a_passage():
     slide = Slide("d", 2, "T", "G7首脳コミュニケ\n- 研究セキュリティの原則に合意\n- 人材の循環")
-    passages = chunk_slide(slide)
+    passages = chunk_slide(slide, UNPACKED)
     assert [p.kind for p in passages] == ["bullet", "bullet"]
     assert all(p.context == "G7首脳コミュニケ" for p in passages)
 
@@ -73,3 +74,41 @@ def test_a_lone_line_over_a_list_is_the_context_of_its_bullets_not_a_passage():
 def test_a_slide_that_is_only_its_title_is_searchable_by_it_but_a_section_divider_is_not():
     assert [(p.kind, p.text) for p in chunk_slide(Slide("d", 3, "Hello deck", ""))] == [("paragraph", "Hello deck")]
     assert chunk_slide(Slide("d", 4, "まとめ", "", kind="divider")) == []
+
+
+LABELLED = "- 問題:\n  - AIは楽な解決策を選びがち\n- 具体例:\n  - パスワード平文保存\n- 効果:\n  - " + "長い説明" * 30
+
+
+def test_a_label_bullet_is_packed_with_the_bullets_it_heads():
+    branches = chunk_slide(Slide("d", 8, "T", LABELLED), Packing(branch_chars=100, run_chars=0))
+    texts = [p.text for p in branches]
+    assert texts[:2] == ["問題: · AIは楽な解決策を選びがち", "具体例: · パスワード平文保存"]
+    assert branches[0].kind == "section" and branches[0].context == ""
+    # a branch longer than the limit stays as its bullets, each with its context
+    assert texts[2:] == ["効果:", "長い説明" * 30] and branches[3].context == "効果:"
+
+
+def test_neighbouring_units_are_packed_up_to_the_size_and_never_across_headings():
+    body = "予算\n- 米国 3兆円\n- 欧州 2兆円\n- 日本 1兆円\n\n人材\n- 研究者の循環"
+    ps = chunk_slide(Slide("d", 5, "T", body), Packing(branch_chars=0, run_chars=16))
+    assert [(p.context, p.text) for p in ps] == [
+        ("予算", MERGE_SEPARATOR.join(["米国 3兆円", "欧州 2兆円"])),  # the third would pass 16 characters
+        ("予算", "日本 1兆円"),
+        ("人材", "研究者の循環"),
+    ]
+
+
+def test_packing_keeps_every_word_and_notes_apart():
+    slide = Slide("d", 2, "T", LABELLED, notes="話すこと一つ目\n\n話すこと二つ目")
+    fine = chunk_slide(slide, UNPACKED)
+    packed = chunk_slide(slide)
+    assert len(packed) < len(fine)
+    assert "".join(p.text for p in packed).replace(MERGE_SEPARATOR, "") == "".join(p.text for p in fine)
+    assert [p.text for p in packed if p.kind == "note"] == [MERGE_SEPARATOR.join(["話すこと一つ目", "話すこと二つ目"])]
+    assert all(p.kind != "note" for p in packed[: len(packed) - 1])
+
+
+def test_the_packed_briefing_keeps_table_rows_under_their_heading():
+    packed = [p for p in passages(Packing()) if p.slide == 5 and "ホライゾン" in p.text and p.kind != "slide"]
+    assert len(packed) == 1 and packed[0].context == "国際的な技術競争の中で各国はSTI分野に巨額投資"
+    assert len(passages(Packing())) < len(passages())

@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from qa.chunking import chunk_slide
+from qa.chunking import UNPACKED, chunk_slide
 from qa.documents import load_corpus
 from qa.readers import Limits, ReaderError, read_deck
 from qa.readers import pdf as pdf_reader
@@ -72,7 +72,7 @@ def test_marp_pdf_text_in_reading_order_without_markup(marp):
         "| 日本 | 10兆円 | 2021-2025 |",
         "| Germany | €18B | 2021-2024 |",
     ]
-    rows = [p.text for p in chunk_slide(marp.slides[2]) if p.kind == "row"]
+    rows = [p.text for p in chunk_slide(marp.slides[2], UNPACKED) if p.kind == "row"]
     assert rows == ["日本: 予算: 10兆円 / 期間: 2021-2025", "Germany: 予算: €18B / 期間: 2021-2024"]
     assert "Investment keeps growing everywhere." in marp.slides[5].body
     for slide in marp.slides:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from qa.chunking import chunk_slide
+from qa.chunking import UNPACKED, chunk_slide
 from qa.readers import Limits, ReaderError, read_deck
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -40,7 +40,7 @@ def test_bullets_keep_their_levels(deck):
         "  - 10億ユーロ規模",
         "    - 2018年開始 / started 2018",
     ]
-    bullets = [p for p in chunk_slide(deck.slides[1]) if p.kind == "bullet"]
+    bullets = [p for p in chunk_slide(deck.slides[1], UNPACKED) if p.kind == "bullet"]
     assert bullets[4].text == "2018年開始 / started 2018" and "10億ユーロ規模" in bullets[4].context
 
 
@@ -58,7 +58,7 @@ def test_table_rows_with_header(deck):
         "| 日本 | 1,000億円 | 2020-2030 |",
         "| Germany | €2.0B | 2021-2025 |",
     ]
-    rows = [p.text for p in chunk_slide(deck.slides[3]) if p.kind == "row"]
+    rows = [p.text for p in chunk_slide(deck.slides[3], UNPACKED) if p.kind == "row"]
     assert rows[0] == "日本: 予算 / Budget: 1,000億円 / 期間 / Period: 2020-2030"
 
 
@@ -66,7 +66,7 @@ def test_speaker_notes(deck):
     assert deck.slides[0].notes == "最初に全体像を説明する。Introduce the overview first."
     assert deck.slides[1].notes == "Figures are public budget announcements."
     assert deck.slides[2].notes == ""
-    assert any(p.kind == "note" for p in chunk_slide(deck.slides[0]))
+    assert any(p.kind == "note" for p in chunk_slide(deck.slides[0], UNPACKED))
 
 
 def test_card_from_core_properties(deck):

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import messages
+from ..chunking import PACKING, Packing, chunker_version
 from ..encoders import Encoder, load_encoder
 from ..errors import QAError
 from ..readers import Limits
@@ -69,13 +70,16 @@ def index_corpus(
     limits: Limits = Limits(),
     progress: bool = False,
     notify: Notify = _quiet,
+    packing: Packing = PACKING,
 ) -> BuildSummary:
-    """Index every deck of corpus_dir into a new build, make it current, and say what it made of each deck."""
+    """Index every deck of corpus_dir into a new build, make it current, and say what it made of each deck.
+
+    `packing` other than the package's is for measuring (an index built so is stale to ensure_index)."""
     encoder = encoder or load_encoder()
     with _lock(Path(index_dir), notify):
-        inputs = build_inputs(corpus_files(Path(corpus_dir)), encoder.model_id)
+        inputs = build_inputs(corpus_files(Path(corpus_dir)), encoder.model_id, chunker_version(packing))
         return _index_locked(
-            Path(corpus_dir), Path(index_dir), encoder, vector_config, limits, progress, notify, inputs
+            Path(corpus_dir), Path(index_dir), encoder, vector_config, limits, progress, notify, inputs, packing
         )
 
 
@@ -100,11 +104,12 @@ def _index_locked(
     progress: bool,
     notify: Notify,
     inputs: dict,
+    packing: Packing = PACKING,
 ) -> BuildSummary:
     """Build under the lock; `inputs` (build_inputs) were taken before the decks are read."""
     started = time.perf_counter()
     try:
-        prepared = build.prepare(corpus_dir, limits, progress)
+        prepared = build.prepare(corpus_dir, limits, progress, packing)
     except build.NothingToIndex as exc:
         _tell_skipped(exc, notify)  # the summary table will not be printed: name each file now
         raise

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..chunking import Passage, chunk_document
+from ..chunking import PACKING, Packing, Passage, chunk_document
 from ..documents import Document, Slide, load_corpus
 from ..encoders import Encoder
 from ..errors import QAError
@@ -113,13 +113,15 @@ def progress_bar(label: str, unit: str) -> Callable:
     return lambda items: tqdm(items, desc=label, unit=unit, leave=False)
 
 
-def prepare(corpus_dir: Path, limits: Limits = Limits(), progress: bool = False) -> Prepared:
+def prepare(
+    corpus_dir: Path, limits: Limits = Limits(), progress: bool = False, packing: Packing = PACKING
+) -> Prepared:
     """Every readable deck of the corpus, chunked; unreadable or empty decks are listed as skipped."""
     corpus = load_corpus(Path(corpus_dir), limits, progress_bar("reading decks", "deck") if progress else None)
     skipped = [_skipped(p) for p in corpus.problems]
     kept, all_passages = [], []
     for doc in corpus.documents:
-        chunks = chunk_document(doc)
+        chunks = chunk_document(doc, packing)
         if chunks:
             kept.append(doc)
             all_passages.extend(chunks)

@@ -66,8 +66,8 @@ def package_data() -> dict[str, str]:
     }
 
 
-def build_inputs(files: dict[str, str], model_id: str) -> dict:
-    """The inputs section of a manifest for these corpus files and this encoder."""
+def build_inputs(files: dict[str, str], model_id: str, chunker: str | None = None) -> dict:
+    """The inputs section of a manifest for these corpus files, this encoder and chunker (default: the package's)."""
     return {
         "corpus": files,
         "package_data": package_data(),
@@ -75,7 +75,7 @@ def build_inputs(files: dict[str, str], model_id: str) -> dict:
         "tokenizer": default_tokenizer().name,
         "dictionary": {"sudachipy": package_version("sudachipy"), "sudachidict": package_version("sudachidict-core")},
         "jmdict": translate.source_id(),
-        "chunker": CHUNKER_VERSION,
+        "chunker": chunker or CHUNKER_VERSION,
         "components": {name: module.FORMAT for name, module in COMPONENTS.items()},
         "readers": {name: getattr(module, "VERSION", None) for name, module in READERS.items()},
     }
