@@ -56,16 +56,19 @@ class SearchSettings:
     dense_prf: float = 0.0
     dense_prf_depth: int = 3
     more_per_slide: int = 3  # further passages of a slide listed under its hit
+    # List a hit's further passages even when no signal took them as candidates (after the scored
+    # ones, at the candidates' lowest score), so the one that answers is never dropped.
+    complete_slides: bool = True
     # Both fitted on the dev splits only (scripts/ablations.py; figures in docs/ablations.json).
     # Relevance of a hit, 0-1: logistic(w · (score, margin, overlap, coverage, reach, is_english, size, 1)),
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.3385, 0.6336, -0.434, -0.5008, 0.4583, 0.253, -1.7825, -0.7397)
+    relevance_weights: tuple[float, ...] = (0.3265, 4.4234, -0.3055, -0.412, 0.8068, 0.3433, -1.6391, -1.792)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (14.4172, 1.1226, -0.0812, 6.2193, 0.3653, -0.5419, -2.3634)
-    min_match: float = 0.6666
+    match_weights: tuple[float, ...] = (31.3399, 0.9453, 0.1162, 4.7092, 0.5271, -0.5321, -3.1004)
+    min_match: float = 0.4586
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,10 @@ class Searcher:
             self._doc_rows.setdefault(p.doc, []).append(i)
         self._slides = {(s.doc, s.number): s for s in index.slides}
         self._search_only = {i for i, p in enumerate(index.passages) if p.kind in SEARCH_ONLY}
+        self._slide_rows: dict[tuple[str, int], list[int]] = {}  # each slide's shown passages, in order
+        for i, key in enumerate(self._slide_of):
+            if i not in self._search_only:
+                self._slide_rows.setdefault(key, []).append(i)
         self._roles = slide_roles(index.slides)
         # log10 of the passage count: the evidence shifts with the corpus (a small deck knows fewer
         # words), and the calibration, fitted over a one-deck and a twelve-deck corpus, reads it.
@@ -209,11 +216,7 @@ class Searcher:
 
     def slide_passages(self, doc: str, number: int) -> list[tuple[int, Passage]]:
         """The passages shown for a slide (search-only whole-slide rows left out)."""
-        return [
-            (i, p)
-            for i, p in enumerate(self.index.passages)
-            if p.doc == doc and p.slide == number and i not in self._search_only
-        ]
+        return [(i, self.index.passages[i]) for i in self._slide_rows.get((doc, number), [])]
 
     # ------------------------------------------------------------ searching
 
@@ -302,6 +305,8 @@ class Searcher:
         final = self._with_structure(fused, text, words) if mode == "hybrid" else self._passages_only(fused)
 
         groups = group_by_slide(ranked(final), self._slide_of, k, s.more_per_slide)
+        if s.complete_slides:
+            groups = self._completed(groups, min(final.values(), default=0.0))
         overlap = self._overlap(words, translated, groups[0][0][0]) if groups else 0.0
         evidence = (margin, overlap, coverage, reach, 1.0 if lang == "en" else 0.0, self._corpus_size)
         hits = self._hits(groups, evidence)
@@ -310,6 +315,15 @@ class Searcher:
         else:
             low = logistic(s.match_weights, evidence) < s.min_match
         return Answer(original, lang, mode, hits, bool(low or not hits), notices, evidence)
+
+    def _completed(self, groups, floor: float):
+        """Each slide group with its slide's other passages appended (up to more_per_slide), at `floor`."""
+        out = []
+        for (row, score), more in groups:
+            listed = {row, *(j for j, _ in more)}
+            extra = [(j, floor) for j in self._slide_rows.get(self._slide_of[row], []) if j not in listed]
+            out.append(((row, score), (more + extra)[: self.settings.more_per_slide]))
+        return out
 
     def _hits(self, groups, evidence: tuple[float, ...]) -> list[Hit]:
         """One Hit per slide group: its best passage, the calibrated relevance, the further passages under it."""

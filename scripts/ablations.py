@@ -57,6 +57,7 @@ VARIANTS: dict[str, dict] = {
     "keyword weight 1.5": {"keyword_weight": 1.5},
     "keyword weight 2.0": {"keyword_weight": 2.0},
     "one passage a slide": {"more_per_slide": 0},
+    "slides not completed": {"complete_slides": False},
     "vector PRF 0.25, top 3": {"dense_prf": 0.25, "dense_prf_depth": 3},
     "vector PRF 0.5, top 5": {"dense_prf": 0.5, "dense_prf_depth": 5},
 }

@@ -42,6 +42,24 @@ def test_one_hit_a_slide_and_its_further_passages_listed_under_it(searcher):
         assert all(m.score <= h.score for m in h.more)
 
 
+def test_a_slides_passages_outside_every_candidate_pool_are_still_listed_under_it(searcher):
+    from dataclasses import replace
+
+    before = searcher.settings
+    try:
+        searcher.settings = replace(before, pool=1)  # each signal offers one candidate passage
+        hits = searcher.search("ホライゾン・ヨーロッパ", k=3).hits
+        for h in hits:
+            mine = [i for i, _ in searcher.slide_passages(h.doc, h.slide) if i != h.passage_id]
+            listed = [m.passage_id for m in h.more]
+            assert set(listed) <= set(mine) and len(listed) == min(len(mine), before.more_per_slide)
+        assert any(h.more for h in hits)
+        searcher.settings = replace(before, pool=1, complete_slides=False)
+        assert not any(h.more for h in searcher.search("ホライゾン・ヨーロッパ", k=3).hits)
+    finally:
+        searcher.settings = before
+
+
 def test_whole_slide_rows_are_never_shown(searcher):
     for question in ("ホライゾン・ヨーロッパ", "What is the conclusion of this talk?"):
         for h in searcher.search(question, k=10).hits:
