@@ -1,9 +1,10 @@
 """Slide -> Passages: small, citable units that never cross a slide boundary.
 
-Pure functions, no I/O. A passage is one bullet, one table row (keeping its row
-header), one heading line or one short paragraph; it carries the context that
-makes it findable and readable (slide title, and the heading or parent bullet
-it sits under).
+Pure functions, no I/O. A slide is cut into fine units (one bullet, one table row
+keeping its row header, one heading line or one short paragraph), each with the
+context that makes it findable and readable (slide title, and the heading or parent
+bullet it sits under); `pack` then joins a bullet with the bullets it heads and
+neighbouring units under one heading into passages of a few hundred characters.
 """
 
 from __future__ import annotations
@@ -255,7 +256,7 @@ def chunk_slide(slide: Slide, packing: Packing = PACKING) -> list[Passage]:
         # a slide that is only its title (a PDF page with one line): the title is what it says
         add(slide.title, "paragraph")  # (nothing when the title holds no word: `**`, a table rule)
     body = pack(passages, packing)
-    passages.clear()
+    passages.clear()  # the notes are packed apart from the body
     if slide.notes.strip():  # speaker notes: searchable, shown labelled as notes
         for block in paragraph_blocks(slide.notes):
             add(clean(join_lines(block)), "note")
