@@ -52,7 +52,7 @@ UNPACKED = Packing(0, 0)  # one passage a bullet, as before packing (an ablation
 
 def chunker_version(packing: Packing = PACKING) -> str:
     """The chunker's id in the manifest: a change of rules or sizes rebuilds the index."""
-    return f"slide-passages-v8/{packing.id}"
+    return f"slide-passages-v9/{packing.id}"
 
 
 CHUNKER_VERSION = chunker_version()
@@ -72,11 +72,15 @@ class Passage:
         return "\n".join(part for part in (self.title, self.context, self.text) if part)
 
 
-def clean(text: str) -> str:
-    """Display text: no Markdown emphasis, bullet marks, decorations or link syntax."""
-    text = text.replace("**", "").replace("__", "")
-    text = _MD_LINK.sub(r"\1", text)
-    text = re.sub(r"<(https?://[^>\s]+|[^<>\s]+@[^<>\s]+)>", r"\1", text)
+def clean(text: str, markup: bool = True) -> str:
+    """Display text: no bullet marks, decorations or heading marks; with `markup`, no Markdown
+    emphasis or link syntax either (a plain-text deck written in light Markdown). Other readers
+    have rendered their markup already, so what looks like it there is the slide's own text:
+    code such as `__init__.py` or `![bg](image.png)`."""
+    if markup:
+        text = text.replace("**", "").replace("__", "")
+        text = _MD_LINK.sub(r"\1", text)
+        text = re.sub(r"<(https?://[^>\s]+|[^<>\s]+@[^<>\s]+)>", r"\1", text)
     text = _BULLET.sub("", text, count=1)
     text = _DECOR.sub("", text.strip())
     text = re.sub(r"^#{1,6}\s+", "", text)
@@ -106,8 +110,8 @@ def _is_bullets(block: list[str]) -> bool:
     return bool(_BULLET.match(block[0]))
 
 
-def _table_rows(block: list[str]) -> list[str]:
-    rows = [[clean(c) for c in line.strip().strip("|").split("|")] for line in block]
+def _table_rows(block: list[str], tidy=clean) -> list[str]:
+    rows = [[tidy(c) for c in line.strip().strip("|").split("|")] for line in block]
     header: list[str] = []
     if len(block) > 1 and _TABLE_RULE.match(block[1].strip()):
         header, rows = rows[0], rows[2:]
@@ -193,8 +197,13 @@ def pack(units: list[Passage], packing: Packing = PACKING) -> list[Passage]:
     return out
 
 
-def chunk_slide(slide: Slide, packing: Packing = PACKING) -> list[Passage]:
-    """The passages of one slide, in reading order: its body's, then its speaker notes'."""
+def chunk_slide(slide: Slide, packing: Packing = PACKING, markup: bool = True) -> list[Passage]:
+    """The passages of one slide, in reading order: its body's, then its speaker notes'.
+    `markup`: the body is light Markdown whose emphasis and links are removed (see clean)."""
+
+    def tidy(text: str) -> str:
+        return clean(text, markup)
+
     blocks = [part for block in paragraph_blocks(slide.body) for part in _split_lead_line(block)]
     passages: list[Passage] = []
 
@@ -216,21 +225,21 @@ def chunk_slide(slide: Slide, packing: Packing = PACKING) -> list[Passage]:
         leads_list = nxt is not None and (_is_bullets(nxt) or _is_table(nxt))
         if _is_table(block):
             flush()
-            for row in _table_rows(block):
+            for row in _table_rows(block, tidy):
                 add(row, "row", heading)
             continue
         if len(block) == 1 and leads_list and not _is_bullets(block):
             # A heading is searched and shown as the context of what it heads, never alone:
             # alone it would outrank the bullet that holds the answer.
             flush()
-            heading = clean(block[0])
+            heading = tidy(block[0])
             continue
         if _is_bullets(block):
             flush()
             parents: list[tuple[int, str]] = []  # (indent, text) of the open bullets
             for line in block:
                 match = _BULLET.match(line)
-                text = clean(line)
+                text = tidy(line)
                 if match is None:  # a line under a bullet: a note on it
                     add(text, "paragraph", " › ".join(p for p in (heading, *[t for _, t in parents[-1:]]) if p))
                     continue
@@ -242,7 +251,7 @@ def chunk_slide(slide: Slide, packing: Packing = PACKING) -> list[Passage]:
                 parents.append((indent, text))
             continue
         heading = ""
-        text = clean(join_lines(block))
+        text = tidy(join_lines(block))
         if not re.search(r"\w", text):
             continue
         if run and len(MERGE_SEPARATOR.join([*run, text])) > MERGE_CHARS:
@@ -259,7 +268,7 @@ def chunk_slide(slide: Slide, packing: Packing = PACKING) -> list[Passage]:
     passages.clear()  # the notes are packed apart from the body
     if slide.notes.strip():  # speaker notes: searchable, shown labelled as notes
         for block in paragraph_blocks(slide.notes):
-            add(clean(join_lines(block)), "note")
+            add(tidy(join_lines(block)), "note")
     return body + pack(passages, packing)
 
 
@@ -287,7 +296,7 @@ def chunk_document(document: Document, packing: Packing = PACKING) -> list[Passa
     """Every passage of a deck: its card, then slide by slide the passages and the whole-slide row."""
     out = [card] if (card := card_passage(document)) else []
     for slide in document.slides:
-        passages = chunk_slide(slide, packing)
+        passages = chunk_slide(slide, packing, markup=document.format == "text")
         out.extend(passages)
         if passages:  # every passage holds a word, so the row is never empty
             out.append(slide_row(slide, passages))

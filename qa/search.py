@@ -50,6 +50,7 @@ class SearchSettings:
     slide_weight: float = 0.5
     deck_weight: float = 0.5
     deck_name_weight: float = 8.0  # times the share of the question's words that name a deck
+    deck_name_bridge: bool = False  # a word names a deck through the JMdict bridge too: measured worse on dev
     role_weight: float = 6.0
     # Vector pseudo-relevance feedback (Rocchio): re-score the dense candidates with the question
     # vector plus this times the mean of its top passages. Measured worse on dev (ablations): off.
@@ -302,7 +303,7 @@ class Searcher:
             translated, translated_share = bridge(words, every_word=s.translate_every_word)
         translated_scores = self._keyword(translated, rows)
         fused = self._fuse(mode, dense, sentences, keyword, translated_scores, coverage, translated_share)
-        final = self._with_structure(fused, text, words) if mode == "hybrid" else self._passages_only(fused)
+        final = self._with_structure(fused, text, words, translated) if mode == "hybrid" else self._passages_only(fused)
 
         groups = group_by_slide(ranked(final), self._slide_of, k, s.more_per_slide)
         if s.complete_slides:
@@ -362,9 +363,12 @@ class Searcher:
     def _passages_only(self, fused: dict[int, float]) -> dict[int, float]:
         return {row: score for row, score in fused.items() if row not in self._search_only}
 
-    def _with_structure(self, fused: dict[int, float], question: str, words: list[str]) -> dict[int, float]:
+    def _with_structure(
+        self, fused: dict[int, float], question: str, words: list[str], translated: list[str]
+    ) -> dict[int, float]:
         """Passage scores plus their slide's whole-slide score, their deck (best slide, named in the
-        question) and a role bonus."""
+        question, in its words or through the bridge: 「スパム対策の講演」 names "Fighting Spam") and a
+        role bonus."""
         s = self.settings
         slide_scores = {self._slide_of[row]: v for row, v in fused.items() if row in self._search_only}
         slide_z = zscores(slide_scores)
@@ -373,8 +377,15 @@ class Searcher:
         for (doc, _), value in slide_scores.items():
             best_of_doc[doc] = max(best_of_doc.get(doc, value), value)
         deck_z = zscores(best_of_doc) if len(best_of_doc) > 1 else {}
-        asked = set(words)
-        named = {doc: len(asked & names) / len(asked) for doc, names in self._deck_words.items()} if asked else {}
+        asked, bridged = set(words), set(translated) if s.deck_name_bridge else set()
+        named = (
+            {
+                doc: min(1.0, (len(asked & names) + len(bridged & names)) / len(asked))
+                for doc, names in self._deck_words.items()
+            }
+            if asked
+            else {}
+        )
         if len(named) < 2:  # with one deck, naming it tells nothing
             named = {}
         wanted = question_roles(question)

@@ -42,6 +42,7 @@ VARIANTS: dict[str, dict] = {
     "no deck names": {"deck_name_weight": 0.0},
     "deck names 4.0": {"deck_name_weight": 4.0},
     "deck names 16.0": {"deck_name_weight": 16.0},
+    "deck names through the bridge": {"deck_name_bridge": True},
     "no role bonus": {"role_weight": 0.0},
     "role bonus 1.0": {"role_weight": 1.0},
     "role bonus 2.0": {"role_weight": 2.0},

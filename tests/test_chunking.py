@@ -112,3 +112,11 @@ def test_the_packed_briefing_keeps_table_rows_under_their_heading():
     packed = [p for p in passages(Packing()) if p.slide == 5 and "ホライゾン" in p.text and p.kind != "slide"]
     assert len(packed) == 1 and packed[0].context == "国際的な技術競争の中で各国はSTI分野に巨額投資"
     assert len(passages(Packing())) < len(passages())
+
+
+def test_only_a_plain_text_deck_has_its_emphasis_and_links_removed():
+    slide = Slide("d", 1, "T", "- **予算**は [資料](https://x.org) を参照\n- `__init__.py` と ![bg](a.png)")
+    light_markdown = [p.text for p in chunk_slide(slide, UNPACKED)]
+    assert light_markdown == ["予算は 資料 を参照", "`init.py` と bg"]
+    rendered = [p.text for p in chunk_slide(slide, UNPACKED, markup=False)]  # Markdown, PDF, PPTX readers
+    assert rendered == ["**予算**は [資料](https://x.org) を参照", "`__init__.py` と ![bg](a.png)"]

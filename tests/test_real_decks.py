@@ -60,6 +60,13 @@ def test_no_markup_reaches_a_title_or_a_passage(decks):
             assert not MARKUP.search(without(passage.context, code)), (doc.doc_id, passage.slide, passage.context)
 
 
+def test_code_shown_on_a_slide_keeps_what_looks_like_markup(decks):
+    """marp-example's slide 12 shows the Markdown for a background image in a code block: the
+    passage must quote it as the slide shows it, not as the link syntax it resembles."""
+    texts = " ".join(p.text for p in chunk_document(decks["marp-example"]) if p.slide == 12 and p.kind != "slide")
+    assert "![bg](mybackground.png)" in texts and "![bg original](path)" in texts
+
+
 def test_every_gold_slide_of_the_question_set_exists(decks):
     """The question set's (doc, slide) pairs name slides the readers produce, with the deck's own numbering."""
     path = CORPUS / "questions" / "decks.jsonl"
