@@ -65,11 +65,11 @@ class SearchSettings:
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.3265, 4.4234, -0.3055, -0.412, 0.8068, 0.3433, -1.6391, -1.792)
+    relevance_weights: tuple[float, ...] = (0.326, 4.3901, -0.3095, -0.4106, 0.8104, 0.3423, -1.6373, -1.7911)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (31.3399, 0.9453, 0.1162, 4.7092, 0.5271, -0.5321, -3.1004)
-    min_match: float = 0.4586
+    match_weights: tuple[float, ...] = (31.3788, 0.9338, 0.1194, 4.7096, 0.5287, -0.5333, -3.0988)
+    min_match: float = 0.4581
 
 
 @dataclass(frozen=True)
