@@ -18,6 +18,9 @@ MAX_PASSAGE_CHARS = 600
 # Runs of short lone lines (a title slide, a contact box) read as one unit: merged up to this size.
 MERGE_CHARS = 160
 MERGE_SEPARATOR = " · "
+# A lone short line that is no sentence (no closing punctuation), above a heading: it titles the
+# section that heading opens, and the headings after it until a paragraph.
+_SECTION_LINE = re.compile(r"(?![-*+•・]\s)[^\n]{1,40}(?<![。．.!?！？:：])")
 
 _BULLET = re.compile(r"^(\s*)(?:[-*+•・]|\d+[.)])\s+")
 _TABLE_RULE = re.compile(r"^\|?[\s:\-|]+\|?$")
@@ -52,7 +55,7 @@ UNPACKED = Packing(0, 0)  # one passage a bullet, as before packing (an ablation
 
 def chunker_version(packing: Packing = PACKING) -> str:
     """The chunker's id in the manifest: a change of rules or sizes rebuilds the index."""
-    return f"slide-passages-v9/{packing.id}"
+    return f"slide-passages-v10/{packing.id}"
 
 
 CHUNKER_VERSION = chunker_version()
@@ -213,6 +216,7 @@ def chunk_slide(slide: Slide, packing: Packing = PACKING, markup: bool = True) -
                 passages.append(Passage(slide.doc, slide.number, slide.title, piece, context, kind))
 
     heading = ""  # a lone line directly above a list or table
+    section = ""  # a lone short line directly above such a heading: the context of every heading under it
     run: list[str] = []  # consecutive short paragraphs waiting to be merged
 
     def flush() -> None:
@@ -220,9 +224,19 @@ def chunk_slide(slide: Slide, packing: Packing = PACKING, markup: bool = True) -
             add(MERGE_SEPARATOR.join(run), "paragraph")
             run.clear()
 
+    def heads_list(j: int) -> bool:
+        """Whether block j is a lone line directly above a list or table (a heading)."""
+        if j + 1 >= len(blocks) or len(blocks[j]) != 1 or _is_bullets(blocks[j]):
+            return False
+        return _is_bullets(blocks[j + 1]) or _is_table(blocks[j + 1])
+
     for i, block in enumerate(blocks):
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         leads_list = nxt is not None and (_is_bullets(nxt) or _is_table(nxt))
+        if len(block) == 1 and _SECTION_LINE.fullmatch(block[0].strip()) and heads_list(i + 1):
+            flush()
+            section = tidy(block[0])
+            continue
         if _is_table(block):
             flush()
             for row in _table_rows(block, tidy):
@@ -232,7 +246,7 @@ def chunk_slide(slide: Slide, packing: Packing = PACKING, markup: bool = True) -
             # A heading is searched and shown as the context of what it heads, never alone:
             # alone it would outrank the bullet that holds the answer.
             flush()
-            heading = tidy(block[0])
+            heading = " › ".join(part for part in (section, tidy(block[0])) if part)
             continue
         if _is_bullets(block):
             flush()
@@ -250,7 +264,7 @@ def chunk_slide(slide: Slide, packing: Packing = PACKING, markup: bool = True) -
                 add(text, "bullet", context)
                 parents.append((indent, text))
             continue
-        heading = ""
+        heading = section = ""
         text = tidy(join_lines(block))
         if not re.search(r"\w", text):
             continue

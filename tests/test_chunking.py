@@ -120,3 +120,15 @@ def test_only_a_plain_text_deck_has_its_emphasis_and_links_removed():
     assert light_markdown == ["予算は 資料 を参照", "`init.py` と bg"]
     rendered = [p.text for p in chunk_slide(slide, UNPACKED, markup=False)]  # Markdown, PDF, PPTX readers
     assert rendered == ["**予算**は [資料](https://x.org) を参照", "`__init__.py` と ![bg](a.png)"]
+
+
+def test_a_short_line_over_headed_lists_titles_each_of_them_and_is_not_a_passage():
+    body = "学習ロードマップ\n\nステップ1:小プロジェクト\n\n- TDD習慣化\n\nステップ2:チーム開発\n\n- プロンプト共有"
+    ps = chunk_slide(Slide("d", 39, "T", body), UNPACKED)
+    assert [(p.context, p.text) for p in ps] == [
+        ("学習ロードマップ › ステップ1:小プロジェクト", "TDD習慣化"),
+        ("学習ロードマップ › ステップ2:チーム開発", "プロンプト共有"),
+    ]
+    # a paragraph ends the section: what follows it is not under the title
+    after = chunk_slide(Slide("d", 2, "T", body + "\n\n補足の段落。\n\n次の見出し\n- 項目"), UNPACKED)
+    assert after[-1].context == "次の見出し"
