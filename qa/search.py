@@ -48,7 +48,10 @@ class SearchSettings:
     # Structure (qa/structure.py): the whole slide's score, the deck's best slide, and a
     # slide whose role (title / summary / agenda) meets the question's intent.
     slide_weight: float = 0.5
-    deck_weight: float = 0.5
+    # The deck's best slide: with passages packed (chunker v10) 0.5 measured one dev question
+    # below 0 ("deck routing 0.5" in the ablations), so it is off; a deck named in the question
+    # still routes (deck_name_weight).
+    deck_weight: float = 0.0
     deck_name_weight: float = 8.0  # times the share of the question's words that name a deck
     deck_name_bridge: bool = False  # a word names a deck through the JMdict bridge too: measured worse on dev
     role_weight: float = 6.0
@@ -65,11 +68,11 @@ class SearchSettings:
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.326, 4.3901, -0.3095, -0.4106, 0.8104, 0.3423, -1.6373, -1.7911)
+    relevance_weights: tuple[float, ...] = (0.3294, 4.413, -0.3084, -0.4023, 0.8251, 0.3498, -1.6679, -1.7547)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (31.3788, 0.9338, 0.1194, 4.7096, 0.5287, -0.5333, -3.0988)
-    min_match: float = 0.4581
+    match_weights: tuple[float, ...] = (30.9411, 0.9702, 0.1352, 4.7245, 0.5297, -0.5315, -3.1089)
+    min_match: float = 0.4623
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ VARIANTS: dict[str, dict] = {
     "no slide score": {"slide_weight": 0.0},
     "slide weight 1.0": {"slide_weight": 1.0},
     "slide weight 0.25": {"slide_weight": 0.25},
-    "no deck routing": {"deck_weight": 0.0},
+    "deck routing 0.5": {"deck_weight": 0.5},
     "deck weight 1.0": {"deck_weight": 1.0},
     "no deck names": {"deck_name_weight": 0.0},
     "deck names 4.0": {"deck_name_weight": 4.0},
