@@ -68,11 +68,11 @@ class SearchSettings:
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.3294, 4.413, -0.3084, -0.4023, 0.8251, 0.3498, -1.6679, -1.7547)
+    relevance_weights: tuple[float, ...] = (0.3609, 4.908, -0.3277, -0.4118, 0.8015, 0.3863, -1.4874, -2.2561)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (30.9411, 0.9702, 0.1352, 4.7245, 0.5297, -0.5315, -3.1089)
-    min_match: float = 0.4623
+    match_weights: tuple[float, ...] = (30.8847, 1.0009, 0.1265, 4.7231, 0.527, -0.529, -3.1145)
+    min_match: float = 0.463
 
 
 @dataclass(frozen=True)
