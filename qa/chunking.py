@@ -231,8 +231,6 @@ def chunk_slide(slide: Slide, packing: Packing = PACKING, markup: bool = True) -
         return _is_bullets(blocks[j + 1]) or _is_table(blocks[j + 1])
 
     for i, block in enumerate(blocks):
-        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        leads_list = nxt is not None and (_is_bullets(nxt) or _is_table(nxt))
         if len(block) == 1 and _SECTION_LINE.fullmatch(block[0].strip()) and heads_list(i + 1):
             flush()
             section = tidy(block[0])
@@ -242,7 +240,7 @@ def chunk_slide(slide: Slide, packing: Packing = PACKING, markup: bool = True) -
             for row in _table_rows(block, tidy):
                 add(row, "row", heading)
             continue
-        if len(block) == 1 and leads_list and not _is_bullets(block):
+        if heads_list(i):
             # A heading is searched and shown as the context of what it heads, never alone:
             # alone it would outrank the bullet that holds the answer.
             flush()
