@@ -21,10 +21,9 @@ from scipy.optimize import minimize
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.chunking import PACKING, Packing, chunker_version  # noqa: E402
+from qa.chunking import PACKING, Packing  # noqa: E402
 from qa.evaluation import RelevanceJudge, evaluate  # noqa: E402
-from qa.index import build_index, fresh_index, load_index  # noqa: E402
-from qa.index.inputs import build_inputs, corpus_files  # noqa: E402
+from qa.index import ensure_index  # noqa: E402
 from qa.search import Searcher, SearchSettings, logistic  # noqa: E402
 from scripts.quality import briefing_alone_searcher, figures, flagged, share  # noqa: E402
 from scripts.question_sets import dev_sets, jsquad_split  # noqa: E402
@@ -75,12 +74,7 @@ PACKINGS: dict[str, Packing] = {
 
 def packed_searcher(packing: Packing, index_dir: Path, like: Searcher) -> Searcher:
     """A searcher over the corpus chunked with `packing` (its index kept under index_dir, rebuilt when stale)."""
-    corpus = ROOT / "corpus"
-    inputs = build_inputs(corpus_files(corpus), like.encoder.model_id, chunker_version(packing))
-    loaded, stale = fresh_index(index_dir, inputs)
-    if stale:
-        build_index(corpus, index_dir, like.encoder, packing=packing, notify=print)
-        loaded = load_index(index_dir)
+    loaded = ensure_index(ROOT / "corpus", index_dir, like.encoder, packing=packing, notify=print)
     return Searcher(loaded, like.encoder, like.settings)
 
 
@@ -167,6 +161,16 @@ def run(searcher: Searcher, sets: dict, settings: SearchSettings) -> dict:
     return row
 
 
+def variant(name: str, searcher: Searcher, sets: dict, settings: SearchSettings) -> dict:
+    """One row of the ablation table: the run's figures, its time and objective (printed as it ends)."""
+    started = time.perf_counter()
+    row = run(searcher, sets, settings)
+    row["seconds"] = round(time.perf_counter() - started, 1)
+    row["objective"] = objective(row)
+    print(name, json.dumps(row, ensure_ascii=False), flush=True)
+    return row
+
+
 def markdown(out: dict) -> str:
     """The ablation table of the README: every variant against the default, dev splits only."""
     sets = ", ".join(f"{name} {n}" for name, n in out["sets"].items())
@@ -221,21 +225,12 @@ def main() -> int:
     for name, overrides in VARIANTS.items():
         if args.only and name not in args.only:
             continue
-        started = time.perf_counter()
-        row = run(searcher, sets, replace(default, **overrides))
-        row["seconds"] = round(time.perf_counter() - started, 1)
-        row["objective"] = objective(row)
-        out["variants"][name] = {"overrides": overrides, **row}
-        print(name, json.dumps(row, ensure_ascii=False), flush=True)
+        out["variants"][name] = {"overrides": overrides, **variant(name, searcher, sets, replace(default, **overrides))}
     for name, packing in PACKINGS.items():
         if (args.only and name not in args.only) or packing == PACKING:
             continue
-        started = time.perf_counter()
-        row = run(packed_searcher(packing, args.index / f"ablation-{packing.id}", searcher), sets, default)
-        row["seconds"] = round(time.perf_counter() - started, 1)
-        row["objective"] = objective(row)
-        out["variants"][name] = {"packing": asdict(packing), **row}
-        print(name, json.dumps(row, ensure_ascii=False), flush=True)
+        packed = packed_searcher(packing, args.index / f"ablation-{packing.id}", searcher)
+        out["variants"][name] = {"packing": asdict(packing), **variant(name, packed, sets, default)}
     if args.jsquad:
         squad = jsquad_split(ROOT, "dev")
         if squad is not None:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import messages
-from ..chunking import PACKING, Packing, chunker_version
+from ..chunking import PACKING, Packing
 from ..encoders import Encoder, load_encoder
 from ..errors import QAError
 from ..readers import Limits
@@ -70,16 +70,13 @@ def index_corpus(
     limits: Limits = Limits(),
     progress: bool = False,
     notify: Notify = _quiet,
-    packing: Packing = PACKING,
 ) -> BuildSummary:
-    """Index every deck of corpus_dir into a new build, make it current, and say what it made of each deck.
-
-    `packing` other than the package's is for measuring (an index built so is stale to ensure_index)."""
+    """Index every deck of corpus_dir into a new build, make it current, and say what it made of each deck."""
     encoder = encoder or load_encoder()
     with _lock(Path(index_dir), notify):
-        inputs = build_inputs(corpus_files(Path(corpus_dir)), encoder.model_id, chunker_version(packing))
+        inputs = build_inputs(corpus_files(Path(corpus_dir)), encoder.model_id)
         return _index_locked(
-            Path(corpus_dir), Path(index_dir), encoder, vector_config, limits, progress, notify, inputs, packing
+            Path(corpus_dir), Path(index_dir), encoder, vector_config, limits, progress, notify, inputs
         )
 
 
@@ -172,17 +169,19 @@ def ensure_index(
     *,
     notify: Notify = _quiet,
     progress: bool = False,
+    packing: Packing | None = None,
 ) -> LoadedIndex:
     """The current index, built or rebuilt first when missing, damaged or stale (and said so).
 
     When only corpus files changed but the corpus no longer yields any passage,
     the previous index stays in use (with a notice) rather than leaving nothing to answer from.
+    `packing` (None: the package's) is for measuring other ones (scripts/ablations.py).
     """
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():
         raise QAError(f"corpus folder not found: {corpus_dir}")
     encoder = encoder or load_encoder()
-    inputs = build_inputs(corpus_files(corpus_dir), encoder.model_id)
+    inputs = build_inputs(corpus_files(corpus_dir), encoder.model_id, packing)
     previous, reasons = fresh_index(index_dir, inputs)
     if not reasons:
         return previous
@@ -193,7 +192,9 @@ def ensure_index(
             return fresh
         notify(messages.say("building", reasons=messages.stale_reasons(reasons)))
         try:
-            built = _index_locked(corpus_dir, index_dir, encoder, VectorConfig(), Limits(), progress, notify, inputs)
+            built = _index_locked(
+                corpus_dir, index_dir, encoder, VectorConfig(), Limits(), progress, notify, inputs, packing or PACKING
+            )
             _tell_skipped(built, notify)
         except QAError as exc:
             if previous is None or not only_corpus(reasons):

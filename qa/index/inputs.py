@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .. import readers, translate
-from ..chunking import CHUNKER_VERSION
+from ..chunking import CHUNKER_VERSION, Packing, chunker_version
 from ..documents import deck_files
 from ..lang import default_tokenizer
 from . import hubness, keyword, passages, pictures, sentences, vectors
@@ -66,8 +66,9 @@ def package_data() -> dict[str, str]:
     }
 
 
-def build_inputs(files: dict[str, str], model_id: str, chunker: str | None = None) -> dict:
-    """The inputs section of a manifest for these corpus files, this encoder and chunker (default: the package's)."""
+def build_inputs(files: dict[str, str], model_id: str, packing: Packing | None = None) -> dict:
+    """The inputs section of a manifest for these corpus files, this encoder and passage packing
+    (None: the package's)."""
     return {
         "corpus": files,
         "package_data": package_data(),
@@ -75,7 +76,7 @@ def build_inputs(files: dict[str, str], model_id: str, chunker: str | None = Non
         "tokenizer": default_tokenizer().name,
         "dictionary": {"sudachipy": package_version("sudachipy"), "sudachidict": package_version("sudachidict-core")},
         "jmdict": translate.source_id(),
-        "chunker": chunker or CHUNKER_VERSION,
+        "chunker": CHUNKER_VERSION if packing is None else chunker_version(packing),
         "components": {name: module.FORMAT for name, module in COMPONENTS.items()},
         "readers": {name: getattr(module, "VERSION", None) for name, module in READERS.items()},
     }
