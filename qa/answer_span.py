@@ -128,7 +128,7 @@ def _nearness(passage: str, span: tuple[int, int], words: list[str]) -> tuple[in
     or row between " · " marks), then within 30 characters before the span."""
     start = passage.rfind(MERGE_SEPARATOR, 0, span[0])
     end = passage.find(MERGE_SEPARATOR, span[1])
-    unit = passage[start + 1 if start >= 0 else 0 : end if end >= 0 else len(passage)].lower()
+    unit = passage[start + len(MERGE_SEPARATOR) if start >= 0 else 0 : end if end >= 0 else len(passage)].lower()
     window = passage[max(0, span[0] - 30) : span[0]].lower()
     return sum(1 for word in words if word in unit), sum(1 for word in words if word in window)
 

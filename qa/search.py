@@ -369,9 +369,8 @@ class Searcher:
     def _with_structure(
         self, fused: dict[int, float], question: str, words: list[str], translated: list[str]
     ) -> dict[int, float]:
-        """Passage scores plus their slide's whole-slide score, their deck (best slide, named in the
-        question, in its words or through the bridge: 「スパム対策の講演」 names "Fighting Spam") and a
-        role bonus."""
+        """Passage scores plus their slide's whole-slide score, their deck (best slide; named in the
+        question, and with deck_name_bridge also through the JMdict bridge) and a role bonus."""
         s = self.settings
         slide_scores = {self._slide_of[row]: v for row, v in fused.items() if row in self._search_only}
         slide_z = zscores(slide_scores)
