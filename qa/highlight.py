@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from .chunking import MERGE_SEPARATOR
 from .lang import Tokenizer, default_tokenizer, normalize
 
 # Parts of speech that carry what a question is about; particles, auxiliaries, pronouns,
@@ -100,6 +101,14 @@ def highlight_html(
         cursor = end
     out.append(escape(text[cursor:]))
     return "".join(out)
+
+
+def passage_html(
+    text: str, terms: set[str], tokenizer: Tokenizer | None = None, answer: tuple[int, int] | None = None
+) -> str:
+    """highlight_html for a passage: the units a packed passage joins (a bullet, a row, a line)
+    each on a line of their own, as on the slide, instead of run together with " · "."""
+    return highlight_html(text, terms, tokenizer, answer).replace(MERGE_SEPARATOR, "<br>")
 
 
 _BULLETS = re.compile(r"^[\-•・●○■□◆◇▪▶►*]+")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from qa.highlight import escape, highlight_html, marked_spans, question_terms
+from qa.chunking import MERGE_SEPARATOR
+from qa.highlight import escape, highlight_html, marked_spans, passage_html, question_terms
 
 
 def test_japanese_highlighting_follows_morphemes_not_characters():
@@ -81,3 +82,11 @@ def test_the_passage_box_is_the_union_of_its_lines():
     assert passage_box(regions, "共同") == (0.1, 0.5, 0.8, 0.56)  # a short passage inside one line
     assert passage_box(regions, "どこにもない文") is None
     assert passage_box(regions, "") is None
+
+
+def test_a_packed_passages_units_stand_on_lines_of_their_own():
+    text = MERGE_SEPARATOR.join(["EU: 総額955億ユーロ", "英国: 200億ポンド"])
+    start = text.index("総額")
+    html = passage_html(text, question_terms("英国の投資は？"), answer=(start, start + len("総額955億ユーロ")))
+    colon = escape(": ")
+    assert html == f'EU{colon}<mark class="qa-span">総額955億ユーロ</mark><br><mark>英国</mark>{colon}200億ポンド'

@@ -10,6 +10,7 @@ import pytest
 
 from qa.errors import QAError
 from qa.feedback import FeedbackLog
+from qa.highlight import escape
 
 from .servers import free_port
 
@@ -153,6 +154,17 @@ def test_notes_are_labelled_and_pictures_show_the_cited_region(searcher, tmp_pat
     assert "qa-slide-text" in html and "qa-cited" in html  # the text view beside the picture
     # Without a cited passage there is no rectangle.
     assert "qa-region" not in slide_html(searcher, BRIEFING, 5, "ja", None, "", total=15)
+
+
+def test_the_slide_view_shows_a_packed_passages_units_on_lines_of_their_own(searcher):
+    from qa.chunking import MERGE_SEPARATOR
+    from ui.slide_view import slide_html
+
+    packed = [p.text for _, p in searcher.slide_passages(BRIEFING, 5) if MERGE_SEPARATOR in p.text]
+    assert packed  # the briefing's slide 5 has bullets packed together
+    html = slide_html(searcher, BRIEFING, 5, "ja", None, "", total=15)
+    first, second = packed[0].split(MERGE_SEPARATOR)[:2]
+    assert f"{escape(first)}<br>{escape(second)}" in html and MERGE_SEPARATOR not in html
 
 
 def test_document_cards_show_each_decks_metadata(searcher):

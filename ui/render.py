@@ -7,7 +7,7 @@ blank line would end the HTML block and a newline would become <br>.
 from __future__ import annotations
 
 from qa.answer_span import RELIABLE_KINDS, Span, find_span
-from qa.highlight import escape, highlight_html, question_terms
+from qa.highlight import escape, highlight_html, passage_html, question_terms
 from qa.lang import Tokenizer
 from qa.messages import say
 from qa.render import (
@@ -68,7 +68,7 @@ def _passage_html(
     note = f'<span class="qa-note-label">{escape(say("notes_label", lang))}</span> ' if passage.kind == "note" else ""
     context = f'<div class="qa-context">{highlight_html(passage.context, terms, tokenizer)}</div>' if context else ""
     answer = (span.start, span.end) if span else None
-    body = highlight_html(passage.text, terms, tokenizer, answer)
+    body = passage_html(passage.text, terms, tokenizer, answer)
     return f'<div class="qa-hit qa-kind-{passage.kind}">{context}<div class="qa-text">{note}{body}</div></div>'
 
 

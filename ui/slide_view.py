@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from qa.highlight import escape, highlight_html, passage_box
+from qa.highlight import escape, passage_box, passage_html
 from qa.messages import say
 from qa.render import slide_label
 from qa.search import Searcher
@@ -74,7 +74,7 @@ def slide_html(
         if passage.context and passage.context != context and passage.context not in shown:
             text.append(f'<div class="qa-context">{escape(passage.context)}</div>')
         context = passage.context
-        body = highlight_html(passage.text, terms, searcher.tokenizer)
+        body = passage_html(passage.text, terms, searcher.tokenizer)
         is_cited = passage_id == cited
         label = _passage_label(passage.kind, is_cited, weak, lang)
         if is_cited:
