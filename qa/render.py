@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .chunking import MERGE_SEPARATOR
 from .messages import pick, say
 
 # Hit.relevance (a calibrated 0-1 probability that the hit answers) in words: the one
@@ -56,7 +57,8 @@ def format_answer(answer, show_context: bool = True, scores: bool = True) -> str
     """An answer as plain text (`qa ask`, the MCP tool): notices, then one block per cited slide.
 
     Each block: [rank] relevance  document · slide and title, then the slide's passages
-    (its context line once for the passages it heads). `scores=False` leaves the
+    (its context line once for the passages it heads; further passages marked "· ", and
+    the units of a packed passage each on a line). `scores=False` leaves the
     relevance out. An answer without hits gives its notices alone ("" when none).
     """
     lines = [f"note: {note}" for note in answer.notices]
@@ -72,5 +74,9 @@ def format_answer(answer, show_context: bool = True, scores: bool = True) -> str
                 lines.append(f"      ({passage.context})")
             shown = passage.context
             label = f"{say('notes_label', answer.lang)}: " if passage.kind == "note" else ""
-            lines.append(f"      {'' if passage is hit else '· '}{label}{passage.text}")
+            # A packed passage's units (bullets, rows) on lines of their own, under its first.
+            first, *rest = passage.text.split(MERGE_SEPARATOR)
+            lead = "" if passage is hit else "· "
+            lines.append(f"      {lead}{label}{first}")
+            lines += [f"      {' ' * len(lead)}{unit}" for unit in rest]
     return "\n".join(lines)

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from qa.render import CONFIDENCE_BOUNDS, citation, confidence, confidence_word, short_title, slide_name
+from qa.chunking import MERGE_SEPARATOR
+from qa.render import (
+    CONFIDENCE_BOUNDS,
+    citation,
+    confidence,
+    confidence_word,
+    format_answer,
+    short_title,
+    slide_name,
+)
+from qa.search import Answer, Hit, More
 
 
 def test_confidence_words_follow_the_bounds():
@@ -18,3 +28,16 @@ def test_one_spelling_of_slide_and_titles_on_one_line():
     assert short_title("a\nb") == "a b"
     long = short_title("あ" * 100)
     assert len(long) == 48 and long.endswith("…")
+
+
+def test_plain_text_answers_put_a_packed_passages_units_on_lines_of_their_own():
+    more = More(2, MERGE_SEPARATOR.join(["英国: 200億ポンド", "ドイツ: GDP比3.5%"]), "", "section", 1.0)
+    packed = MERGE_SEPARATOR.join(["米国: 2,500億ドル", "EU: 955億ユーロ"])
+    hit = Hit(1, 2.0, "deck", 5, "投資", packed, "", 1, "section", 0.8, (more,))
+    text = format_answer(Answer("EUの投資は？", "ja", "hybrid", [hit], False), scores=False)
+    assert text.splitlines()[1:] == [
+        "      米国: 2,500億ドル",
+        "      EU: 955億ユーロ",
+        "      · 英国: 200億ポンド",
+        "        ドイツ: GDP比3.5%",
+    ]
