@@ -164,3 +164,47 @@ def test_section_header_is_a_divider_and_an_empty_slide_is_named(tmp_path):
     deck = read_deck(tmp_path / "parts.pptx", "parts")
     assert [(s.number, s.kind, s.title) for s in deck.slides] == [(1, "divider", "第2部 / Part 2"), (2, "content", "")]
     assert deck.warnings == ("slide 2 has no text (pictures only?)",)
+
+
+def test_text_boxes_holding_equations_are_read_with_their_equations():
+    # A real deck (tests/fixtures/real/README.md): PowerPoint wraps a text box that holds an
+    # equation in mc:AlternateContent, which python-pptx's shape tree does not list.
+    slides = read_deck(FIXTURES / "real" / "lab-startup-ssh-excerpt.pptx", "ssh").slides
+    assert [s.title for s in slides] == ["SSH公開鍵認証による接続", "鍵交換", "鍵交換"]
+    assert "AliceとBobが鍵のペア(𝑎,𝐴)と(𝑏,𝐵)を生成" in slides[1].body
+    assert "傍受者は通信傍受で得た𝐴,𝐵から秘密情報𝑠を再現できない" in slides[1].body
+    assert "Alice: 秘密の整数𝑎に対して𝐴=𝑔𝑎 mod 𝑝を計算し、公開鍵とする" in slides[2].body
+
+
+def _text_box(slide, top_inches: float, text: str, points: int | None = None):
+    from pptx.util import Inches, Pt
+
+    box = slide.shapes.add_textbox(Inches(1), Inches(top_inches), Inches(6), Inches(1))
+    box.text_frame.text = text
+    if points:
+        box.text_frame.paragraphs[0].runs[0].font.size = Pt(points)
+    return box
+
+
+def test_without_a_title_placeholder_the_largest_type_in_the_top_half_is_the_title(tmp_path):
+    prs = Presentation()
+    callout = prs.slides.add_slide(prs.slide_layouts[6])  # blank layout: no placeholders
+    _text_box(callout, 0.5, "10分くらいの")  # a callout in the default size, above the title
+    _text_box(callout, 1.5, "研究発表の仕方", points=40)
+    _text_box(callout, 5.0, "2022/08/24", points=40)  # as large, but below
+    caption = prs.slides.add_slide(prs.slide_layouts[6])
+    _text_box(caption, 6.5, "Image source: https://example.com/figure.png", points=16)
+    prs.save(tmp_path / "untitled.pptx")
+    first, second = read_deck(tmp_path / "untitled.pptx", "untitled").slides
+    assert first.title == "研究発表の仕方" and "10分くらいの" in first.body and "2022/08/24" in first.body
+    assert second.title == "" and "Image source" in second.body  # a caption at the foot is not a title
+
+
+def test_a_line_break_inside_japanese_adds_no_space(tmp_path):
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    paragraph = _text_box(slide, 1.0, "見出し").text_frame.add_paragraph()
+    paragraph.text = "新しいものを\v研究室に紹介する\vfor the lab"
+    prs.save(tmp_path / "breaks.pptx")
+    (only,) = read_deck(tmp_path / "breaks.pptx", "breaks").slides
+    assert only.body == "新しいものを研究室に紹介する for the lab"

@@ -7,6 +7,7 @@ paragraphs become indented "- " items, tables "| a | b |" rows, notes Slide.note
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.exc import PackageNotFoundError
+from pptx.shapes.shapetree import SlideShapeFactory
 
 from ..documents import DocumentCard, Slide
 from .base import Deck, Limits, ReaderError
@@ -26,6 +28,12 @@ _BULLETED = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.VERTICAL
 # Repeated furniture, not content: a slide number is not a passage.
 _FURNITURE = {PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.HEADER}
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_MATH = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+# A line break (\v) between two Japanese characters joins them: Japanese has no spaces.
+_CJK = "[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"
+_CJK_BREAK = re.compile(rf"(?<={_CJK})\s*\v\s*(?={_CJK})")
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,7 @@ class _Box:
     y0: float
     x1: float
     y1: float
+    grouped: bool = False  # part of a group: a diagram's label, not a heading
 
 
 def open_presentation(path: Path, limits: Limits):
@@ -57,7 +66,7 @@ def hidden_numbers(prs) -> list[int]:
     """1-based positions of the slides marked hidden (show="0")."""
     return [n for n, slide in enumerate(prs.slides, start=1) if slide._element.get("show") in ("0", "false")]
 
-VERSION = "1"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "2"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -78,12 +87,12 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
     return Deck(slides=slides, card=_card(prs.core_properties), warnings=tuple(warnings))
 
 
-def _boxes(shapes, transform=lambda x, y: (x, y)) -> list[_Box]:
+def _boxes(shapes, transform=lambda x, y: (x, y), grouped: bool = False) -> list[_Box]:
     """Every shape with text or a table, groups opened (their children's offsets mapped to the slide)."""
     out = []
-    for shape in shapes:
+    for shape in [*shapes, *_alternate_content(shapes)]:
         if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
-            out.extend(_boxes(shape.shapes, _group_transform(shape, transform)))
+            out.extend(_boxes(shape.shapes, _group_transform(shape, transform), grouped=True))
             continue
         if not (shape.has_text_frame and shape.text_frame.text.strip()) and not getattr(shape, "has_table", False):
             continue
@@ -92,7 +101,20 @@ def _boxes(shapes, transform=lambda x, y: (x, y)) -> list[_Box]:
         left, top = shape.left or 0, shape.top or 0
         x0, y0 = transform(left, top)
         x1, y1 = transform(left + (shape.width or 0), top + (shape.height or 0))
-        out.append(_Box(shape, x0, y0, x1, y1))
+        out.append(_Box(shape, x0, y0, x1, y1, grouped))
+    return out
+
+
+def _alternate_content(shapes) -> list:
+    """The shapes PowerPoint wraps in mc:AlternateContent, which python-pptx's shape tree skips: a
+    text box holding an equation is one, prose and all. The first branch (mc:Choice, the
+    version PowerPoint itself shows) is read; its equations are not text and stay out."""
+    out = []
+    for alternate in shapes._spTree.iterchildren(f"{_MC}AlternateContent"):
+        branch = next(iter(alternate.iterchildren(f"{_MC}Choice", f"{_MC}Fallback")), None)
+        if branch is None:
+            continue
+        out += [SlideShapeFactory(e, shapes) for e in branch.iterchildren(f"{_P}sp", f"{_P}grpSp", f"{_P}graphicFrame")]
     return out
 
 
@@ -105,6 +127,37 @@ def _group_transform(group, outer):
     return lambda x, y: outer(off_x + (x - ch_x) * ext_x / ch_cx, off_y + (y - ch_y) * ext_y / ch_cy)
 
 
+# PowerPoint's size for text that sets none (a new text box's 18 pt).
+_DEFAULT_POINTS = 18.0
+
+
+def _heading(marked: list[tuple[_Box, str]], height: int) -> int | None:
+    """Which of the slide's text boxes heads it when no title placeholder does. Only ungrouped
+    boxes in the top half can (a caption under a picture is not a title, nor a diagram's
+    label): the first of them when it is a placeholder (the layout's own text, its size set
+    there), else the one whose first paragraph has the largest type, reading order breaking
+    ties, so a small callout above a title typed large is not taken for it."""
+    top = [
+        (i, box)
+        for i, (box, _) in enumerate(marked)
+        if box.y0 < height / 2 and not box.grouped and not _is_table(box.shape)
+    ]
+    if not top or top[0][1].shape.is_placeholder:
+        return top[0][0] if top else None
+    return max(top, key=lambda item: (_points(item[1].shape), -item[0]))[0]
+
+
+def _points(shape) -> float:
+    """The largest type size set on the runs of the shape's first paragraph with text."""
+    paragraph = next((p for p in shape.text_frame.paragraphs if p.text.strip()), None)
+    sizes = [run.font.size.pt for run in (paragraph.runs if paragraph else ()) if run.font.size]
+    return max(sizes, default=_DEFAULT_POINTS)
+
+
+def _is_table(shape) -> bool:
+    return bool(getattr(shape, "has_table", False))
+
+
 def _is_title(shape) -> bool:
     return shape.is_placeholder and shape.placeholder_format.type in _TITLES
 
@@ -112,13 +165,15 @@ def _is_title(shape) -> bool:
 def _slide(slide, doc_id: str, number: int, size: tuple[int, int]) -> Slide:
     boxes = reading_order(_boxes(slide.shapes), lambda b: (b.x0, b.y0, b.x1, b.y1))
     title_box = next((b for b in boxes if _is_title(b.shape)), None)
-    blocks = [_markdown(b.shape) for b in boxes if b is not title_box]
-    blocks = [b for b in blocks if b]
+    marked = [(b, _markdown(b.shape)) for b in boxes if b is not title_box]
+    marked = [(b, text) for b, text in marked if text]
+    blocks = [text for _, text in marked]
     if title_box is not None:
         title = _one_line(title_box.shape.text_frame.text)
-    elif blocks:  # no title placeholder: the first line stands as the title
-        first, _, rest = blocks[0].partition("\n")
-        title, blocks[0] = first.lstrip("-| ").strip(), rest
+    elif (heading := _heading(marked, size[1])) is not None:
+        # no title placeholder: the first line of the heading box stands as the title
+        first, _, rest = blocks[heading].partition("\n")
+        title, blocks[heading] = first.lstrip("-| ").strip(), rest
     else:
         title = ""
     notes = ""
@@ -135,7 +190,14 @@ def _slide(slide, doc_id: str, number: int, size: tuple[int, int]) -> Slide:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.replace("\v", " ").split())
+    return " ".join(_CJK_BREAK.sub("", text).replace("\v", " ").split())
+
+
+def _paragraph_text(paragraph) -> str:
+    """The paragraph's text with its equations (Office Math, as in a box PowerPoint wraps in
+    mc:AlternateContent) in their places, written out in their own characters."""
+    parts = paragraph._p.iter(f"{_A}t", f"{_MATH}t", f"{_A}br")
+    return "".join("\v" if e.tag == f"{_A}br" else e.text or "" for e in parts)
 
 
 def _plain(shape) -> str:
@@ -149,7 +211,7 @@ def _markdown(shape) -> str:
         return _table(shape.table)
     lines = []
     for paragraph in shape.text_frame.paragraphs:
-        text = _one_line(paragraph.text)
+        text = _one_line(_paragraph_text(paragraph))
         if not text:
             continue
         if _is_bullet(paragraph, shape):
