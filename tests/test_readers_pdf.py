@@ -229,3 +229,8 @@ def test_lines_with_gaps_that_do_not_line_up_are_not_a_table():
     aligned += _chars("Beta", 40, 124, dx=10) + _chars("two", 132, 124, dx=10)
     (block,) = lines_to_blocks(chars_to_lines(aligned))
     assert block_markdown(block) == "| Alpha | one |\n| --- | --- |\n| Beta | two |"
+
+
+def test_powerpoints_placeholder_properties_carried_into_its_pdfs_are_not_a_title():
+    card = pdf_reader._card({"Title": "PowerPoint プレゼンテーション", "Author": "watanabe", "CreationDate": ""})
+    assert (card.title, card.author) == ("", "watanabe")

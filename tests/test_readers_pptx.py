@@ -208,3 +208,22 @@ def test_a_line_break_inside_japanese_adds_no_space(tmp_path):
     prs.save(tmp_path / "breaks.pptx")
     (only,) = read_deck(tmp_path / "breaks.pptx", "breaks").slides
     assert only.body == "新しいものを研究室に紹介する for the lab"
+
+
+@pytest.mark.parametrize(
+    ("property_title", "kept"),
+    [
+        ("Designing Monolith First for Microservice Architecture", False),  # left by the template's deck
+        ("PowerPoint プレゼンテーション", False),  # PowerPoint's placeholder
+        ("Dealing with Concurrency in .NET", True),
+    ],
+)
+def test_a_title_in_the_files_properties_must_be_echoed_by_the_first_slide(tmp_path, property_title, kept):
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[0])  # title slide
+    slide.shapes.title.text = "Dealing with Concurrency"
+    slide.placeholders[1].text = "Multi-Threading in .NET"
+    prs.core_properties.title = property_title
+    prs.save(tmp_path / "talk.pptx")
+    card = read_deck(tmp_path / "talk.pptx", "talk").card
+    assert card.title == (property_title if kept else "")

@@ -2,10 +2,52 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
 
 from ..documents import DocumentCard, Slide
 from ..errors import QAError
+
+# What office suites write into a file's properties when nobody filled them in: not a title or
+# an author. PowerPoint's own words carry into the PDFs it exports.
+PLACEHOLDER_PROPERTIES = {
+    "powerpoint presentation",
+    "powerpoint プレゼンテーション",
+    "microsoft office user",
+    "microsoft office ユーザー",
+    "python-pptx",
+}
+
+
+def property_value(text: str | None) -> str:
+    """A document property as written, or "" when it is empty or an office suite's placeholder."""
+    text = (text or "").strip()
+    return "" if text.lower() in PLACEHOLDER_PROPERTIES else text
+
+
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
+_JAPANESE_PAIR = re.compile(r"(?=([\u3040-\u30ff\u3400-\u9fff]{2}))")
+
+
+def _marks(text: str) -> set[str]:
+    """Latin words of three letters or more and pairs of Japanese characters: what two texts
+    about the same thing share."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return set(_LATIN_WORD.findall(text)) | set(_JAPANESE_PAIR.findall(text))
+
+
+def with_echoed_title(card: DocumentCard, slides: tuple[Slide, ...]) -> DocumentCard:
+    """The card, its title dropped when the first slide says less than a third of its words: a
+    title left in the file's properties by the deck a template was copied from ("Designing
+    Monolith First for Microservice Architecture" on a talk about multi-threading, or about
+    authorization in microservices). A first slide without text cannot judge."""
+    first = slides[0] if slides else None
+    said = _marks(f"{first.title}\n{first.body}") if first else set()
+    words = _marks(card.title)
+    if words and said and 3 * len(words & said) < len(words):
+        return replace(card, title="")
+    return card
 
 
 class ReaderError(QAError):

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..documents import DocumentCard, Slide
-from .base import Deck, Limits, ReaderError
+from .base import Deck, Limits, ReaderError, property_value, with_echoed_title
 from .layout import (
     Char,
     block_markdown,
@@ -49,7 +49,7 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "furniture-1"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "furniture-2"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -72,7 +72,7 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
         word = "page" if len(empty) == 1 else "pages"
         verb = "has" if len(empty) == 1 else "have"
         warnings = (f"{word} {', '.join(map(str, empty))} {verb} no text layer (no OCR)",)
-    return Deck(slides=slides, card=card, warnings=warnings)
+    return Deck(slides=slides, card=with_echoed_title(card, slides), warnings=warnings)
 
 
 def page_chars(page) -> list[Char]:
@@ -174,7 +174,7 @@ def pdf_date(value: str) -> str:
 
 def _card(meta: dict) -> DocumentCard:
     return DocumentCard(
-        title=(meta.get("Title") or "").strip(),
-        author=(meta.get("Author") or "").strip(),
+        title=property_value(meta.get("Title")),
+        author=property_value(meta.get("Author")),
         date=pdf_date(meta.get("CreationDate") or ""),
     )

@@ -19,7 +19,7 @@ from pptx.exc import PackageNotFoundError
 from pptx.shapes.shapetree import SlideShapeFactory
 
 from ..documents import DocumentCard, Slide
-from .base import Deck, Limits, ReaderError
+from .base import Deck, Limits, ReaderError, property_value, with_echoed_title
 from .layout import page_region, reading_order
 from .tables import table_markdown
 
@@ -66,7 +66,7 @@ def hidden_numbers(prs) -> list[int]:
     """1-based positions of the slides marked hidden (show="0")."""
     return [n for n, slide in enumerate(prs.slides, start=1) if slide._element.get("show") in ("0", "false")]
 
-VERSION = "2"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "3"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -84,7 +84,8 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
     if empty:
         warnings.append(f"{'slide' if len(empty) == 1 else 'slides'} {', '.join(map(str, empty))} "
                         f"{'has' if len(empty) == 1 else 'have'} no text (pictures only?)")
-    return Deck(slides=slides, card=_card(prs.core_properties), warnings=tuple(warnings))
+    card = with_echoed_title(_card(prs.core_properties), slides)
+    return Deck(slides=slides, card=card, warnings=tuple(warnings))
 
 
 def _boxes(shapes, transform=lambda x, y: (x, y), grouped: bool = False) -> list[_Box]:
@@ -270,17 +271,10 @@ def _table(table) -> str:
     return table_markdown([[_one_line(cell.text) for cell in row.cells] for row in table.rows])
 
 
-# What PowerPoint writes when nobody filled the properties in: not a title or an author.
-_DEFAULTS = {"powerpoint presentation", "powerpoint プレゼンテーション", "microsoft office user",
-             "microsoft office ユーザー", "python-pptx"}
-
-
 def _card(props) -> DocumentCard:
-    def value(text: str | None) -> str:
-        text = (text or "").strip()
-        return "" if text.lower() in _DEFAULTS else text
-
     created = props.created
     return DocumentCard(
-        title=value(props.title), author=value(props.author), date=created.date().isoformat() if created else ""
+        title=property_value(props.title),
+        author=property_value(props.author),
+        date=created.date().isoformat() if created else "",
     )
