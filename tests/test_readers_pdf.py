@@ -13,7 +13,7 @@ from qa.chunking import UNPACKED, chunk_slide
 from qa.documents import load_corpus
 from qa.readers import Limits, ReaderError, read_deck
 from qa.readers import pdf as pdf_reader
-from qa.readers.layout import Char, block_markdown, chars_to_lines, lines_to_blocks
+from qa.readers.layout import Block, Char, Line, block_markdown, chars_to_lines, lines_to_blocks, split_title
 from qa.readers.pdf import pdf_date
 from qa.readers.pictures import render
 
@@ -234,3 +234,13 @@ def test_lines_with_gaps_that_do_not_line_up_are_not_a_table():
 def test_powerpoints_placeholder_properties_carried_into_its_pdfs_are_not_a_title():
     card = pdf_reader._card({"Title": "PowerPoint プレゼンテーション", "Author": "watanabe", "CreationDate": ""})
     assert (card.title, card.author) == ("", "watanabe")
+
+
+def test_an_equations_large_parts_are_not_the_title():
+    # As highschool2019.pdf (kaityo256, a PowerPoint export) slide 6 reads: the fraction's
+    # denominator is the largest text in the top half, the slide's own heading is words.
+    heading = Block([Line("拡散方程式", 40, 30, 300, 62, 32, chars=5)])
+    fraction = Block([Line("𝜕𝑥2", 400, 120, 460, 160, 40, chars=3)])
+    body = Block([Line("熱の広がりを表す方程式", 40, 300, 400, 320, 20, chars=11)])
+    title, rest = split_title([heading, fraction, body], page_height=540)
+    assert [ln.text for ln in title] == ["拡散方程式"] and fraction in rest

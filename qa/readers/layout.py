@@ -8,6 +8,7 @@ shape boxes (``reading_order`` only).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..documents import Region
@@ -206,20 +207,35 @@ def split_title(blocks: list[Block], page_height: float) -> tuple[list[Line], li
     """
     if not blocks:
         return [], []
-    top = [b for b in blocks if b.box[1] < 0.5 * page_height] or blocks
+    # A title has words: an equation's parts set large (a fraction's denominator) are no title.
+    worded = [b for b in blocks if _worded(_largest_lines(b))] or blocks
+    top = [b for b in worded if b.box[1] < 0.5 * page_height] or worded
     biggest = max(top, key=lambda b: (max(ln.size for ln in b.lines), -b.box[1]))
     size = max(ln.size for ln in biggest.lines)
     body = sorted(ln.size for b in blocks if b is not biggest for ln in b.lines)
     if not body or size > 1.1 * body[len(body) // 2]:
-        first = next(i for i, ln in enumerate(biggest.lines) if ln.size == size)
-        end = first
-        while end < len(biggest.lines) and biggest.lines[end].size >= 0.97 * size:
-            end += 1
-        block, chosen = biggest, biggest.lines[first:end]
+        block, chosen = biggest, _largest_lines(biggest)
     else:
-        block, chosen = blocks[0], blocks[0].lines[:1]
+        block = next((b for b in blocks if _worded(b.lines[:1])), blocks[0])
+        chosen = block.lines[:1]
     rest = [Block([ln for ln in b.lines if ln not in chosen]) if b is block else b for b in blocks]
     return chosen, [b for b in rest if b.lines]
+
+
+def _largest_lines(block: Block) -> list[Line]:
+    """The block's first run of consecutive lines in its largest type."""
+    size = max(ln.size for ln in block.lines)
+    first = next(i for i, ln in enumerate(block.lines) if ln.size == size)
+    end = first
+    while end < len(block.lines) and block.lines[end].size >= 0.97 * size:
+        end += 1
+    return block.lines[first:end]
+
+
+def _worded(lines: list[Line]) -> bool:
+    """Whether the lines have two letters or more that are not mathematical italics (𝑥, 𝜕)."""
+    letters = (ch for ln in lines for ch in ln.text if unicodedata.category(ch).startswith("L"))
+    return sum(1 for ch in letters if not 0x1D400 <= ord(ch) <= 0x1D7FF) >= 2
 
 
 def block_markdown(block: Block) -> str:
