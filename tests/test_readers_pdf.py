@@ -244,3 +244,19 @@ def test_an_equations_large_parts_are_not_the_title():
     body = Block([Line("熱の広がりを表す方程式", 40, 300, 400, 320, 20, chars=11)])
     title, rest = split_title([heading, fraction, body], page_height=540)
     assert [ln.text for ln in title] == ["拡散方程式"] and fraction in rest
+
+
+def test_wrapped_lines_whose_boxes_overlap_stay_with_their_bullet():
+    # The line boxes of a real PowerPoint export (hik-ddd.pdf, slide 6): 28 pt tall at a 21.6 pt pitch.
+    lines = [
+        Line("• Domain-driven design (DDD) is an approach to software", 73.2, 142.5, 656.5, 170.6, 20.0, chars=56),
+        Line("development for complex needs by connecting the", 91.2, 164.1, 605.7, 192.2, 20.0, chars=47),
+        Line("implementation to an evolving model", 91.2, 185.8, 472.8, 213.8, 20.0, chars=35),
+        Line("• Focuses on the core domain logic", 73.2, 217.3, 731.0, 245.4, 20.0, chars=34),
+    ]
+    (block,) = lines_to_blocks(lines)
+    assert block_markdown(block).splitlines() == [
+        "- Domain-driven design (DDD) is an approach to software development for complex needs"
+        " by connecting the implementation to an evolving model",
+        "- Focuses on the core domain logic",
+    ]

@@ -166,7 +166,9 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
             # a list shrinks its nested levels
             ratio = abs(line.size - last.size) / max(line.size, last.size)
             similar = ratio <= 0.03 or (ratio <= 0.35 and bool(_BULLET.match(line.text)) and _has_bullets(block))
-            close = -0.3 * line.size < gap < 0.9 * line.size
+            # below the last line (its top half a size lower at least: PowerPoint's PDFs give
+            # line boxes taller than the line pitch, so wrapped lines overlap by a third of a size)
+            close = line.y0 - last.y0 > 0.5 * line.size and gap < 0.9 * line.size
             if overlaps and similar and close and (best_gap is None or gap < best_gap):
                 best, best_gap = block, gap
         if best is None:
