@@ -260,3 +260,13 @@ def test_wrapped_lines_whose_boxes_overlap_stay_with_their_bullet():
         " by connecting the implementation to an evolving model",
         "- Focuses on the core domain logic",
     ]
+
+
+def test_a_numbered_list_set_apart_from_its_numbers_is_no_table():
+    # howtoreview.pdf (kaityo256, a PowerPoint export), slide 6: "1." and its item are two runs.
+    lines = []
+    for n, item in enumerate(["タイトル", "研究全体の背景", "問題意識"], start=1):
+        line = Line(f"{n}.", 78, 277 + 34 * n, 101, 305 + 34 * n, 28.0)
+        line.extend(Line(item, 119, 277 + 34 * n, 300, 305 + 34 * n, 28.0), " ", new_cell=True)
+        lines.append(line)
+    assert block_markdown(Block(lines)).splitlines() == ["1. タイトル", "2. 研究全体の背景", "3. 問題意識"]

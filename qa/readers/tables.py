@@ -7,6 +7,8 @@ import re
 # The glyphs slides draw as list markers (the PDF layout reads them too).
 BULLET_GLYPHS = "•・▪■◆●◦‣○►▶❖✓➢➤"
 _BULLETED = re.compile(rf"^\s*[{BULLET_GLYPHS}]")
+# A numbered list's markers (1. 2) a. iv.), set apart from their items like a first column.
+_NUMBER = re.compile(r"^\s*[(（]?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.．)）]\s*$")
 
 
 def table_rows(lines: list) -> list[list[str]] | None:
@@ -19,6 +21,8 @@ def table_rows(lines: list) -> list[list[str]] | None:
         return None
     if any(_BULLETED.match(line.text) for line in lines):
         return None  # a list whose items happen to have gaps
+    if all(_NUMBER.match(line.cells[0][0]) for line in lines):
+        return None  # a numbered list: its numbers are no column
     for above, line in zip(lines, lines[1:]):
         for (_, a0, a1), (_, b0, b1) in zip(above.cells, line.cells):
             if min(a1, b1) - max(a0, b0) < -0.5 * line.size:
