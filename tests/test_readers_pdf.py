@@ -270,3 +270,13 @@ def test_a_numbered_list_set_apart_from_its_numbers_is_no_table():
         line.extend(Line(item, 119, 277 + 34 * n, 300, 305 + 34 * n, 28.0), " ", new_cell=True)
         lines.append(line)
     assert block_markdown(Block(lines)).splitlines() == ["1. タイトル", "2. 研究全体の背景", "3. 問題意識"]
+
+
+def test_short_japanese_lines_spaced_apart_are_not_joined_as_a_wrapped_paragraph():
+    # happy_presentation.pdf (kaityo256), slide 4: one item a line at 1.8 sizes' pitch, two reaching the edge.
+    texts = [("どうやってそれを実現するか", 669.9), ("どんな結果が出たか", 542.0),
+             ("それはどんな意味を持つか", 637.9), ("何をしたか、どこへ向かうか", 669.9)]
+    lines = [Line(text, 253.9, 226.5 + 56.8 * i, x1, 258.5 + 56.8 * i, 32.0, chars=len(text))
+             for i, (text, x1) in enumerate(texts)]
+    (block,) = lines_to_blocks(lines)
+    assert block_markdown(block).splitlines() == [text for text, _ in texts]

@@ -264,13 +264,19 @@ def block_markdown(block: Block) -> str:
             bullet_x = line.x0
         elif out and bullet_x is not None and line.x0 > bullet_x + 0.3 * line.size:
             out[-1] += _joiner(out[-1], text) + text  # indented under a bullet's text: its next line
-        elif prev is not None and id(prev) in full and abs(line.x0 - prev.x0) < 0.5 * line.size and _CJK.match(text):
+        elif prev is not None and id(prev) in full and _wrapped_under(prev, line) and _CJK.match(text):
             out[-1] += _joiner(out[-1], text) + text  # a paragraph wrapped at the box's edge
         else:
             out.append(text)
             bullet_x = None
         prev = line
     return "\n".join(out)
+
+
+def _wrapped_under(prev: Line, line: Line) -> bool:
+    """Whether the line can be prev's continuation: it starts where prev starts, one line pitch
+    below (lines spaced wider than 1.5 sizes are separate items, however far they reach)."""
+    return abs(line.x0 - prev.x0) < 0.5 * line.size and line.y0 - prev.y0 < 1.5 * line.size
 
 
 def _full_lines(block: Block) -> set[int]:
