@@ -280,3 +280,20 @@ def test_short_japanese_lines_spaced_apart_are_not_joined_as_a_wrapped_paragraph
              for i, (text, x1) in enumerate(texts)]
     (block,) = lines_to_blocks(lines)
     assert block_markdown(block).splitlines() == [text for text, _ in texts]
+
+
+def test_a_callout_set_larger_than_the_decks_titles_is_not_the_title():
+    # hik-ddd.pdf (a PowerPoint export), slide 50: a 54 pt "Examples..?" under the 44 pt title.
+    def page(title: str, callout: str | None = None) -> tuple[list[Block], float, float]:
+        blocks = [Block([Line(title, 73, 50, 700, 105, 44.0, chars=len(title))]),
+                  Block([Line("Business Logic", 80, 194, 200, 212, 16.0, chars=14)])]
+        if callout:
+            blocks.append(Block([Line(callout, 300, 249, 520, 318, 54.0, chars=len(callout))]))
+        return blocks, 960.0, 540.0
+
+    pages = [page(f"Slide {n} heading") for n in range(6)] + [page("Application Logic vs Domain Logic", "Examples..?")]
+    size = pdf_reader.deck_title_size(pages)
+    assert size == 44.0
+    blocks, _, height = pages[-1]
+    assert [ln.text for ln in split_title(blocks, height)[0]] == ["Examples..?"]  # the page alone
+    assert [ln.text for ln in split_title(blocks, height, size)[0]] == ["Application Logic vs Domain Logic"]

@@ -201,11 +201,15 @@ def reading_order(items: list, box) -> list:
     return [item for band in bands for item in sorted(band, key=lambda it: box(it)[0])]
 
 
-def split_title(blocks: list[Block], page_height: float) -> tuple[list[Line], list[Block]]:
+def split_title(
+    blocks: list[Block], page_height: float, title_size: float | None = None
+) -> tuple[list[Line], list[Block]]:
     """The title's lines, and the blocks without them.
 
     The title is the largest-font text in the top half of the page (its lines of that
-    size, consecutive), when it stands out from the body; else the first line.
+    size, consecutive), when it stands out from the body; else the first line. With
+    `title_size` (the size the deck's titles are set in), the top-most text in the top half
+    set in that size wins over larger text: a callout set large is not the slide's title.
     """
     if not blocks:
         return [], []
@@ -213,6 +217,9 @@ def split_title(blocks: list[Block], page_height: float) -> tuple[list[Line], li
     worded = [b for b in blocks if _worded(_largest_lines(b))] or blocks
     top = [b for b in worded if b.box[1] < 0.5 * page_height] or worded
     biggest = max(top, key=lambda b: (max(ln.size for ln in b.lines), -b.box[1]))
+    if title_size:
+        sized = [b for b in top if abs(_largest_lines(b)[0].size - title_size) <= 0.03 * title_size]
+        biggest = min(sized, key=lambda b: b.box[1]) if sized else biggest
     size = max(ln.size for ln in biggest.lines)
     body = sorted(ln.size for b in blocks if b is not biggest for ln in b.lines)
     if not body or size > 1.1 * body[len(body) // 2]:

@@ -49,7 +49,7 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "furniture-6"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "furniture-7"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -58,7 +58,9 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
         try:
             pages = [_page_lines(pdf[i]) for i in range(len(pdf))]
             furniture = repeated_margin_lines(pages)
-            slides = tuple(_slide(page, doc_id, i + 1, furniture if i else set()) for i, page in enumerate(pages))
+            blocks = [_page_blocks(page, furniture if i else set()) for i, page in enumerate(pages)]
+            size = deck_title_size(blocks)
+            slides = tuple(_slide(page, doc_id, i + 1, size) for i, page in enumerate(blocks))
             card = _card(pdf.get_metadata_dict())
         except pdfium.PdfiumError as exc:
             raise ReaderError(f"{path.name}: damaged PDF ({_reason(exc)})") from None
@@ -144,11 +146,26 @@ def repeated_margin_lines(pages: list[tuple[list, float, float]]) -> set[str]:
     return {key for key, n in counts.items() if n >= len(pages) / 2}
 
 
-def _slide(page: tuple[list, float, float], doc_id: str, number: int, furniture: set[str]) -> Slide:
+def _page_blocks(page: tuple[list, float, float], furniture: set[str]) -> tuple[list, float, float]:
+    """A page's blocks of lines, without the deck's furniture, with its width and height."""
     lines, width, height = page
-    lines = [ln for ln in lines if _furniture_key(ln, height) not in furniture]
-    blocks = lines_to_blocks(lines)
-    title_lines, rest = split_title(blocks, height)
+    return lines_to_blocks([ln for ln in lines if _furniture_key(ln, height) not in furniture]), width, height
+
+
+def deck_title_size(pages: list[tuple[list, float, float]]) -> float | None:
+    """The size the deck's slide titles are set in (its template's): the size of seven titles in
+    ten or more, else None, and each page's largest text stands alone (a deck whose headers
+    are not in the text layer has no such size)."""
+    sizes = [round(title[0].size) for blocks, _, height in pages if (title := split_title(blocks, height)[0])]
+    if len(sizes) < 4:
+        return None
+    size, count = max(((s, sizes.count(s)) for s in set(sizes)), key=lambda item: (item[1], item[0]))
+    return float(size) if count >= 0.7 * len(sizes) else None
+
+
+def _slide(page: tuple[list, float, float], doc_id: str, number: int, title_size: float | None) -> Slide:
+    blocks, width, height = page
+    title_lines, rest = split_title(blocks, height, title_size)
     title = joined([ln.text.strip() for ln in title_lines])
     body = "\n\n".join(md for b in rest if (md := block_markdown(b)))
     regions = page_regions([ln for b in blocks for ln in b.lines], width, height)
