@@ -297,3 +297,34 @@ def test_a_callout_set_larger_than_the_decks_titles_is_not_the_title():
     blocks, _, height = pages[-1]
     assert [ln.text for ln in split_title(blocks, height)[0]] == ["Examples..?"]  # the page alone
     assert [ln.text for ln in split_title(blocks, height, size)[0]] == ["Application Logic vs Domain Logic"]
+
+
+def _pdf_with_text(path: Path, texts: list[tuple[str, float, float]], size=(400, 300)) -> Path:
+    """A one-page PDF written by pdfium itself: each text in Helvetica 12 at (x, y) from the bottom left."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(*size)
+    for text, x, y in texts:
+        obj = raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 12.0)
+        buffer = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+        raw.FPDFText_SetText(obj, ctypes.cast(buffer, ctypes.POINTER(raw.FPDF_WCHAR)))
+        raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
+        raw.FPDFPage_InsertObject(page.raw, obj)
+    raw.FPDFPage_GenerateContent(page.raw)
+    pdf.save(path)
+    return path
+
+
+def test_text_drawn_off_the_page_is_not_read(tmp_path):
+    # Beamer's overlays (\pause) park a frame's later items off the page: the page does not show them.
+    path = _pdf_with_text(tmp_path / "overlay.pdf", [
+        ("Target Audience", 40, 250),
+        ("People who have never used version control.", 40, 220),
+        ("What I will cover", 2500, 200),  # right of the page
+        ("How to cheat when using git", 40, -400),  # below it
+    ])
+    (page,) = read_deck(path, "overlay").slides
+    assert (page.title, page.body) == ("Target Audience", "People who have never used version control.")

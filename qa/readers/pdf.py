@@ -49,7 +49,7 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "furniture-7"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "furniture-8"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -79,7 +79,7 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
 
 def page_chars(page) -> list[Char]:
     """The page's characters with top-left-origin boxes (pdfium's loose boxes: the font's full height)."""
-    height = page.get_height()
+    width, height = page.get_size()
     textpage = page.get_textpage()
     try:
         chars = []
@@ -93,6 +93,8 @@ def page_chars(page) -> list[Char]:
             if code in (0, 0xFFFE, 0xFFFF) or (code < 0x20 and chr(code) not in "\t\r\n"):
                 continue  # no character, or a control code (pdfium's soft hyphen marker)
             left, bottom, right, top = textpage.get_charbox(i, loose=True)
+            if right < 0 or left > width or top < 0 or bottom > height:
+                continue  # drawn off the page: not shown (Beamer parks an overlay's later items there)
             size = pdfium_c.FPDFText_GetFontSize(textpage.raw, i)
             if size <= 1.0:  # generated characters, or fonts scaled by the text matrix
                 size = max(top - bottom, 1.0)
