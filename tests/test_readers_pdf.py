@@ -328,3 +328,15 @@ def test_text_drawn_off_the_page_is_not_read(tmp_path):
     ])
     (page,) = read_deck(path, "overlay").slides
     assert (page.title, page.body) == ("Target Audience", "People who have never used version control.")
+
+
+def test_a_lines_size_is_its_texts_not_its_bullets_or_first_words():
+    def run(text: str, x: float, size: float) -> list[Char]:
+        step = size * 0.5
+        return [Char(ch, x + i * step, 100, x + (i + 1) * step, 100 + size, size) for i, ch in enumerate(text)]
+
+    bullet = Char("•", 40, 100, 52, 130, 30.0)  # a bullet glyph set larger than its item
+    (line,) = chars_to_lines([bullet, *run("streaming engine", 60, 20.0)])
+    assert line.size == 20.0
+    (line,) = chars_to_lines([*run("map()", 40, 14.0), *run(" returns a new dataset", 75, 20.0)])
+    assert line.size == 20.0  # code set smaller at the start of the line

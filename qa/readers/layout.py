@@ -50,6 +50,10 @@ class Line:
         return self.y1 - self.y0
 
     def extend(self, other: Line, separator: str = "", new_cell: bool = False) -> None:
+        # A line's size is its text's: a bullet glyph or a word of code set smaller or larger
+        # than the text that follows does not set it (the largest of its characters does).
+        lone_bullet = self.chars == 1 and self.text in BULLET_GLYPHS
+        self.size = other.size if lone_bullet else max(self.size, other.size)
         if new_cell:
             self.cells.append([other.text, other.x0, other.x1])
         else:
