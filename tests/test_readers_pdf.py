@@ -340,3 +340,21 @@ def test_a_lines_size_is_its_texts_not_its_bullets_or_first_words():
     assert line.size == 20.0
     (line,) = chars_to_lines([*run("map()", 40, 14.0), *run(" returns a new dataset", 75, 20.0)])
     assert line.size == 20.0  # code set smaller at the start of the line
+
+
+def test_a_paragraph_or_a_list_set_largest_is_not_a_title():
+    # A Marp slide without a heading (akutori's pyinfra talk, slide 3): the body is the largest text.
+    paragraph = Block([Line(text, 60, 120 + 40 * i, 900, 150 + 40 * i, 28.0, chars=len(text)) for i, text in enumerate([
+        "Pyinfraは、Pythonコードをシェルコマンドに変換し、サーバー上で実行する",
+        "その場限りのコマンド実行から、宣言的なインフラ管理まで対応する",
+        "Ansibleと同じくエージェントレスで、SSH経由で実行する",
+    ])])
+    url = Block([Line("https://pyinfra.com", 60, 400, 300, 420, 16.0, chars=19)])
+    title, rest = split_title([paragraph, url], page_height=540)
+    assert title == [] and rest == [paragraph, url]
+    items = Block([Line(f"● {word}", 60, 120 + 40 * i, 300, 150 + 40 * i, 28.0, chars=8)
+                   for i, word in enumerate(["Basic", "Oauth2", "JWT"])])
+    assert split_title([items, url], page_height=540)[0] == []
+    heading = Block([Line("A Scenario:", 60, 100, 500, 190, 96.0, chars=11),
+                     Line("Mining Logs", 60, 190, 500, 280, 96.0, chars=11)])
+    assert [ln.text for ln in split_title([heading, url], page_height=540)[0]] == ["A Scenario:", "Mining Logs"]

@@ -227,3 +227,14 @@ def test_a_title_in_the_files_properties_must_be_echoed_by_the_first_slide(tmp_p
     prs.save(tmp_path / "talk.pptx")
     card = read_deck(tmp_path / "talk.pptx", "talk").card
     assert card.title == (property_title if kept else "")
+
+
+def test_radical_characters_are_read_as_the_kanji_they_stand_for(tmp_path):
+    # LibreOffice's and macOS's exports write some kanji as Kangxi radicals: 利⽤ (U+2F64) for 利用.
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[1])
+    slide.shapes.title.text = "⽬次"
+    slide.placeholders[1].text = "サーバの運⽤を⾒直す"
+    prs.save(tmp_path / "radicals.pptx")
+    (only,) = read_deck(tmp_path / "radicals.pptx", "radicals").slides
+    assert (only.title, only.body) == ("目次", "- サーバの運用を見直す")

@@ -26,6 +26,16 @@ def property_value(text: str | None) -> str:
     return "" if text.lower() in PLACEHOLDER_PROPERTIES else text
 
 
+# Kangxi radicals and CJK radical supplements that some exporters (macOS Quartz, LibreOffice)
+# write for ordinary kanji: 利⽤ for 利用. Shown as they are, they defeat copy and find.
+_RADICALS = re.compile("[\u2e80-\u2fdf]")
+
+
+def ideographs(text: str) -> str:
+    """The text with radical characters written as the ideographs they stand for (NFKC of those alone)."""
+    return _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
 _JAPANESE_PAIR = re.compile(r"(?=([\u3040-\u30ff\u3400-\u9fff]{2}))")
 

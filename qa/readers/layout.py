@@ -231,8 +231,25 @@ def split_title(
     else:
         block = next((b for b in blocks if _worded(b.lines[:1])), blocks[0])
         chosen = block.lines[:1]
+    if not _title_like(chosen, block):
+        return [], blocks  # the largest text is a paragraph, a list or a table: the slide has no title
     rest = [Block([ln for ln in b.lines if ln not in chosen]) if b is block else b for b in blocks]
     return chosen, [b for b in rest if b.lines]
+
+
+# A title is short, however large it is set (a section slide's four words on four lines);
+# longer, it is a paragraph set large: a slide without a heading.
+TITLE_CHARS = 100
+
+
+def _title_like(lines: list[Line], block: Block) -> bool:
+    """Whether the lines can be a title: at most TITLE_CHARS characters, no list item, not a
+    table's header row."""
+    return (
+        sum(len(ln.text.strip()) for ln in lines) <= TITLE_CHARS
+        and not any(_BULLET.match(ln.text) for ln in lines)
+        and not table_rows(block.lines)
+    )
 
 
 def _largest_lines(block: Block) -> list[Line]:

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..documents import DocumentCard, Slide
-from .base import Deck, Limits, ReaderError, property_value, with_echoed_title
+from .base import Deck, Limits, ReaderError, ideographs, property_value, with_echoed_title
 from .layout import (
     Char,
     block_markdown,
@@ -49,7 +49,7 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "furniture-9"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "furniture-10"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -99,7 +99,7 @@ def page_chars(page) -> list[Char]:
             if size <= 1.0:  # generated characters, or fonts scaled by the text matrix
                 size = max(top - bottom, 1.0)
             generated = bool(pdfium_c.FPDFText_IsGenerated(textpage.raw, i))
-            chars.append(Char(chr(code), left, height - top, right, height - bottom, size, generated))
+            chars.append(Char(ideographs(chr(code)), left, height - top, right, height - bottom, size, generated))
         # a lone surrogate cannot be written as UTF-8: drop it
         return [c for c in chars if not "\ud800" <= c.text <= "\udfff"]
     finally:

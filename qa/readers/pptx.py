@@ -19,7 +19,7 @@ from pptx.exc import PackageNotFoundError
 from pptx.shapes.shapetree import SlideShapeFactory
 
 from ..documents import DocumentCard, Slide
-from .base import Deck, Limits, ReaderError, property_value, with_echoed_title
+from .base import Deck, Limits, ReaderError, ideographs, property_value, with_echoed_title
 from .layout import page_region, reading_order
 from .tables import table_markdown
 
@@ -66,7 +66,7 @@ def hidden_numbers(prs) -> list[int]:
     """1-based positions of the slides marked hidden (show="0")."""
     return [n for n, slide in enumerate(prs.slides, start=1) if slide._element.get("show") in ("0", "false")]
 
-VERSION = "3"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "4"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -179,7 +179,7 @@ def _slide(slide, doc_id: str, number: int, size: tuple[int, int]) -> Slide:
         title = ""
     notes = ""
     if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
-        notes = slide.notes_slide.notes_text_frame.text.replace("\v", "\n").strip()
+        notes = ideographs(slide.notes_slide.notes_text_frame.text).replace("\v", "\n").strip()
     width, height = size
     regions = tuple(page_region(_one_line(_plain(b.shape)), (b.x0, b.y0, b.x1, b.y1), width, height) for b in boxes)
     body = "\n\n".join(b for b in blocks if b.strip())
@@ -191,7 +191,7 @@ def _slide(slide, doc_id: str, number: int, size: tuple[int, int]) -> Slide:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(_CJK_BREAK.sub("", text).replace("\v", " ").split())
+    return " ".join(ideographs(_CJK_BREAK.sub("", text)).replace("\v", " ").split())
 
 
 def _paragraph_text(paragraph) -> str:
