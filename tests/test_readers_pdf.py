@@ -358,3 +358,13 @@ def test_a_paragraph_or_a_list_set_largest_is_not_a_title():
     heading = Block([Line("A Scenario:", 60, 100, 500, 190, 96.0, chars=11),
                      Line("Mining Logs", 60, 190, 500, 280, 96.0, chars=11)])
     assert [ln.text for ln in split_title([heading, url], page_height=540)[0]] == ["A Scenario:", "Mining Logs"]
+
+
+def test_a_text_layer_that_reads_as_punctuation_is_named(tmp_path):
+    # PowerPoint for Mac's PDFs with some Japanese fonts map every glyph to ASCII punctuation.
+    garbled = "!\" + !$ = !& '\" = !\"(\" + !&(&"
+    path = _pdf_with_text(tmp_path / "garbled.pdf", [("Ohm's law", 40, 250), (garbled, 40, 200)])
+    (warning,) = read_deck(path, "garbled").warnings
+    assert warning.startswith("page 1: the text layer reads as punctuation") and "OCR" in warning
+    readable = _pdf_with_text(tmp_path / "code.pdf", [("Install", 40, 250), ("$ pip install -e '.[ui,eval]'", 40, 200)])
+    assert read_deck(readable, "code").warnings == ()

@@ -7,6 +7,7 @@ put in reading order by qa.readers.layout; each line's box is kept as a Region.
 from __future__ import annotations
 
 import re
+import string
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -49,7 +50,7 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "furniture-10"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "furniture-11"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -69,12 +70,19 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
     empty = [s.number for s in slides if not s.title and not s.body]
     if len(empty) == len(slides):
         raise ReaderError(f"{path.name}: no page has a text layer (a scanned deck? run OCR on it first)")
-    warnings = ()
+    warnings = []
     if empty:
         word = "page" if len(empty) == 1 else "pages"
         verb = "has" if len(empty) == 1 else "have"
-        warnings = (f"{word} {', '.join(map(str, empty))} {verb} no text layer (no OCR)",)
-    return Deck(slides=slides, card=with_echoed_title(card, slides), warnings=warnings)
+        warnings.append(f"{word} {', '.join(map(str, empty))} {verb} no text layer (no OCR)")
+    garbled = [s.number for s in slides if _garbled(s.title + s.body)]
+    if garbled:
+        word = "page" if len(garbled) == 1 else "pages"
+        warnings.append(
+            f"{word} {', '.join(map(str, garbled))}: the text layer reads as punctuation (a font that maps its"
+            " glyphs to other characters): search will miss what they say; run OCR on the PDF"
+        )
+    return Deck(slides=slides, card=with_echoed_title(card, slides), warnings=tuple(warnings))
 
 
 def page_chars(page) -> list[Char]:
@@ -172,6 +180,16 @@ def _slide(page: tuple[list, float, float], doc_id: str, number: int, title_size
     body = "\n\n".join(md for b in rest if (md := block_markdown(b)))
     regions = page_regions([ln for b in blocks for ln in b.lines], width, height)
     return Slide(doc=doc_id, number=number, title=title, body=body, regions=regions)
+
+
+_PUNCTUATION = set(string.punctuation)
+
+
+def _garbled(text: str) -> bool:
+    """A page whose text is mostly ASCII punctuation: a broken text layer, not slide text (on real
+    slides, code and URLs included, the share stays near half at most)."""
+    chars = "".join(text.split())
+    return len(chars) >= 10 and sum(ch in _PUNCTUATION for ch in chars) >= 0.6 * len(chars)
 
 
 def _page_number(line, height: float) -> bool:
