@@ -48,15 +48,16 @@ def _marks(text: str) -> set[str]:
 
 
 def with_echoed_title(card: DocumentCard, slides: tuple[Slide, ...]) -> DocumentCard:
-    """The card, its title dropped when the first slide says less than a third of its words: a
-    title left in the file's properties by the deck a template was copied from ("Designing
-    Monolith First for Microservice Architecture" on a talk about multi-threading, or about
-    authorization in microservices). A first slide without text cannot judge."""
+    """The card, its title and author dropped when the first slide says less than a third of the
+    title's words: properties left in the file by the deck a template was copied from
+    ("Designing Monolith First for Microservice Architecture" on a talk about multi-threading,
+    or about authorization in microservices; the template's author with it). A first slide
+    without text cannot judge."""
     first = slides[0] if slides else None
     said = _marks(f"{first.title}\n{first.body}") if first else set()
     words = _marks(card.title)
     if words and said and 3 * len(words & said) < len(words):
-        return replace(card, title="")
+        return replace(card, title="", author="")
     return card
 
 
