@@ -241,3 +241,19 @@ def test_radical_characters_are_read_as_the_kanji_they_stand_for(tmp_path):
     prs.save(tmp_path / "radicals.pptx")
     (only,) = read_deck(tmp_path / "radicals.pptx", "radicals").slides
     assert (only.title, only.body) == ("目次", "- サーバの運用を見直す")
+
+
+def test_a_shadow_copy_and_a_typed_page_number_are_not_content(tmp_path):
+    # As a Marp deck exported to PowerPoint through LibreOffice writes them (real: Mutsumix/LT-slides).
+    from pptx.util import Pt
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    _text_box(slide, 1.0, "より早い段階での案件獲得に向けて")
+    shadow = _text_box(slide, 1.0, "より早い段階での案件獲得に向けて")
+    shadow.left, shadow.top = shadow.left + Pt(2), shadow.top + Pt(2)
+    _text_box(slide, 3.0, "営業で直接会った人に話す")
+    _text_box(slide, 7.0, "6")  # bottom margin of a 7.5 inch slide
+    prs.save(tmp_path / "shadow.pptx")
+    (only,) = read_deck(tmp_path / "shadow.pptx", "shadow").slides
+    assert (only.title, only.body) == ("より早い段階での案件獲得に向けて", "営業で直接会った人に話す")

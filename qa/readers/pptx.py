@@ -66,7 +66,7 @@ def hidden_numbers(prs) -> list[int]:
     """1-based positions of the slides marked hidden (show="0")."""
     return [n for n, slide in enumerate(prs.slides, start=1) if slide._element.get("show") in ("0", "false")]
 
-VERSION = "5"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "6"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -163,8 +163,26 @@ def _is_title(shape) -> bool:
     return shape.is_placeholder and shape.placeholder_format.type in _TITLES
 
 
+def _content(boxes: list[_Box], height: int) -> list[_Box]:
+    """The boxes less a copy of one just before it in the same place (LibreOffice writes a text
+    shadow as a second text box) and a bare number in the top or bottom margin (a page number
+    typed into a text box rather than PowerPoint's slide-number placeholder)."""
+    out: list[_Box] = []
+    for box in boxes:
+        text = _plain(box.shape).strip()
+        margin = box.y1 < 0.12 * height or box.y0 > 0.88 * height
+        if margin and text.isdigit() and len(text) <= 3:
+            continue
+        near = 0.01 * height  # about 5 pt on a 7.5 inch slide
+        placed = (o for o in out if abs(o.x0 - box.x0) < near and abs(o.y0 - box.y0) < near)
+        if any(_plain(o.shape).strip() == text for o in placed):
+            continue
+        out.append(box)
+    return out
+
+
 def _slide(slide, doc_id: str, number: int, size: tuple[int, int]) -> Slide:
-    boxes = reading_order(_boxes(slide.shapes), lambda b: (b.x0, b.y0, b.x1, b.y1))
+    boxes = reading_order(_content(_boxes(slide.shapes), size[1]), lambda b: (b.x0, b.y0, b.x1, b.y1))
     title_box = next((b for b in boxes if _is_title(b.shape)), None)
     marked = [(b, _markdown(b.shape)) for b in boxes if b is not title_box]
     marked = [(b, text) for b, text in marked if text]
