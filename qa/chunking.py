@@ -23,11 +23,17 @@ MERGE_SEPARATOR = " · "
 _SECTION_LINE = re.compile(r"(?![-*+•・]\s)[^\n]{1,40}(?<![。．.!?！？:：])")
 
 _BULLET = re.compile(r"^(\s*)(?:[-*+•・]|\d+[.)])\s+")
+_MARK = re.compile(r"^\s*[-*+•・]\s+")  # a bullet's glyph, which display drops
 _TABLE_RULE = re.compile(r"^\|?[\s:\-|]+\|?$")
 _DECOR = re.compile(r"^(?:[◆◇■□●○▶►✓✔➡→⇒]\s*)+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _LINK_ONLY = re.compile(r"(?:https?://|E-mail\s+)?\S+[/@.]\S+")
 _JA_EDGE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+_HIRAGANA = re.compile(r"[\u3041-\u3096]")
+_PARTICLES = set("をにはがでとのもへやしすされるたてなだ")  # what a wrapped line can start with
+# A URL that a line break cut: the line ends inside it and the next goes on with URL characters.
+_URL_TAIL = re.compile(r"https?://[^\s]*[\w/\-.?=&#%]$")
+_URL_PART = re.compile(r"^[\w/\-.?=&#%]+(?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ UNPACKED = Packing(0, 0)  # one passage a bullet, as before packing (an ablation
 
 def chunker_version(packing: Packing = PACKING) -> str:
     """The chunker's id in the manifest: a change of rules or sizes rebuilds the index."""
-    return f"slide-passages-v10/{packing.id}"
+    return f"slide-passages-v11/{packing.id}"
 
 
 CHUNKER_VERSION = chunker_version()
@@ -76,7 +82,7 @@ class Passage:
 
 
 def clean(text: str, markup: bool = True) -> str:
-    """Display text: no bullet marks, decorations or heading marks; with `markup`, no Markdown
+    """Display text: no bullet glyphs (list numbers stay), decorations or heading marks; with `markup`, no Markdown
     emphasis or link syntax either (a plain-text deck written in light Markdown). Other readers
     have rendered their markup already, so what looks like it there is the slide's own text:
     code such as `__init__.py` or `![bg](image.png)`."""
@@ -84,20 +90,25 @@ def clean(text: str, markup: bool = True) -> str:
         text = text.replace("**", "").replace("__", "")
         text = _MD_LINK.sub(r"\1", text)
         text = re.sub(r"<(https?://[^>\s]+|[^<>\s]+@[^<>\s]+)>", r"\1", text)
-    text = _BULLET.sub("", text, count=1)
+    text = _MARK.sub("", text, count=1)  # an ordinal stays: "5." says which step it is
     text = _DECOR.sub("", text.strip())
     text = re.sub(r"^#{1,6}\s+", "", text)
     return text.strip()
 
 
 def join_lines(lines: list[str]) -> str:
-    """Join a block's lines: a line break inside 「…」 or (…) was a wrap, others a space."""
+    """Join a block's lines: a line break was a wrap inside 「…」 or (…), between hiragana and
+    hiragana (確認しま / しょう) or before a particle or verb ending (設計 / になっている: no
+    item starts with one), and inside a URL; others a space (太郎 / ほげほげ研究室 stay two)."""
     out = ""
     for line in (ln.strip() for ln in lines):
         if not line:
             continue
-        wrapped = out and _unclosed(out) and _JA_EDGE.match(out[-1]) and _JA_EDGE.match(line[0])
-        out += line if not out or wrapped else " " + line
+        japanese = out and _JA_EDGE.match(out[-1]) and _JA_EDGE.match(line[0])
+        mid_word = _HIRAGANA.match(out[-1] if out else "") and _HIRAGANA.match(line[0])
+        wrapped = japanese and (_unclosed(out) or mid_word or line[0] in _PARTICLES)
+        in_url = out and _URL_TAIL.search(out) and not line[0].isspace() and _URL_PART.match(line)
+        out += line if not out or wrapped or in_url else " " + line
     return out
 
 

@@ -1,4 +1,4 @@
-from qa.chunking import MERGE_SEPARATOR, UNPACKED, Packing, chunk_document, chunk_slide, clean
+from qa.chunking import MERGE_SEPARATOR, UNPACKED, Packing, chunk_document, chunk_slide, clean, join_lines
 from qa.documents import Slide, load_corpus
 
 from .conftest import BRIEFING_DOC, CORPUS
@@ -132,3 +132,18 @@ def test_a_short_line_over_headed_lists_titles_each_of_them_and_is_not_a_passage
     # a paragraph ends the section: what follows it is not under the title
     after = chunk_slide(Slide("d", 2, "T", body + "\n\n補足の段落。\n\n次の見出し\n- 項目"), UNPACKED)
     assert after[-1].context == "次の見出し"
+
+
+def test_a_line_break_inside_a_japanese_word_or_a_url_joins_without_a_space():
+    assert join_lines(["クライアント側から確認しま", "しょう"]) == "クライアント側から確認しましょう"
+    assert join_lines(["スケールする設計", "になっている"]) == "スケールする設計になっている"
+    assert join_lines(["著者 太郎", "ほげほげ研究室 M2"]) == "著者 太郎 ほげほげ研究室 M2"  # a new item
+    assert join_lines(["詳しくは https://docs.pyinfra.com/en/3.x/oper", "ations.html を参照"]) == (
+        "詳しくは https://docs.pyinfra.com/en/3.x/operations.html を参照"
+    )
+    assert join_lines(["Reduce spam:", "Block at the MTA"]) == "Reduce spam: Block at the MTA"
+
+
+def test_display_drops_a_bullets_glyph_but_keeps_a_list_number():
+    assert clean("- 営業で直接会った人に話す") == "営業で直接会った人に話す"
+    assert clean("5. 案件概要を書く（負荷が大きく、ここで止まることが多い）").startswith("5. 案件概要を書く")
