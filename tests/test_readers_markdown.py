@@ -102,3 +102,18 @@ def test_an_unclosed_code_fence_keeps_the_rest_as_code_of_its_slide():
 def test_heading_divider_levels_from_front_matter():
     deck = markdown_deck("---\nheadingDivider: [1, 3]\n---\n# A\n## a2\n### B\n# C\n", "d")
     assert [s.title for s in deck.slides] == ["A", "B", "C"]
+
+
+def test_marp_headers_title_slides_and_other_comments_are_the_speakers_notes():
+    deck = markdown_deck(
+        "---\nmarp: true\nheader: 研究室ゼミ\n---\n\n"
+        "今日の内容\n\n<!-- 今日はMarpの使い方を紹介します。 -->\n\n---\n\n"
+        "<!-- _header: 目次 -->\n\n- はじめに\n- 数式\n\n---\n\n"
+        "<!-- header: 第2部 -->\n<!-- _class: lead -->\n\n本文\n\n---\n\nまとめ本文\n",
+        "deck",
+    )
+    titles = [s.title for s in deck.slides]
+    assert titles == ["研究室ゼミ", "目次", "第2部", "第2部"]  # front matter, spot, then carried on
+    assert deck.slides[0].notes == "今日はMarpの使い方を紹介します。"
+    assert all(not s.notes for s in deck.slides[1:])  # directives are not notes
+    assert "今日はMarp" not in deck.slides[0].body

@@ -4,7 +4,8 @@
 - A slide break is a thematic break (``---``, ``***``, ``___``) outside code; Marp's
   ``headingDivider`` (front matter or a global directive comment) also splits before
   headings of the given levels. Empty slides are kept: Marp exports them as pages.
-- HTML comments and Marp directives are dropped; HTML blocks are reduced to their
+- Marp directives are applied (`header` titles a slide without a heading); other HTML
+  comments are presenter notes (Slide.notes), as Marp takes them; HTML blocks are reduced to their
   text; images give their alt text minus Marp's image keywords (``bg``, ``w:200``…);
   code blocks stay as text of their slide; tables become ``| a | b |`` rows.
 """
@@ -25,7 +26,7 @@ from ..documents import DocumentCard, Slide
 from .base import Deck, Limits
 from .text import decode
 
-VERSION = "markdown-it-1"
+VERSION = "markdown-it-2"
 
 _PARSER = (
     MarkdownIt("commonmark", {"html": True})
@@ -62,9 +63,11 @@ def markdown_deck(text: str, doc_id: str) -> Deck:
     for token in tokens:  # a global directive may also sit in an HTML comment
         if token.type == "html_block" and (found := _HEADING_DIVIDER.search(_comment_text(token.content))):
             divider = _heading_levels(_yaml(found.group(1))) or divider
-    slides = tuple(
-        _slide(doc_id, number, part) for number, part in enumerate(_split(tokens, divider), start=1)
-    )
+    slides, header = [], str(meta.get("header") or "")
+    for number, part in enumerate(_split(tokens, divider), start=1):
+        slide, header = _slide(doc_id, number, part, header)
+        slides.append(slide)
+    slides = tuple(slides)
     card = DocumentCard(**{name: _card_value(meta, keys) for name, keys in _CARD_KEYS.items()})
     return Deck(slides=slides, card=card)
 
@@ -85,6 +88,26 @@ def _front_matter(tokens: list[Token]) -> dict:
             data = _yaml(token.content)
             return data if isinstance(data, dict) else {}
     return {}
+
+
+# Marp's directives (Marpit's, and the first Marp's $-prefixed and page ones): a comment that
+# sets only these is a directive; any other comment is a presenter note.
+_DIRECTIVES = {
+    "theme", "style", "headingDivider", "lang", "marp", "size", "math", "title", "author",
+    "description", "image", "keywords", "url", "paginate", "header", "footer", "class",
+    "backgroundColor", "backgroundImage", "backgroundPosition", "backgroundRepeat",
+    "backgroundSize", "color", "transition", "width", "height", "page_number", "template", "prerender",
+}
+
+
+def _directives(comment: str) -> dict | None:
+    """What a comment sets as directives ({} for an empty comment), or None: a presenter note."""
+    if not comment.strip():
+        return {}
+    data = _yaml(comment)
+    if isinstance(data, dict) and data and all(str(key).lstrip("_$*") in _DIRECTIVES for key in data):
+        return data
+    return None
 
 
 def _heading_levels(value) -> set[int]:
@@ -192,8 +215,22 @@ class _SlideWriter:
         self.block("\n".join(rows))
 
 
-def _slide(doc_id: str, number: int, tokens: list[Token]) -> Slide:
+def _slide(doc_id: str, number: int, tokens: list[Token], header: str) -> tuple[Slide, str]:
+    """The slide, and the header the next slides inherit (Marp's `header` carries on, `_header`
+    is this slide's only). Comments that are not directives are the speaker's notes."""
     w = _SlideWriter()
+    notes, own_header = [], None
+    for token in tokens:
+        for comment in re.findall(r"<!--(.*?)-->", token.content, re.S) if token.type == "html_block" else ():
+            found = _directives(comment)
+            if found is None:
+                notes.append(" ".join(comment.split()))
+                continue
+            if "header" in found:
+                header = str(found["header"] or "")
+            if "_header" in found:
+                own_header = str(found["_header"] or "")
+    shown_header = header if own_header is None else own_header
     for i, token in enumerate(tokens):
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open"):
@@ -229,8 +266,15 @@ def _slide(doc_id: str, number: int, tokens: list[Token]) -> Slide:
     while w.markers:
         w.close_list()
     body = "\n\n".join(w.blocks)
-    title = w.title or w.first_prose[:120] or ("" if w.math else _first_line(body))
-    return Slide(doc=doc_id, number=number, title=title, body=body)
+    # Marp shows the header at the top of the slide: the title of a slide without a heading
+    title = w.title or _inline(shown_header) or w.first_prose[:120] or ("" if w.math else _first_line(body))
+    return Slide(doc=doc_id, number=number, title=title, body=body, notes="\n".join(notes)), header
+
+
+def _inline(markdown: str) -> str:
+    """A directive's Markdown value (a header) as plain text."""
+    tokens = _PARSER.parseInline(markdown) if markdown.strip() else []
+    return " ".join(_inline_text(t) for t in tokens if t.type == "inline").strip()
 
 
 def _first_line(body: str) -> str:
