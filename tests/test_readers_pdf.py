@@ -234,6 +234,8 @@ def test_lines_with_gaps_that_do_not_line_up_are_not_a_table():
 def test_powerpoints_placeholder_properties_carried_into_its_pdfs_are_not_a_title():
     card = pdf_reader._card({"Title": "PowerPoint プレゼンテーション", "Author": "watanabe", "CreationDate": ""})
     assert (card.title, card.author) == ("", "watanabe")
+    assert pdf_reader._card({"Title": "Spark20.key"}).title == ""  # Keynote writes the file's name
+    assert pdf_reader._card({"Title": "Implementing Domain Driven Design"}).title == "Implementing Domain Driven Design"
 
 
 def test_an_equations_large_parts_are_not_the_title():

@@ -20,10 +20,15 @@ PLACEHOLDER_PROPERTIES = {
 }
 
 
+# A file's name written as its title (Keynote's "Spark20.key", Windows' "Microsoft PowerPoint - a.pptx").
+_FILE_NAME = re.compile(r"\.(?:key|pptx?|odp|pdf|docx?|tex|md)$", re.IGNORECASE)
+
+
 def property_value(text: str | None) -> str:
-    """A document property as written, or "" when it is empty or an office suite's placeholder."""
+    """A document property as written, or "" when it is empty, an office suite's placeholder or
+    a file name."""
     text = (text or "").strip()
-    return "" if text.lower() in PLACEHOLDER_PROPERTIES else text
+    return "" if text.lower() in PLACEHOLDER_PROPERTIES or _FILE_NAME.search(text) else text
 
 
 # Kangxi radicals and CJK radical supplements that some exporters (macOS Quartz, LibreOffice)
