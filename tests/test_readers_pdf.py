@@ -370,3 +370,20 @@ def test_a_text_layer_that_reads_as_punctuation_is_named(tmp_path):
     assert warning.startswith("page 1: the text layer reads as punctuation") and "OCR" in warning
     readable = _pdf_with_text(tmp_path / "code.pdf", [("Install", 40, 250), ("$ pip install -e '.[ui,eval]'", 40, 200)])
     assert read_deck(readable, "code").warnings == ()
+
+
+def test_a_tex_symbol_fonts_triangle_is_a_bullet_not_the_letter_i(tmp_path, monkeypatch):
+    # Beamer's list triangle is "I" in MSAM10 (no Unicode mapping): every item read "I MIT licensed".
+    texts = [("About SymEngine", 40, 260), ("I", 40, 230), ("MIT licensed", 56, 230),
+             ("I", 40, 210), ("Started in 2012", 56, 210)]
+    path = _pdf_with_text(tmp_path / "beamer.pdf", texts)
+    (page,) = read_deck(path, "plain").slides
+    assert "MIT licensed" in page.body and "- MIT licensed" not in page.body  # Helvetica's I is a letter
+    document = pdfium.PdfDocument(path)
+    text = document[0].get_textpage().get_text_range()
+    assert pdf_reader._font_name(document[0].get_textpage(), 0).startswith("Helvetica")
+    # the lone I's, as a Beamer PDF sets them in MSAM10 (the I of "MIT" stays a letter)
+    lone = {i for i, ch in enumerate(text) if ch == "I" and not text[i + 1 : i + 2].isalnum()}
+    monkeypatch.setattr(pdf_reader, "_font_name", lambda textpage, index: "MSAM10" if index in lone else "Helvetica")
+    (page,) = read_deck(path, "beamer").slides
+    assert page.body == "- MIT licensed\n- Started in 2012"

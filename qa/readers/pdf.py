@@ -6,6 +6,7 @@ put in reading order by qa.readers.layout; each line's box is kept as a Region.
 
 from __future__ import annotations
 
+import ctypes
 import re
 import string
 from contextlib import contextmanager
@@ -50,7 +51,7 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "furniture-13"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "furniture-14"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -107,11 +108,25 @@ def page_chars(page) -> list[Char]:
             if size <= 1.0:  # generated characters, or fonts scaled by the text matrix
                 size = max(top - bottom, 1.0)
             generated = bool(pdfium_c.FPDFText_IsGenerated(textpage.raw, i))
-            chars.append(Char(ideographs(chr(code)), left, height - top, right, height - bottom, size, generated))
+            text = ideographs(chr(code))
+            if text in _SYMBOL_LETTERS and _font_name(textpage, i).startswith(_SYMBOL_LETTERS[text]):
+                text = "▶"  # a TeX symbol font's triangle, which its text layer calls a letter
+            chars.append(Char(text, left, height - top, right, height - bottom, size, generated))
         # a lone surrogate cannot be written as UTF-8: drop it
         return [c for c in chars if not "\ud800" <= c.text <= "\udfff"]
     finally:
         textpage.close()
+
+
+# Letters that TeX's AMS symbol font uses for list triangles (Beamer's \blacktriangleright is "I"
+# in MSAM10, with no Unicode mapping): the letter and the font-name prefix that makes it one.
+_SYMBOL_LETTERS = {"I": "MSAM"}
+
+
+def _font_name(textpage, index: int) -> str:
+    buffer = ctypes.create_string_buffer(128)
+    pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, buffer, len(buffer), None)
+    return buffer.value.decode("latin-1")
 
 
 def list_markers(page) -> list[tuple[float, float, float, float]]:
