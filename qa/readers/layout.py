@@ -214,6 +214,8 @@ def split_title(
     size, consecutive), when it stands out from the body; else the first line. With
     `title_size` (the size the deck's titles are set in), the top-most text in the top half
     set in that size wins over larger text: a callout set large is not the slide's title.
+    Text that is not title-like (_title_like: a paragraph, a list, a table) leaves the slide
+    without a title, all of it body.
     """
     if not blocks:
         return [], []

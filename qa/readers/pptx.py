@@ -109,7 +109,7 @@ def _boxes(shapes, transform=lambda x, y: (x, y), grouped: bool = False) -> list
 def _alternate_content(shapes) -> list:
     """The shapes PowerPoint wraps in mc:AlternateContent, which python-pptx's shape tree skips: a
     text box holding an equation is one, prose and all. The first branch (mc:Choice, the
-    version PowerPoint itself shows) is read; its equations are not text and stay out."""
+    version PowerPoint itself shows) is read; _paragraph_text writes its equations out."""
     out = []
     for alternate in shapes._spTree.iterchildren(f"{_MC}AlternateContent"):
         branch = next(iter(alternate.iterchildren(f"{_MC}Choice", f"{_MC}Fallback")), None)
