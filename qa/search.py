@@ -175,7 +175,10 @@ class Searcher:
         for i, key in enumerate(self._slide_of):
             if i not in self._search_only:
                 self._slide_rows.setdefault(key, []).append(i)
-        self._roles = slide_roles(index.slides)
+        # Slide roles (title slide, summary, agenda) are a deck's: passages an evaluation brings
+        # (a SQuAD set, one paragraph a "slide") have no title slide to favour.
+        decks = {d["doc"] for d in index.documents if d.get("format") not in (None, "squad")}
+        self._roles = slide_roles([slide for slide in index.slides if slide.doc in decks])
         # log10 of the passage count: the evidence shifts with the corpus (a small deck knows fewer
         # words), and the calibration, fitted over a one-deck and a twelve-deck corpus, reads it.
         self._corpus_size = math.log10(max(len(index.passages), 1))

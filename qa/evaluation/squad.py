@@ -28,7 +28,9 @@ def squad_corpus(questions: QuestionSet) -> tuple[list[Passage], list[Slide], li
         Passage(doc=doc, slide=p.number, title=p.title, text=p.text, kind="paragraph") for p in questions.paragraphs
     ]
     slides = [Slide(doc=doc, number=p.number, title=p.title, body=p.text) for p in questions.paragraphs]
-    documents = [{"doc": doc, "path": questions.name, "title": doc, "citation": doc, "slides": len(slides)}]
+    documents = [
+        {"doc": doc, "path": questions.name, "title": doc, "citation": doc, "slides": len(slides), "format": "squad"}
+    ]
     return passages, slides, documents
 
 
