@@ -104,11 +104,14 @@ def join_lines(lines: list[str]) -> str:
     for line in (ln.strip() for ln in lines):
         if not line:
             continue
-        japanese = out and _JA_EDGE.match(out[-1]) and _JA_EDGE.match(line[0])
-        mid_word = _HIRAGANA.match(out[-1] if out else "") and _HIRAGANA.match(line[0])
-        wrapped = japanese and (_unclosed(out) or mid_word or line[0] in _PARTICLES)
-        in_url = out and _URL_TAIL.search(out) and not line[0].isspace() and _URL_PART.match(line)
-        out += line if not out or wrapped or in_url else " " + line
+        if not out:
+            out = line
+            continue
+        wrapped = _JA_EDGE.match(out[-1]) and _JA_EDGE.match(line[0]) and (
+            _unclosed(out) or (_HIRAGANA.match(out[-1]) and _HIRAGANA.match(line[0])) or line[0] in _PARTICLES
+        )
+        in_url = _URL_TAIL.search(out) and _URL_PART.match(line)  # a URL cut in two
+        out += line if wrapped or in_url else " " + line
     return out
 
 
