@@ -131,8 +131,13 @@ def _card_value(meta: dict, keys: tuple[str, ...]) -> str:
     return ""
 
 
+def _comments(html: str) -> list[str]:
+    """The insides of an HTML fragment's comments (where Marp's directives and notes live)."""
+    return re.findall(r"<!--(.*?)-->", html, re.S)
+
+
 def _comment_text(html: str) -> str:
-    return "\n".join(re.findall(r"<!--(.*?)-->", html, re.S))
+    return "\n".join(_comments(html))
 
 
 # ---------------------------------------------------------------- slides
@@ -221,7 +226,7 @@ def _slide(doc_id: str, number: int, tokens: list[Token], header: str) -> tuple[
     w = _SlideWriter()
     notes, own_header = [], None
     for token in tokens:
-        for comment in re.findall(r"<!--(.*?)-->", token.content, re.S) if token.type == "html_block" else ():
+        for comment in _comments(token.content) if token.type == "html_block" else ():
             found = _directives(comment)
             if found is None:
                 notes.append(" ".join(comment.split()))
