@@ -294,7 +294,7 @@ def test_a_callout_set_larger_than_the_decks_titles_is_not_the_title():
         return blocks, 960.0, 540.0
 
     pages = [page(f"Slide {n} heading") for n in range(6)] + [page("Application Logic vs Domain Logic", "Examples..?")]
-    size = pdf_reader.deck_title_size(pages)
+    size = pdf_reader.deck_title_size([split_title(blocks, height)[0] for blocks, _, height in pages])
     assert size == 44.0
     blocks, _, height = pages[-1]
     assert [ln.text for ln in split_title(blocks, height)[0]] == ["Examples..?"]  # the page alone

@@ -60,9 +60,12 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
         try:
             pages = [_page_lines(pdf[i]) for i in range(len(pdf))]
             furniture = repeated_margin_lines(pages)
-            blocks = [_page_blocks(page, furniture if i else set()) for i, page in enumerate(pages)]
-            size = deck_title_size(blocks)
-            slides = tuple(_slide(page, doc_id, i + 1, size) for i, page in enumerate(blocks))
+            laid_out = [_page_blocks(page, furniture if i else set()) for i, page in enumerate(pages)]
+            splits = [split_title(blocks, height) for blocks, _, height in laid_out]
+            size = deck_title_size([title for title, _ in splits])
+            if size:  # the deck's title size decides again where a page's own largest text differed
+                splits = [split_title(blocks, height, size) for blocks, _, height in laid_out]
+            slides = tuple(_slide(page, split, doc_id, i + 1) for i, (page, split) in enumerate(zip(laid_out, splits)))
             card = _card(pdf.get_metadata_dict())
         except pdfium.PdfiumError as exc:
             raise ReaderError(f"{path.name}: damaged PDF ({_reason(exc)})") from None
@@ -177,20 +180,21 @@ def _page_blocks(page: tuple[list, float, float], furniture: set[str]) -> tuple[
     return lines_to_blocks([ln for ln in lines if _furniture_key(ln, height) not in furniture]), width, height
 
 
-def deck_title_size(pages: list[tuple[list, float, float]]) -> float | None:
-    """The size the deck's slide titles are set in (its template's): the size of seven titles in
-    ten or more, else None, and each page's largest text stands alone (a deck whose headers
-    are not in the text layer has no such size)."""
-    sizes = [round(title[0].size) for blocks, _, height in pages if (title := split_title(blocks, height)[0])]
+def deck_title_size(titles: list[list]) -> float | None:
+    """The size the deck's slide titles are set in (its template's), from each page's title lines
+    (split_title's): the size of seven titles in ten or more, else None, and each page's largest
+    text stands alone (a deck whose headers are not in the text layer has no such size)."""
+    sizes = [round(title[0].size) for title in titles if title]
     if len(sizes) < 4:
         return None
     size, count = max(((s, sizes.count(s)) for s in set(sizes)), key=lambda item: (item[1], item[0]))
     return float(size) if count >= 0.7 * len(sizes) else None
 
 
-def _slide(page: tuple[list, float, float], doc_id: str, number: int, title_size: float | None) -> Slide:
+def _slide(page: tuple[list, float, float], split: tuple[list, list], doc_id: str, number: int) -> Slide:
+    """The slide of a laid-out page, given its title lines and the other blocks (split_title)."""
     blocks, width, height = page
-    title_lines, rest = split_title(blocks, height, title_size)
+    title_lines, rest = split
     title = joined([ln.text.strip() for ln in title_lines])
     body = "\n\n".join(md for b in rest if (md := block_markdown(b)))
     regions = page_regions([ln for b in blocks for ln in b.lines], width, height)
