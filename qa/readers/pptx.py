@@ -95,7 +95,7 @@ def _boxes(shapes, transform=lambda x, y: (x, y), grouped: bool = False) -> list
         if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
             out.extend(_boxes(shape.shapes, _group_transform(shape, transform), grouped=True))
             continue
-        if not (shape.has_text_frame and shape.text_frame.text.strip()) and not getattr(shape, "has_table", False):
+        if not (shape.has_text_frame and shape.text_frame.text.strip()) and not _is_table(shape):
             continue
         if shape.is_placeholder and shape.placeholder_format.type in _FURNITURE:
             continue
@@ -220,13 +220,13 @@ def _paragraph_text(paragraph) -> str:
 
 
 def _plain(shape) -> str:
-    if getattr(shape, "has_table", False):
+    if _is_table(shape):
         return " ".join(cell.text for row in shape.table.rows for cell in row.cells)
     return shape.text_frame.text
 
 
 def _markdown(shape) -> str:
-    if getattr(shape, "has_table", False):
+    if _is_table(shape):
         return _table(shape.table)
     lines = []
     for paragraph in shape.text_frame.paragraphs:
