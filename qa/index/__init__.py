@@ -22,6 +22,7 @@ from .. import messages
 from ..chunking import PACKING, Packing
 from ..encoders import Encoder, load_encoder
 from ..errors import QAError
+from ..latent import require_model
 from ..readers import Limits
 from ..vectors import VectorConfig
 from . import build, store
@@ -70,11 +71,15 @@ def index_corpus(
     limits: Limits = Limits(),
     progress: bool = False,
     notify: Notify = _quiet,
+    latent: bool = False,
 ) -> BuildSummary:
-    """Index every deck of corpus_dir into a new build, make it current, and say what it made of each deck."""
+    """Index every deck of corpus_dir into a new build, make it current, and say what it made of each deck
+    (`latent`: with the passages' latent terms, qa/latent.py)."""
     encoder = encoder or load_encoder()
+    if latent:
+        require_model(encoder.model_id)
     with _lock(Path(index_dir), notify):
-        inputs = build_inputs(corpus_files(Path(corpus_dir)), encoder.model_id)
+        inputs = build_inputs(corpus_files(Path(corpus_dir)), encoder.model_id, latent=latent)
         return _index_locked(
             Path(corpus_dir), Path(index_dir), encoder, vector_config, limits, progress, notify, inputs
         )
@@ -110,7 +115,7 @@ def _index_locked(
     except build.NothingToIndex as exc:
         _tell_skipped(exc, notify)  # the summary table will not be printed: name each file now
         raise
-    embedded = build.embed(prepared.passages, encoder, config, progress)
+    embedded = build.embed(prepared.passages, encoder, config, progress, latent="latent" in inputs["components"])
     recipe = build.Recipe(inputs, encoder, config, started)
     write = build.writer(prepared, embedded, recipe, corpus_dir=corpus_dir, limits=limits, progress=progress)
     folder = store.publish(index_dir, write)
@@ -170,8 +175,10 @@ def ensure_index(
     notify: Notify = _quiet,
     progress: bool = False,
     packing: Packing | None = None,
+    latent: bool = False,
 ) -> LoadedIndex:
     """The current index, built or rebuilt first when missing, damaged or stale (and said so).
+    With `latent` an index without the passages' latent terms is stale.
 
     When only corpus files changed but the corpus no longer yields any passage,
     the previous index stays in use (with a notice) rather than leaving nothing to answer from.
@@ -181,8 +188,14 @@ def ensure_index(
     if not corpus_dir.is_dir():
         raise QAError(f"corpus folder not found: {corpus_dir}")
     encoder = encoder or load_encoder()
-    inputs = build_inputs(corpus_files(corpus_dir), encoder.model_id, packing)
+    if latent:
+        require_model(encoder.model_id)
+    files = corpus_files(corpus_dir)
+    inputs = build_inputs(files, encoder.model_id, packing, latent)
     previous, reasons = fresh_index(index_dir, inputs)
+    if not latent and previous is not None and previous.latent is not None:
+        # A rebuild keeps the latent terms an earlier `--latent-terms` asked for.
+        inputs = build_inputs(files, encoder.model_id, packing, latent=True)
     if not reasons:
         return previous
     with _lock(index_dir, notify):

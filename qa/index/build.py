@@ -21,10 +21,11 @@ from ..errors import QAError
 from ..hubness import passage_hubness
 from ..keyword import KeywordIndex
 from ..lang import default_tokenizer
+from ..latent import LatentTerms
 from ..readers import Limits
 from ..sentences import sentence_units
 from ..vectors import VectorConfig, build_vector_index
-from . import hubness, keyword, passages, pictures, sentences, vectors
+from . import hubness, keyword, latent, passages, pictures, sentences, vectors
 
 FORMAT = "qa-index/2"
 
@@ -91,6 +92,7 @@ class Embedded:
     keyword: KeywordIndex
     hubness: np.ndarray
     vector_kind: str
+    latent: tuple[np.ndarray, np.ndarray] | None = None  # (ids, weights), when asked for
 
 
 class NothingToIndex(QAError):
@@ -133,8 +135,11 @@ def prepare(
     return Prepared(all_passages, [s for d in kept for s in d.slides], kept, skipped)
 
 
-def embed(all_passages: list[Passage], encoder: Encoder, config: VectorConfig, progress: bool) -> Embedded:
-    """The passage and sentence vectors, the keyword index and the hubness of every passage."""
+def embed(
+    all_passages: list[Passage], encoder: Encoder, config: VectorConfig, progress: bool, latent: bool = False
+) -> Embedded:
+    """The passage and sentence vectors, the keyword index and the hubness of every passage
+    (and with `latent` their latent terms)."""
     texts = [p.embedding_text() for p in all_passages]
     matrix = encoder.encode_passages(texts, progress=progress)
     sentence_texts, owner = sentence_units(all_passages)
@@ -150,6 +155,7 @@ def embed(all_passages: list[Passage], encoder: Encoder, config: VectorConfig, p
         keyword=KeywordIndex.build(texts, default_tokenizer()),
         hubness=passage_hubness(matrix, encoder),
         vector_kind=config.resolve(len(all_passages)),
+        latent=LatentTerms().encode(texts, progress) if latent else None,
     )
 
 
@@ -198,6 +204,8 @@ def writer(
         keyword.save(embedded.keyword, folder)
         hubness.save(embedded.hubness, folder)
         sentences.save(embedded.sentences, embedded.sentence_owner, folder)
+        if embedded.latent is not None:
+            latent.save(*embedded.latent, folder)
         rows, pictured = documents or [], {}
         if corpus_dir is not None:
             pictured = render_pictures(prepared.documents, corpus_dir, folder, limits, progress)

@@ -15,6 +15,7 @@ from ..chunking import CHUNKER_VERSION, Packing, chunker_version
 from ..documents import deck_files
 from ..lang import default_tokenizer
 from . import hubness, keyword, passages, pictures, sentences, vectors
+from . import latent as latent_component
 from .store import sha256_file
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -66,9 +67,12 @@ def package_data() -> dict[str, str]:
     }
 
 
-def build_inputs(files: dict[str, str], model_id: str, packing: Packing | None = None) -> dict:
+def build_inputs(files: dict[str, str], model_id: str, packing: Packing | None = None, latent: bool = False) -> dict:
     """The inputs section of a manifest for these corpus files, this encoder and passage packing
-    (None: the package's)."""
+    (None: the package's); `latent` adds the optional latent-terms component."""
+    components = {name: module.FORMAT for name, module in COMPONENTS.items()}
+    if latent:
+        components["latent"] = latent_component.FORMAT
     return {
         "corpus": files,
         "package_data": package_data(),
@@ -77,6 +81,6 @@ def build_inputs(files: dict[str, str], model_id: str, packing: Packing | None =
         "dictionary": {"sudachipy": package_version("sudachipy"), "sudachidict": package_version("sudachidict-core")},
         "jmdict": translate.source_id(),
         "chunker": CHUNKER_VERSION if packing is None else chunker_version(packing),
-        "components": {name: module.FORMAT for name, module in COMPONENTS.items()},
+        "components": components,
         "readers": {name: getattr(module, "VERSION", None) for name, module in READERS.items()},
     }

@@ -11,7 +11,7 @@ from ..chunking import Passage
 from ..documents import Slide
 from ..keyword import KeywordIndex
 from ..lang import default_tokenizer
-from . import hubness, keyword, passages, pictures, sentences, vectors
+from . import hubness, keyword, latent, passages, pictures, sentences, vectors
 from .build import FORMAT
 from .staleness import Stale
 from .store import IndexInvalid, check_pointer, open_manifest, read_pointer, verify, verify_file
@@ -31,6 +31,7 @@ class LoadedIndex:
     hubness: np.ndarray  # (languages, passages), see qa/hubness.py
     sentences: object  # faiss.Index over the sentences of multi-sentence passages
     sentence_owner: np.ndarray  # passage row of each sentence vector
+    latent: tuple[np.ndarray, np.ndarray] | None = None  # the passages' latent terms, when built (qa/latent.py)
     notices: list[str] = field(default_factory=list)
     rebuilt_for: list[Stale] = field(default_factory=list)  # why ensure_index rebuilt it, if it did
 
@@ -90,6 +91,7 @@ def _load_build(folder: Path, manifest_sha256: str, *, verify_files: bool) -> Lo
             keyword.load(folder, default_tokenizer()),
             hubness.load(folder),
             *sentences.load(folder),
+            latent.load(folder, manifest["files"]),
         )
     except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
         raise IndexInvalid(f"the index files cannot be read ({type(exc).__name__})") from None
@@ -112,6 +114,7 @@ def _in_step(index: LoadedIndex) -> bool:
             and index.keyword.scores([]).shape[0] == n
             and index.sentences.ntotal == len(owner)
             and (not len(owner) or int(owner.max()) < n)
+            and (index.latent is None or index.latent[0].shape == index.latent[1].shape == (n, latent.TOP_K))
             # An evaluation corpus may bring passages without slides (write_index).
             and (not index.slides or all((p.doc, p.slide) in slide_keys for p in index.passages))
         )

@@ -58,7 +58,13 @@ def compare(built: dict, current: dict) -> list[Stale]:
     reasons += _changed("jmdict_changed", built.get("jmdict"), current["jmdict"])
     reasons += _changed("chunker_changed", built.get("chunker"), current["chunker"])
     reasons += _by_name("reader_changed", built.get("readers") or {}, current["readers"])
-    reasons += _by_name("component_format_changed", built.get("components") or {}, current["components"])
+    # Only the components asked for count: a build with an optional one (latent terms) serves without it.
+    built_components = built.get("components") or {}
+    reasons += _by_name(
+        "component_format_changed",
+        {name: built_components.get(name) for name in current["components"]},
+        current["components"],
+    )
     return reasons
 
 
