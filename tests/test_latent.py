@@ -109,3 +109,14 @@ def test_a_damaged_latent_file_is_caught_by_the_manifest(latent_index, tmp_path)
     (folder / FILES[1]).write_bytes(b"\x93NUMPY broken")
     with pytest.raises(IndexInvalid):
         load_index(copy)
+
+
+def test_a_squad_set_with_latent_terms_is_refused_in_one_line(tmp_path, capsys):
+    from qa.cli import main
+
+    from .test_evaluation import write_squad
+
+    code = main(["eval", str(write_squad(tmp_path)), "--latent-terms", "--index", str(tmp_path / "idx")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--latent-terms searches decks" in err and "Traceback" not in err
+    assert not (tmp_path / "idx").exists()  # refused before anything was built
