@@ -369,7 +369,7 @@ class Searcher:
     def _fuse(self, mode, signals, coverage, translated_share) -> dict[int, float]:
         """One score per row from the signals of the mode (weighted z-scores, or RRF when so set)."""
         s = self.settings
-        dense, sentences, keyword, translated, latent = signals
+        dense, sentences, keyword, translated, _ = signals  # the latent terms: hybrid only
         if mode == "dense":
             return weighted_zscore_fusion([(dense, s.dense_weight, None), (sentences, s.sentence_weight, None)])
         if mode == "keyword":
