@@ -126,6 +126,10 @@ def markdown(results: dict) -> str:
                 f"{_fmt(build.get('seconds'))} s",
             ],
             [
+                f"index build with `--latent-terms` ({_fmt(_get(results, 'latent', 'passages'))} passages)",
+                f"{_fmt(_get(results, 'latent', 'build_seconds'))} s",
+            ],
+            [
                 f"index build, JSQuAD valid ({_fmt(jsq.get('passages'))} paragraphs, "
                 f"{_fmt(jsq.get('sentence_vectors'))} sentence vectors)",
                 f"{_fmt(jsq.get('seconds'))} s",
@@ -161,6 +165,18 @@ def markdown(results: dict) -> str:
     out += _table(
         ["lang", "questions", "p50 ms", "p95 ms", "p99 ms", "embedding alone p50", "cached p50", "cached p95"], rows
     )
+    latent = _get(results, "latent", "hybrid", default={})
+    if latent:
+        out += [
+            "With `--latent-terms` (a second model pass a question), uncached: "
+            + "; ".join(
+                f"{lang} p50 {_fmt(_get(latent, lang, 'latency_ms', 'p50'))} ms, "
+                f"p95 {_fmt(_get(latent, lang, 'latency_ms', 'p95'))} ms"
+                for lang in LANGS
+            )
+            + ".",
+            "",
+        ]
     batch = results.get("batch") or {}
     if batch:
         lib, cmd = batch.get("library", {}), batch.get("command", {})

@@ -66,14 +66,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.scale_sizes = tuple(int(s) for s in sizes.split(","))
     args.skip = {s for s in args.skip.split(",") if s}
     if quick:  # quality over 10 questions per language only; no torch, no JSQuAD
-        args.skip |= {"jsquad", "tutorial", "threads", "batch"}
+        args.skip |= {"jsquad", "tutorial", "threads", "batch", "latent"}
     unknown = args.skip - set(PARTS)
     if unknown:
         p.error(f"unknown part(s) to skip: {', '.join(sorted(unknown))} (parts: {', '.join(PARTS)})")
     return args
 
 
-PARTS = ("build", "jsquad", "cold", "warm", "batch", "tutorial", "threads", "load", "scale")
+PARTS = ("build", "jsquad", "cold", "warm", "latent", "batch", "tutorial", "threads", "load", "scale")
 
 
 class Bench:
@@ -154,6 +154,7 @@ def run(args) -> int:
         )
         searcher = Searcher.open(corpus, index, model=None, notify=log)
         bench.part("warm", lambda: warm(searcher, questions, args.per_lang, 10 if args.quick else None))
+        bench.part("latent", lambda: latent_terms(corpus, work, encoder, questions, args.per_lang))
         bench.part("batch", lambda: batch(searcher, questions, corpus, index, args.questions))
         bench.part("tutorial", lambda: tutorial(searcher, questions, args.per_lang, work))
         bench.part("threads", lambda: threads.embedding_threads([q.question for q in questions][:20]))
@@ -188,6 +189,20 @@ def warm(searcher, questions, per_lang: int, limit: int | None) -> dict:
     judge = RelevanceJudge(searcher.passages)
     ceiling = {lang: answerable(judge, [q for q in questions if q.lang == lang]) for lang in latency.LANGS}
     return {"modes": modes, "extras": latency.warm_extras(searcher, questions, per_lang), "answerable": ceiling}
+
+
+def latent_terms(corpus: Path, work: Path, encoder, questions, per_lang: int) -> dict:
+    """--latent-terms: the same decks indexed with the passages' latent terms, and the warm hybrid search."""
+    from qa.index import build_index
+    from qa.search import Searcher
+
+    index = work / "latent-index"
+    started = time.perf_counter()
+    build_index(corpus, index, encoder, latent=True)
+    seconds = time.perf_counter() - started
+    searcher = Searcher.open(corpus, index, latent=True)
+    hybrid = latency.measure_mode(searcher, questions, "hybrid", per_lang)
+    return {"build_seconds": round(seconds, 2), "passages": len(searcher.passages), "hybrid": hybrid}
 
 
 def batch(searcher, questions, corpus: Path, index: Path, questions_file: Path) -> dict:
