@@ -129,7 +129,7 @@ def measure(index: Path, with_jsquad: bool, latent: bool = False) -> dict:
         "n_offtopic": len(sets.get("offtopic", [])),
     }
     out["latency"] = latency(searcher, real)
-    if with_jsquad and (squad := jsquad_split(ROOT, "test", index)) is not None:
+    if with_jsquad and (squad := jsquad_split(ROOT, "test", index, latent)) is not None:
         out["jsquad"] = figures(evaluate(squad.searcher, squad.questions, k=10))
     return out
 
@@ -218,7 +218,7 @@ def main() -> int:
         results = json.loads(path.read_text(encoding="utf-8"))
     else:
         results = measure(args.index, not args.no_jsquad)
-        results["latent terms"] = measure(args.index, False, latent=True)
+        results["latent terms"] = measure(args.index, not args.no_jsquad, latent=True)
         path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     text = markdown(results)
     (ROOT / "docs" / "quality.md").write_text(text, encoding="utf-8")

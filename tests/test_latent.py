@@ -111,12 +111,17 @@ def test_a_damaged_latent_file_is_caught_by_the_manifest(latent_index, tmp_path)
         load_index(copy)
 
 
-def test_a_squad_set_with_latent_terms_is_refused_in_one_line(tmp_path, capsys):
+def test_a_squad_set_is_evaluated_with_latent_terms_too(tmp_path, capsys):
+    import json
+
     from qa.cli import main
 
     from .test_evaluation import write_squad
 
-    code = main(["eval", str(write_squad(tmp_path)), "--latent-terms", "--index", str(tmp_path / "idx")])
-    err = capsys.readouterr().err
-    assert code == 2 and "--latent-terms searches decks" in err and "Traceback" not in err
-    assert not (tmp_path / "idx").exists()  # refused before anything was built
+    squad = write_squad(tmp_path)
+    code = main(["eval", str(squad), "--latent-terms", "--json", "--k", "3", "--index", str(tmp_path / "idx")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert json.loads(out)["metrics"]["all"]["hit@3"] == 1.0
+    cached = [load_index(folder) for folder in (tmp_path / "idx" / "eval-cache").iterdir()]
+    assert len(cached) == 1 and cached[0].latent is not None and cached[0].latent[0].shape[0] == 4

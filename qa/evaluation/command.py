@@ -48,9 +48,9 @@ def run(args) -> int:
 
     interactive = sys.stderr.isatty()
     if questions.format == "squad":
-        if args.latent_terms:
-            raise QAError("--latent-terms searches decks; a SQuAD set brings its own passages: leave it out")
-        searcher = squad_searcher(questions, args.index, model=args.model, progress=interactive, notify=_notify)
+        searcher = squad_searcher(
+            questions, args.index, model=args.model, progress=interactive, notify=_notify, latent=args.latent_terms
+        )
     else:
         searcher = Searcher.open(args.corpus, args.index, model=args.model, notify=_notify, latent=args.latent_terms)
 

@@ -7,6 +7,7 @@ index's own staleness check (qa/index/staleness.py) finds its inputs unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from ..chunking import Passage
@@ -15,7 +16,8 @@ from ..encoders import load_encoder
 from ..errors import QAError
 from ..index import fresh_index, load_index, write_index
 from ..index.inputs import build_inputs
-from ..search import Searcher
+from ..latent import LATENT_SETTINGS, require_model
+from ..search import Searcher, SearchSettings
 from .formats import QuestionSet
 
 CACHE_DIR = "eval-cache"
@@ -45,17 +47,21 @@ def squad_searcher(
     model: str | None = None,
     progress: bool = False,
     notify: Callable[[str], None] = lambda message: None,
+    latent: bool = False,
 ) -> Searcher:
-    """A Searcher over the paragraphs of a SQuAD file, indexing them first when not cached."""
+    """A Searcher over the paragraphs of a SQuAD file, indexing them first when not cached
+    (`latent`: with their latent terms and --latent-terms' settings, as Searcher.open)."""
     if questions.format != "squad":
         raise QAError(f"{questions.name} is not a SQuAD file")
     encoder = load_encoder(model)
+    if latent:
+        require_model(encoder.model_id)
     folder = cache_folder(index_dir, questions)
     source = {questions.name: questions.sha256}
-    loaded, reasons = fresh_index(folder, build_inputs(source, encoder.model_id))
+    loaded, reasons = fresh_index(folder, build_inputs(source, encoder.model_id, latent=latent))
     if reasons:
         passages, slides, documents = squad_corpus(questions)
         notify(f"Indexing the {len(passages)} paragraphs of {questions.name} into {folder} (once per file) …")
-        write_index(folder, passages, slides, documents, source, encoder, progress=progress)
+        write_index(folder, passages, slides, documents, source, encoder, progress=progress, latent=latent)
         loaded = load_index(folder)
-    return Searcher(loaded, encoder)
+    return Searcher(loaded, encoder, replace(SearchSettings(), **LATENT_SETTINGS) if latent else SearchSettings())

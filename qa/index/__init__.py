@@ -132,19 +132,23 @@ def write_index(
     *,
     vector_config: VectorConfig = VectorConfig(),
     progress: bool = False,
+    latent: bool = False,
 ) -> Path:
     """Embed and save given passages as a new build and make it current (atomically).
 
     For evaluations that bring their own passages (one passage per SQuAD paragraph).
-    `fingerprint` names the source: {file name: sha256}, or one hash for it.
+    `fingerprint` names the source: {file name: sha256}, or one hash for it; `latent` adds their
+    latent terms.
     """
     encoder = encoder or load_encoder()
+    if latent:
+        require_model(encoder.model_id)
     files = fingerprint if isinstance(fingerprint, dict) else {"passages": fingerprint}
     started = time.perf_counter()
     prepared = Prepared(list(passages), list(slides), [], [])
     with _lock(Path(index_dir), _quiet):
-        embedded = build.embed(prepared.passages, encoder, vector_config, progress)
-        recipe = build.Recipe(build_inputs(files, encoder.model_id), encoder, vector_config, started)
+        embedded = build.embed(prepared.passages, encoder, vector_config, progress, latent)
+        recipe = build.Recipe(build_inputs(files, encoder.model_id, latent=latent), encoder, vector_config, started)
         write = build.writer(prepared, embedded, recipe, documents=documents)
         return store.publish(Path(index_dir), write)
 
