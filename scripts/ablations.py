@@ -80,6 +80,11 @@ LATENT: dict[str, dict] = {
     "latent terms 1.0 (second model pass)": {"latent_weight": 1.0},
     "latent terms 1.5 (second model pass)": {"latent_weight": 1.5},
     "latent terms 2.0 (second model pass)": {"latent_weight": 2.0},
+    # The latent terms match words too, so the keyword signal may need less weight beside them.
+    "latent terms 1.0, keyword weight 0.6": {"latent_weight": 1.0, "keyword_weight": 0.6},
+    "latent terms 1.0, keyword weight 0.75": {"latent_weight": 1.0, "keyword_weight": 0.75},
+    "latent terms 1.0, keyword weight 0.9": {"latent_weight": 1.0, "keyword_weight": 0.9},
+    "latent terms 1.5, keyword weight 0.75": {"latent_weight": 1.5, "keyword_weight": 0.75},
 }
 # The retrieval issue's bound on a whole search: this many times the encoder's own query time.
 LATENCY_BOUND = 1.25
@@ -297,7 +302,7 @@ def main() -> int:
         chosen = replace(SearchSettings(), **LATENT[best])
         out["latent terms"] = {
             "variant": best,
-            **LATENT[best],
+            "overrides": LATENT[best],
             "calibration": calibrate(searcher, sets, args.index, chosen),
         }
         print("latent terms", out["latent terms"], flush=True)

@@ -28,11 +28,10 @@ def test_the_ablation_table_was_measured_with_the_settings_in_the_code():
     assert measured == current
 
 
-def test_latent_terms_use_the_weight_and_calibration_chosen_on_dev():
+def test_latent_terms_use_the_settings_and_calibration_chosen_on_dev():
     from qa.latent import LATENT_SETTINGS
 
     chosen = recorded()["latent terms"]
-    assert LATENT_SETTINGS["latent_weight"] == chosen["latent_weight"]
-    for key in ("relevance_weights", "match_weights", "min_match"):
-        fitted = chosen["calibration"][key]
-        assert LATENT_SETTINGS[key] == (tuple(fitted) if isinstance(fitted, list) else fitted)
+    fitted = {key: chosen["calibration"][key] for key in ("relevance_weights", "match_weights", "min_match")}
+    expected = {key: tuple(v) if isinstance(v, list) else v for key, v in {**chosen["overrides"], **fitted}.items()}
+    assert LATENT_SETTINGS == expected
