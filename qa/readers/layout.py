@@ -222,11 +222,11 @@ def split_title(
     # A title has words: an equation's parts set large (a fraction's denominator) are no title.
     worded = [b for b in blocks if _worded(_largest_lines(b))] or blocks
     top = [b for b in worded if b.box[1] < 0.5 * page_height] or worded
-    biggest = max(top, key=lambda b: (max(ln.size for ln in b.lines), -b.box[1]))
+    biggest = max(top, key=lambda b: (_largest_size(b), -b.box[1]))
     if title_size:
-        sized = [b for b in top if abs(_largest_lines(b)[0].size - title_size) <= 0.03 * title_size]
+        sized = [b for b in top if abs(_largest_size(b) - title_size) <= 0.03 * title_size]
         biggest = min(sized, key=lambda b: b.box[1]) if sized else biggest
-    size = max(ln.size for ln in biggest.lines)
+    size = _largest_size(biggest)
     body = sorted(ln.size for b in blocks if b is not biggest for ln in b.lines)
     if not body or size > 1.1 * body[len(body) // 2]:
         block, chosen = biggest, _largest_lines(biggest)
@@ -254,9 +254,13 @@ def _title_like(lines: list[Line], block: Block) -> bool:
     )
 
 
+def _largest_size(block: Block) -> float:
+    return max(ln.size for ln in block.lines)
+
+
 def _largest_lines(block: Block) -> list[Line]:
     """The block's first run of consecutive lines in its largest type."""
-    size = max(ln.size for ln in block.lines)
+    size = _largest_size(block)
     first = next(i for i, ln in enumerate(block.lines) if ln.size == size)
     end = first
     while end < len(block.lines) and block.lines[end].size >= 0.97 * size:
