@@ -66,6 +66,11 @@ def with_echoed_title(card: DocumentCard, slides: tuple[Slide, ...]) -> Document
     return card
 
 
+def numbered(noun: str, numbers: list[int]) -> str:
+    """The pages or slides a warning names: "page 3", "pages 3, 4"."""
+    return f"{noun if len(numbers) == 1 else noun + 's'} {', '.join(map(str, numbers))}"
+
+
 class ReaderError(QAError):
     """A deck that cannot be read; the message names the file and says why in one line."""
 

@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..documents import DocumentCard, Slide
-from .base import Deck, Limits, ReaderError, ideographs, property_value, with_echoed_title
+from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_echoed_title
 from .layout import (
     Char,
     block_markdown,
@@ -76,14 +76,11 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
         raise ReaderError(f"{path.name}: no page has a text layer (a scanned deck? run OCR on it first)")
     warnings = []
     if empty:
-        word = "page" if len(empty) == 1 else "pages"
-        verb = "has" if len(empty) == 1 else "have"
-        warnings.append(f"{word} {', '.join(map(str, empty))} {verb} no text layer (no OCR)")
+        warnings.append(f"{numbered('page', empty)} {'has' if len(empty) == 1 else 'have'} no text layer (no OCR)")
     garbled = [s.number for s in slides if _garbled(s.title + s.body)]
     if garbled:
-        word = "page" if len(garbled) == 1 else "pages"
         warnings.append(
-            f"{word} {', '.join(map(str, garbled))}: the text layer reads as punctuation (a font that maps its"
+            f"{numbered('page', garbled)}: the text layer reads as punctuation (a font that maps its"
             " glyphs to other characters): search will miss what they say; run OCR on the PDF"
         )
     return Deck(slides=slides, card=with_echoed_title(card, slides), warnings=tuple(warnings))

@@ -19,7 +19,7 @@ from pptx.exc import PackageNotFoundError
 from pptx.shapes.shapetree import SlideShapeFactory
 
 from ..documents import DocumentCard, Slide
-from .base import Deck, Limits, ReaderError, ideographs, property_value, with_echoed_title
+from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_echoed_title
 from .layout import page_region, reading_order
 from .tables import table_markdown
 
@@ -82,8 +82,7 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
     warnings = [f"hidden slides skipped: {', '.join(map(str, sorted(hidden)))}"] if hidden else []
     empty = [s.number for s in slides if not s.title and not s.body and not s.notes]
     if empty:
-        warnings.append(f"{'slide' if len(empty) == 1 else 'slides'} {', '.join(map(str, empty))} "
-                        f"{'has' if len(empty) == 1 else 'have'} no text (pictures only?)")
+        warnings.append(f"{numbered('slide', empty)} {'has' if len(empty) == 1 else 'have'} no text (pictures only?)")
     card = with_echoed_title(_card(prs.core_properties), slides)
     return Deck(slides=slides, card=card, warnings=tuple(warnings))
 
