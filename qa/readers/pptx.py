@@ -166,18 +166,17 @@ def _content(boxes: list[_Box], height: int) -> list[_Box]:
     """The boxes less a copy of one just before it in the same place (LibreOffice writes a text
     shadow as a second text box) and a bare number in the top or bottom margin (a page number
     typed into a text box rather than PowerPoint's slide-number placeholder)."""
-    out: list[_Box] = []
+    kept: list[tuple[_Box, str]] = []
+    near = 0.01 * height  # about 5 pt on a 7.5 inch slide
     for box in boxes:
         text = _plain(box.shape).strip()
         margin = box.y1 < 0.12 * height or box.y0 > 0.88 * height
         if margin and text.isdigit() and len(text) <= 3:
             continue
-        near = 0.01 * height  # about 5 pt on a 7.5 inch slide
-        placed = (o for o in out if abs(o.x0 - box.x0) < near and abs(o.y0 - box.y0) < near)
-        if any(_plain(o.shape).strip() == text for o in placed):
+        if any(t == text and abs(o.x0 - box.x0) < near and abs(o.y0 - box.y0) < near for o, t in kept):
             continue
-        out.append(box)
-    return out
+        kept.append((box, text))
+    return [box for box, _ in kept]
 
 
 def _slide(slide, doc_id: str, number: int, size: tuple[int, int]) -> Slide:
