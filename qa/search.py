@@ -79,6 +79,10 @@ class SearchSettings:
     match_weights: tuple[float, ...] = (31.0316, 1.1845, 0.1063, 4.6591, 0.5339, -0.5189, -3.1513)
     min_match: float = 0.5039
 
+    def with_latent_terms(self) -> SearchSettings:
+        """These settings with what --latent-terms sets (qa/latent.py's LATENT_SETTINGS, fitted on dev)."""
+        return replace(self, **LATENT_SETTINGS)
+
 
 @dataclass(frozen=True)
 class More:
@@ -209,7 +213,7 @@ class Searcher:
         signal (qa/latent.py) with its weight and calibration fitted on dev."""
         encoder = load_encoder(model)
         if latent:
-            settings = replace(settings, **LATENT_SETTINGS)
+            settings = settings.with_latent_terms()
         return cls(ensure_index(corpus_dir, index_dir, encoder, notify=notify, latent=latent), encoder, settings)
 
     # ------------------------------------------------------------ the outline

@@ -7,7 +7,6 @@ index's own staleness check (qa/index/staleness.py) finds its inputs unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from ..chunking import Passage
@@ -16,7 +15,7 @@ from ..encoders import load_encoder
 from ..errors import QAError
 from ..index import fresh_index, load_index, write_index
 from ..index.inputs import build_inputs
-from ..latent import LATENT_SETTINGS, require_model
+from ..latent import require_model
 from ..search import Searcher, SearchSettings
 from .formats import QuestionSet
 
@@ -64,4 +63,5 @@ def squad_searcher(
         notify(f"Indexing the {len(passages)} paragraphs of {questions.name} into {folder} (once per file) …")
         write_index(folder, passages, slides, documents, source, encoder, progress=progress, latent=latent)
         loaded = load_index(folder)
-    return Searcher(loaded, encoder, replace(SearchSettings(), **LATENT_SETTINGS) if latent else SearchSettings())
+    settings = SearchSettings()
+    return Searcher(loaded, encoder, settings.with_latent_terms() if latent else settings)
