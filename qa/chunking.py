@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .documents import Document, Slide, paragraph_blocks
+from .lang import JAPANESE_TEXT
 
 MAX_PASSAGE_CHARS = 600
 # Runs of short lone lines (a title slide, a contact box) read as one unit: merged up to this size.
@@ -28,7 +29,7 @@ _TABLE_RULE = re.compile(r"^\|?[\s:\-|]+\|?$")
 _DECOR = re.compile(r"^(?:[◆◇■□●○▶►✓✔➡→⇒]\s*)+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _LINK_ONLY = re.compile(r"(?:https?://|E-mail\s+)?\S+[/@.]\S+")
-_JA_EDGE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+_JA_EDGE = re.compile(JAPANESE_TEXT)
 _HIRAGANA = re.compile(r"[\u3041-\u3096]")
 _PARTICLES = set("をにはがでとのもへやしすされるたてなだ")  # what a wrapped line can start with
 # A URL that a line break cut: the line ends inside it and the next goes on with URL characters.

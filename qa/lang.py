@@ -12,6 +12,9 @@ from functools import lru_cache
 # it reaches the models, which take 512 tokens at most.
 MAX_QUESTION_CHARS = 1000
 
+# Japanese text's characters (CJK punctuation, kana, ideographs, full-width forms): a line break
+# between two of them was a wrap, not a space (Japanese puts none between words).
+JAPANESE_TEXT = r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")

@@ -19,6 +19,7 @@ from pptx.exc import PackageNotFoundError
 from pptx.shapes.shapetree import SlideShapeFactory
 
 from ..documents import DocumentCard, Slide
+from ..lang import JAPANESE_TEXT
 from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_echoed_title
 from .layout import page_region, reading_order
 from .tables import table_markdown
@@ -32,8 +33,7 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _MATH = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 # A line break (\v) between two Japanese characters joins them: Japanese has no spaces.
-_CJK = "[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"
-_CJK_BREAK = re.compile(rf"(?<={_CJK})\s*\v\s*(?={_CJK})")
+_CJK_BREAK = re.compile(rf"(?<={JAPANESE_TEXT})\s*\v\s*(?={JAPANESE_TEXT})")
 
 
 @dataclass(frozen=True)
