@@ -54,10 +54,15 @@ def cli_env(corpus_dir, index_dir, monkeypatch):
     return env
 
 
-@pytest.fixture
-def own_index(tmp_path, corpus_dir, index_dir):
-    """Copies of the session's corpus and index that this test may damage."""
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
+def copy_corpus_and_index(corpus_dir: Path, index_dir: Path, folder: Path) -> tuple[Path, Path]:
+    """Copies of a corpus and its index under folder (the index's lock file left behind)."""
+    corpus, index = folder / "corpus", folder / "index"
     shutil.copytree(corpus_dir, corpus)
     shutil.copytree(index_dir, index, ignore=shutil.ignore_patterns(".lock"))
     return corpus, index
+
+
+@pytest.fixture
+def own_index(tmp_path, corpus_dir, index_dir):
+    """Copies of the session's corpus and index that this test may damage."""
+    return copy_corpus_and_index(corpus_dir, index_dir, tmp_path)

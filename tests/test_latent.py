@@ -15,16 +15,13 @@ from qa.index.latent import FILES
 from qa.latent import LATENT_SETTINGS, TOP_K, LatentTerms, require_model, scores
 from qa.search import Searcher
 
+from .conftest import copy_corpus_and_index
+
 
 @pytest.fixture(scope="module")
 def latent_index(tmp_path_factory, corpus_dir, index_dir):
     """The session corpus with an index of its own, opened with --latent-terms."""
-    import shutil
-
-    root = tmp_path_factory.mktemp("latent")
-    corpus, index = root / "corpus", root / "index"
-    shutil.copytree(corpus_dir, corpus)
-    shutil.copytree(index_dir, index, ignore=shutil.ignore_patterns(".lock"))
+    corpus, index = copy_corpus_and_index(corpus_dir, index_dir, tmp_path_factory.mktemp("latent"))
     searcher = Searcher.open(corpus, index, latent=True)
     return corpus, index, searcher
 
@@ -100,11 +97,7 @@ def test_the_cli_refuses_latent_terms_with_another_model(cli_env):
 
 
 def test_a_damaged_latent_file_is_caught_by_the_manifest(latent_index, tmp_path):
-    import shutil
-
-    _, index, _ = latent_index
-    copy = tmp_path / "index"
-    shutil.copytree(index, copy, ignore=shutil.ignore_patterns(".lock"))
+    _, copy = copy_corpus_and_index(*latent_index[:2], tmp_path)
     folder = load_index(copy).folder
     (folder / FILES[1]).write_bytes(b"\x93NUMPY broken")
     with pytest.raises(IndexInvalid):
