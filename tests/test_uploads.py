@@ -303,7 +303,8 @@ def test_a_deck_added_in_the_browser_answers_after_the_swap(page, upload_server)
 
     server, corpus = upload_server
     # an earlier test may have added a deck (still indexing): once idle, wait for the next generation
-    page.wait_for_selector("#qa-upload-state[data-state=idle]", timeout=300_000)
+    # (attached, not visible: before any upload the idle state has no message, so no size)
+    page.wait_for_selector("#qa-upload-state[data-state=idle]", state="attached", timeout=300_000)
     generation = int(page.locator("#qa-upload-state").get_attribute("data-generation") or 0)
     with KeepAsking(server.url) as asking:
         added = _upload(page, "量子.md", NEW_DECK.encode(), "text/markdown")
@@ -315,3 +316,17 @@ def test_a_deck_added_in_the_browser_answers_after_the_swap(page, upload_server)
     assert (corpus / "量子.md").is_file()
     hit = httpx.post(server.url + "/api/ask", json={"question": QUESTION, "k": 1}, timeout=60).json()["hits"][0]
     assert hit["doc"] == "量子" and "七百七十七億円" in hit["text"]
+
+    # The page's lists of decks follow the swap: on the open page (no reload) and on a page loaded anew.
+    for reload in (False, True):
+        if reload:
+            page.reload()
+        page.get_by_role("tab", name="資料一覧 / Documents").click()
+        page.wait_for_function("document.querySelector('#qa-cards').innerText.includes('量子センサー計画')")
+        page.get_by_role("tab", name="質問 / Ask").click()
+        page.locator("#qa-outline input").click()
+        page.get_by_role("option", name="量子 · 1. 量子センサー計画").wait_for(timeout=30_000)
+        page.keyboard.press("Escape")
+        page.locator("#qa-settings .label-wrap").click()  # the document filter shows once there are two decks
+        page.locator("#qa-doc").wait_for(state="visible", timeout=10_000)
+    page.get_by_role("tab", name="資料の追加 / Add decks").click()

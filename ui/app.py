@@ -113,10 +113,12 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None, *, uploads=
                         )
                 # Below the answer and the slide view, so a phone reaches both first.
                 gr.Examples(EXAMPLES, inputs=question, label="質問の例 / Example questions")
-                with gr.Accordion(t("settings", ja), open=False) as settings:
+                with gr.Accordion(t("settings", ja), open=False, elem_id="qa-settings") as settings:
                     k = gr.Slider(1, 20, value=5, step=1, label=t("k", ja), elem_id="qa-k")
                     mode = gr.Radio(mode_choices(ja), value="hybrid", label=t("mode", ja), elem_id="qa-mode")
-                    doc = gr.Dropdown(chat_app.doc_choices(ja), value="", label=t("doc", ja), visible=several)
+                    doc = gr.Dropdown(
+                        chat_app.doc_choices(ja), value="", label=t("doc", ja), visible=several, elem_id="qa-doc"
+                    )
                     answer_lang = gr.Radio(
                         [(t("auto", ja), "auto"), ("日本語", "ja"), ("English", "en")],
                         value="auto",
@@ -197,6 +199,8 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None, *, uploads=
             cards,
         ]
         ui_lang.change(relabel, [ui_lang], relabelled, api_visibility="private")
+        if uploads is not None:
+            _follow_swaps(app, chat_app, uploads.live, [ui_lang, view, fb_doc], [outline, doc, fb_doc, cards])
     return app
 
 
@@ -240,6 +244,21 @@ def _search_tool(searcher) -> None:
     from .mcp import add_search_tool
 
     add_search_tool(lambda: getattr(searcher, "current", searcher))
+
+
+def _follow_swaps(app: gr.Blocks, chat_app: ChatApp, live, inputs: list, lists: list) -> None:
+    """Keep the page's deck lists (built into the page when the server started) current after an upload:
+    at every page load, and every two seconds on an open page, they are remade once the build changed."""
+    seen = gr.State(live.generation)
+
+    def follow(choice: str, view: dict | None, feedback_doc: str | None, generation: int):
+        now = live.generation  # read first: a swap during the remake only makes the next tick remake again
+        if generation == now:
+            return (gr.update(),) * len(lists) + (now,)
+        return (*chat_app.deck_lists(UI_LANGS.get(choice, "ja"), view, feedback_doc), now)
+
+    for event in (app.load, gr.Timer(2.0).tick):
+        event(follow, [*inputs, seen], [*lists, seen], api_visibility="private", queue=False)
 
 
 def _uploads_tab(uploads) -> None:

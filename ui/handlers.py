@@ -11,7 +11,7 @@ from qa.render import citation, short_title, slide_label
 from qa.search import Searcher
 
 from .labels import UI_LANGS, t
-from .render import answer_html
+from .render import answer_html, cards_html
 from .slide_view import slide_html
 
 
@@ -63,6 +63,21 @@ class ChatApp:
 
     def doc_choices(self, lang: str) -> list[tuple[str, str]]:
         return [(t("all_docs", lang), "")] + [(d.get("title") or d["doc"], d["doc"]) for d in self.documents]
+
+    def deck_lists(self, lang: str, view: dict | None, feedback_doc: str | None) -> tuple:
+        """Updates for what lists the decks (outline, document filter, feedback's deck, the Documents tab),
+        made from the current build: after an upload swapped it, the page's own copies are out of date."""
+        documents, doc_index = self._documents()
+        several = len(documents) > 1
+        view = view or {}
+        shown = f"{doc_index[view['doc']]}:{view['slide']}" if view.get("doc") in doc_index else None
+        kept = feedback_doc if feedback_doc in doc_index else documents[0]["doc"]
+        return (
+            gr.update(choices=self.outline_choices(), value=shown),
+            gr.update(choices=self.doc_choices(lang), visible=several),
+            gr.update(choices=self.doc_choices(lang)[1:], value=kept, visible=several),
+            gr.update(value=cards_html(self.searcher, lang)),
+        )
 
     # ------------------------------------------------------------ the slide view
 
