@@ -39,7 +39,8 @@ _URL_PART = re.compile(r"^[\w/\-.?=&#%]+(?:\s|$)")
 
 @dataclass(frozen=True)
 class Packing:
-    """How the fine units of a slide (bullets, rows, paragraphs) join into the passages shown.
+    """How the fine units of a slide (bullets, rows, paragraphs) join into the passages shown
+    (and how much of the title slide the deck's card takes in).
 
     A bullet and its sub-bullets become one passage when together at most `branch_chars`
     long (a label bullet such as 「具体例:」 or "Linux" says nothing without what it heads);
@@ -50,10 +51,14 @@ class Packing:
 
     branch_chars: int = 300
     run_chars: int = 250
+    # The title slide's own text (not its notes) joins the deck's card when at most this long: the
+    # speaker, affiliation or event a title slide names and the file's properties often lack.
+    # Longer, slide 1 is a slide of content, not a title slide. 0 turns it off (an ablation variant).
+    card_chars: int = 300
 
     @property
     def id(self) -> str:
-        return f"pack-{self.branch_chars}-{self.run_chars}"
+        return f"pack-{self.branch_chars}-{self.run_chars}-card-{self.card_chars}"
 
 
 PACKING = Packing()
@@ -62,7 +67,7 @@ UNPACKED = Packing(0, 0)  # one passage a bullet, as before packing (an ablation
 
 def chunker_version(packing: Packing = PACKING) -> str:
     """The chunker's id in the manifest: a change of rules or sizes rebuilds the index."""
-    return f"slide-passages-v11/{packing.id}"
+    return f"slide-passages-v13/{packing.id}"
 
 
 CHUNKER_VERSION = chunker_version()
@@ -309,22 +314,30 @@ def slide_row(slide: Slide, passages: list[Passage]) -> Passage:
     return Passage(slide.doc, slide.number, slide.title, text, "", "slide")
 
 
-def card_passage(document: Document) -> Passage | None:
-    """The deck's card (title, speaker, date, organisation) as a passage of its first slide."""
+def card_passage(document: Document, first: list[Passage], card_chars: int) -> Passage | None:
+    """The deck's card (title, speaker, date, organisation) as a passage of its first slide, with
+    that slide's own text (`first`, its passages) when it is at most `card_chars` long.
+
+    What the slide says comes before the file's properties, and a property it already says is left
+    out: properties are often set by a tool (a PDF's creation or export date, not the talk's)."""
     card = document.card
-    if not (card.author or card.date or card.organisation):
+    own = MERGE_SEPARATOR.join(dict.fromkeys(p.text for p in first if p.kind != "note"))
+    own = own if len(own) <= card_chars else ""
+    properties = [field for field in (card.author, card.date, card.organisation) if field and field not in own]
+    if not (properties or own):
         return None
-    parts = [document.title, card.author, card.date, card.organisation]
-    text = MERGE_SEPARATOR.join(dict.fromkeys(p for p in parts if p))
+    text = MERGE_SEPARATOR.join(dict.fromkeys(p for p in [document.title, own, *properties] if p))
     return Passage(document.doc_id, document.slides[0].number, document.slides[0].title, text, "", "card")
 
 
 def chunk_document(document: Document, packing: Packing = PACKING) -> list[Passage]:
     """Every passage of a deck: its card, then slide by slide the passages and the whole-slide row."""
-    out = [card] if (card := card_passage(document)) else []
+    out = []
     for slide in document.slides:
         passages = chunk_slide(slide, packing, markup=document.format == "text")
         out.extend(passages)
         if passages:  # every passage holds a word, so the row is never empty
             out.append(slide_row(slide, passages))
-    return out
+    first = [p for p in out if p.slide == document.slides[0].number and p.kind != "slide"]
+    card = card_passage(document, first, packing.card_chars)
+    return [card, *out] if card else out

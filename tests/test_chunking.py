@@ -147,3 +147,10 @@ def test_a_line_break_inside_a_japanese_word_or_a_url_joins_without_a_space():
 def test_display_drops_a_bullets_glyph_but_keeps_a_list_number():
     assert clean("- 営業で直接会った人に話す") == "営業で直接会った人に話す"
     assert clean("5. 案件概要を書く（負荷が大きく、ここで止まることが多い）").startswith("5. 案件概要を書く")
+
+
+def test_the_card_says_what_the_title_slide_says_first_and_each_thing_once():
+    card = next(p for p in passages(Packing()) if p.kind == "card")
+    assert card.slide == 1 and "JST研究開発戦略センターセミナー" in card.text  # the title slide's own line
+    assert card.text.count("長谷川貴之") == 1  # the author property, already on the slide
+    assert card.text.index("2023年8月25日") < card.text.index("2023-08-25")  # the slide's date, then the property's

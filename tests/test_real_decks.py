@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from qa.chunking import chunk_document
+from qa.chunking import PACKING, chunk_document
 from qa.documents import load_corpus
 
 from .conftest import CORPUS
@@ -91,3 +92,27 @@ def test_page_and_slide_counts_are_the_sources_own(decks):
         else:
             continue
         assert [s.number for s in decks[path.stem].slides] == expected, path.name
+
+
+def test_the_card_takes_in_what_a_short_title_slide_says(decks):
+    """iij-webserver-overview's PDF properties name no author; its title slide names the speaker.
+    The card (the passage who / when questions go to) holds it; speaker notes and long first slides stay out,
+    and what the slide says comes before the file's properties."""
+
+    def card(name, packing=PACKING):
+        return next(p for p in chunk_document(decks[name], packing) if p.kind == "card")
+
+    overview = card("iij-webserver-overview")
+    assert not decks["iij-webserver-overview"].card.author
+    assert "ももいやすなり" in overview.text and overview.slide == 1
+    assert "ももいやすなり" not in card("iij-webserver-overview", replace(PACKING, card_chars=0)).text
+    # The slide's date before the PDF's creation date (months after the talk).
+    mongodb = card("iij-mongodb").text
+    assert mongodb.index("2019.04.17") < mongodb.index("2019-07-03")
+    git = card("ms-intro-git")  # slide 1 has speaker notes ("Good morning …"): not the slide's own text
+    assert "Git & GitHub & Version Control" in git.text and "Good morning" not in git.text
+    # A title slide longer than card_chars is a slide of content: its text stays out of the card.
+    passages = chunk_document(decks["iij-webserver-overview"])
+    slide_text = " · ".join(p.text for p in passages if p.slide == 1 and p.kind not in ("card", "slide"))
+    for limit, kept in ((len(slide_text), True), (len(slide_text) - 1, False)):
+        assert ("ももいやすなり" in card("iij-webserver-overview", replace(PACKING, card_chars=limit)).text) is kept
