@@ -310,3 +310,21 @@ def test_only_the_slide_pictures_themselves_are_served(searcher, tmp_path, monke
         gr.Markdown("x")
     serve(app, host="127.0.0.1", port=7999, pictures=slide_pictures(searcher))
     assert calls[0]["allowed_paths"] == [str(picture)]
+
+
+def test_after_a_swap_the_deck_lists_are_remade_and_a_gone_decks_choices_reset(searcher, two_decks, tmp_path):
+    from qa.live import LiveSearcher
+    from ui.handlers import ChatApp
+
+    live = LiveSearcher(two_decks)
+    chat = ChatApp(live, FeedbackLog(tmp_path / "f.jsonl"))
+    view = {"doc": "robots", "slide": 1}
+    outline, doc_filter, feedback_doc, cards = chat.deck_lists("ja", view, "robots", "robots")
+    assert doc_filter["value"] == "robots" and feedback_doc["value"] == "robots" and doc_filter["visible"]
+    assert outline["value"] == f"{chat.doc_index['robots']}:1"
+    live.swap(searcher)  # the briefing alone: robots is gone
+    outline, doc_filter, feedback_doc, cards = chat.deck_lists("en", view, "robots", "robots")
+    assert outline["value"] is None and doc_filter["value"] == "" and not doc_filter["visible"]
+    assert feedback_doc["value"] == searcher.documents()[0]["doc"]
+    assert len(outline["choices"]) == len(searcher.outline()) and "robots" not in cards["value"]
+    assert all(value.startswith("0:") for _, value in outline["choices"])  # one deck: document 0

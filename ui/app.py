@@ -200,7 +200,7 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None, *, uploads=
         ]
         ui_lang.change(relabel, [ui_lang], relabelled, api_visibility="private")
         if uploads is not None:
-            _follow_swaps(app, chat_app, uploads.live, [ui_lang, view, fb_doc], [outline, doc, fb_doc, cards])
+            _follow_swaps(app, chat_app, uploads.live, [ui_lang, view, doc, fb_doc], [outline, doc, fb_doc, cards])
     return app
 
 
@@ -251,11 +251,11 @@ def _follow_swaps(app: gr.Blocks, chat_app: ChatApp, live, inputs: list, lists: 
     at every page load, and every two seconds on an open page, they are remade once the build changed."""
     seen = gr.State(live.generation)
 
-    def follow(choice: str, view: dict | None, feedback_doc: str | None, generation: int):
+    def follow(choice: str, view: dict | None, doc_filter: str | None, feedback_doc: str | None, generation: int):
         now = live.generation  # read first: a swap during the remake only makes the next tick remake again
         if generation == now:
             return (gr.update(),) * len(lists) + (now,)
-        return (*chat_app.deck_lists(UI_LANGS.get(choice, "ja"), view, feedback_doc), now)
+        return (*chat_app.deck_lists(UI_LANGS.get(choice, "ja"), view, doc_filter, feedback_doc), now)
 
     for event in (app.load, gr.Timer(2.0).tick):
         event(follow, [*inputs, seen], [*lists, seen], api_visibility="private", queue=False)

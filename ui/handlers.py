@@ -64,17 +64,19 @@ class ChatApp:
     def doc_choices(self, lang: str) -> list[tuple[str, str]]:
         return [(t("all_docs", lang), "")] + [(d.get("title") or d["doc"], d["doc"]) for d in self.documents]
 
-    def deck_lists(self, lang: str, view: dict | None, feedback_doc: str | None) -> tuple:
+    def deck_lists(self, lang: str, view: dict | None, doc_filter: str | None, feedback_doc: str | None) -> tuple:
         """Updates for what lists the decks (outline, document filter, feedback's deck, the Documents tab),
-        made from the current build: after an upload swapped it, the page's own copies are out of date."""
+        made from the current build: after an upload swapped it, the page's own copies are out of date.
+        A choice the page holds stays unless its deck is gone (the filter then searches every deck)."""
         documents, doc_index = self._documents()
         several = len(documents) > 1
         view = view or {}
         shown = f"{doc_index[view['doc']]}:{view['slide']}" if view.get("doc") in doc_index else None
+        searched = doc_filter if doc_filter in doc_index else ""
         kept = feedback_doc if feedback_doc in doc_index else documents[0]["doc"]
         return (
             gr.update(choices=self.outline_choices(), value=shown),
-            gr.update(choices=self.doc_choices(lang), visible=several),
+            gr.update(choices=self.doc_choices(lang), value=searched, visible=several),
             gr.update(choices=self.doc_choices(lang)[1:], value=kept, visible=several),
             gr.update(value=cards_html(self.searcher, lang)),
         )
