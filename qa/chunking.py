@@ -332,12 +332,10 @@ def card_passage(document: Document, first: list[Passage], card_chars: int) -> P
 
 def chunk_document(document: Document, packing: Packing = PACKING) -> list[Passage]:
     """Every passage of a deck: its card, then slide by slide the passages and the whole-slide row."""
-    out = []
-    for slide in document.slides:
-        passages = chunk_slide(slide, packing, markup=document.format == "text")
+    per_slide = [chunk_slide(slide, packing, markup=document.format == "text") for slide in document.slides]
+    out = [card] if (card := card_passage(document, per_slide[0], packing.card_chars)) else []
+    for slide, passages in zip(document.slides, per_slide, strict=True):
         out.extend(passages)
         if passages:  # every passage holds a word, so the row is never empty
             out.append(slide_row(slide, passages))
-    first = [p for p in out if p.slide == document.slides[0].number and p.kind != "slide"]
-    card = card_passage(document, first, packing.card_chars)
-    return [card, *out] if card else out
+    return out

@@ -74,10 +74,11 @@ class ChatApp:
         shown = f"{doc_index[view['doc']]}:{view['slide']}" if view.get("doc") in doc_index else None
         searched = doc_filter if doc_filter in doc_index else ""
         kept = feedback_doc if feedback_doc in doc_index else documents[0]["doc"]
+        choices = self.doc_choices(lang)  # "all decks", then each deck (the feedback form's list)
         return (
             gr.update(choices=self.outline_choices(), value=shown),
-            gr.update(choices=self.doc_choices(lang), value=searched, visible=several),
-            gr.update(choices=self.doc_choices(lang)[1:], value=kept, visible=several),
+            gr.update(choices=choices, value=searched, visible=several),
+            gr.update(choices=choices[1:], value=kept, visible=several),
             gr.update(value=cards_html(self.searcher, lang)),
         )
 
