@@ -51,7 +51,7 @@ clean:
 
 # Every retrieval constant and "measured and not kept" claim, on the dev splits only.
 ablations: $(VENV)/.dev
-	$(BIN)/python scripts/ablations.py
+	$(BIN)/python scripts/ablations.py --jsquad
 
 # `qa index` over 50 PDF decks x 40 pages: time and memory into the README.
 bench-ingest: $(VENV)/.dev

@@ -122,12 +122,8 @@ def markdown(results: dict) -> str:
                 f"{_fmt(round(_get(results, 'load', 'server_peak_rss_bytes', default=0) / 2**20, 1))} MB",
             ],
             [
-                f"index build, briefing ({_fmt(build.get('passages'))} passages)",
+                f"index build, briefing ({_fmt(build.get('passages'))} passages, with the latent terms and word table)",
                 f"{_fmt(build.get('seconds'))} s",
-            ],
-            [
-                f"index build with `--latent-terms` ({_fmt(_get(results, 'latent', 'passages'))} passages)",
-                f"{_fmt(_get(results, 'latent', 'build_seconds'))} s",
             ],
             [
                 f"index build, JSQuAD valid ({_fmt(jsq.get('passages'))} paragraphs, "

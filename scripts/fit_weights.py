@@ -40,6 +40,7 @@ WEIGHTS = (
     "role_weight",
     "hubness_en",
     "hubness_ja",
+    "latent_weight",
 )
 STEPS = (0.0, 0.5, 0.75, 1.33, 2.0)
 

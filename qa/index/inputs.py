@@ -14,6 +14,7 @@ from .. import readers, translate
 from ..chunking import CHUNKER_VERSION, Packing, chunker_version
 from ..documents import deck_files
 from ..lang import default_tokenizer
+from ..latent import supports
 from . import hubness, keyword, passages, pictures, sentences, vectors
 from . import latent as latent_component
 from .store import sha256_file
@@ -69,9 +70,10 @@ def package_data() -> dict[str, str]:
 
 def build_inputs(files: dict[str, str], model_id: str, packing: Packing | None = None, latent: bool = False) -> dict:
     """The inputs section of a manifest for these corpus files, this encoder and passage packing
-    (None: the package's); `latent` adds the optional latent-terms component."""
+    (None: the package's). The latent-terms component is part of every index of the default model
+    (its word table serves the default search); `latent` asks for it whatever the model."""
     components = {name: module.FORMAT for name, module in COMPONENTS.items()}
-    if latent:
+    if latent or supports(model_id):
         components["latent"] = latent_component.FORMAT
     return {
         "corpus": files,

@@ -11,6 +11,7 @@ from ..chunking import Passage
 from ..documents import Slide
 from ..keyword import KeywordIndex
 from ..lang import default_tokenizer
+from ..latent import WordTable
 from . import hubness, keyword, latent, passages, pictures, sentences, vectors
 from .build import FORMAT
 from .staleness import Stale
@@ -32,6 +33,7 @@ class LoadedIndex:
     sentences: object  # faiss.Index over the sentences of multi-sentence passages
     sentence_owner: np.ndarray  # passage row of each sentence vector
     latent: tuple[np.ndarray, np.ndarray] | None = None  # the passages' latent terms, when built (qa/latent.py)
+    latent_words: WordTable | None = None  # the words' latent terms, built with the passages'
     notices: list[str] = field(default_factory=list)
     rebuilt_for: list[Stale] = field(default_factory=list)  # why ensure_index rebuilt it, if it did
 
@@ -91,7 +93,7 @@ def _load_build(folder: Path, manifest_sha256: str, *, verify_files: bool) -> Lo
             keyword.load(folder, default_tokenizer()),
             hubness.load(folder),
             *sentences.load(folder),
-            latent.load(folder, manifest["files"]),
+            *(latent.load(folder, manifest["files"]) or (None, None)),
         )
     except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
         raise IndexInvalid(f"the index files cannot be read ({type(exc).__name__})") from None
@@ -115,6 +117,7 @@ def _in_step(index: LoadedIndex) -> bool:
             and index.sentences.ntotal == len(owner)
             and (not len(owner) or int(owner.max()) < n)
             and (index.latent is None or index.latent[0].shape == index.latent[1].shape == (n, latent.TOP_K))
+            and (index.latent_words is None or index.latent_words.ids.shape == index.latent_words.weights.shape)
             # An evaluation corpus may bring passages without slides (write_index).
             and (not index.slides or all((p.doc, p.slide) in slide_keys for p in index.passages))
         )
