@@ -111,7 +111,9 @@ def _word_pass(words: Sequence[str], progress: bool) -> tuple[np.ndarray, np.nda
 
     ids = np.zeros((len(words), TOP_K), dtype=np.int32)
     weights = np.zeros((len(words), TOP_K), dtype=np.float32)
-    workers = max(1, min(WORD_WORKERS, os.cpu_count() or 1, len(words)))
+    if not words:  # a rebuild whose words the previous table all holds
+        return ids, weights
+    workers = min(WORD_WORKERS, os.cpu_count() or 1, len(words))
     bar = None
     if progress and len(words) > 1:
         from tqdm import tqdm
