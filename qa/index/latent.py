@@ -35,10 +35,13 @@ def load(folder: Path, files: dict) -> tuple[tuple[np.ndarray, np.ndarray], Word
     (`files`: the manifest's)."""
     if not set(FILES + WORD_FILES) <= set(files):
         return None
-    passages = tuple(np.load(folder / name, allow_pickle=False) for name in FILES)
+    return tuple(np.load(folder / name, allow_pickle=False) for name in FILES), _table(folder)
+
+
+def _table(folder: Path) -> WordTable:
     words = json.loads((folder / WORD_FILES[0]).read_text(encoding="utf-8"))
     ids, weights = (np.load(folder / name, allow_pickle=False) for name in WORD_FILES[1:])
-    return passages, WordTable(tuple(words["words"]), ids, weights, int(words["dim"]))
+    return WordTable(tuple(words["words"]), ids, weights, int(words["dim"]))
 
 
 def previous_table(index_dir: Path, model_id: str) -> WordTable | None:
@@ -55,7 +58,6 @@ def previous_table(index_dir: Path, model_id: str) -> WordTable | None:
             return None
         for name in WORD_FILES:
             verify_file(pointer[0], name, manifest["files"].get(name))
-        found = load(pointer[0], manifest["files"])
+        return _table(pointer[0])  # the passages' arrays are not needed
     except (IndexInvalid, OSError, ValueError, KeyError, TypeError):
         return None
-    return found[1] if found else None
