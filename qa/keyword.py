@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -79,6 +80,16 @@ class KeywordIndex:
             return [], 0.0
         translated, found = lookup(unknown, table)
         return translated, found / len(tokens)
+
+    def idf(self, token: str) -> float:
+        """BM25's inverse document frequency of a token; an English word the index lacks takes the
+        rarest of the vocabulary words the JMdict bridge turns it into, and a word neither knows
+        counts as one no passage holds."""
+        n = int(self._bm25.scores["num_docs"])
+        indptr = self._bm25.scores["indptr"]  # the score matrix is CSC by token: a column's size is its df
+        columns = [self.vocab[t] for t in ([token] if token in self.vocab else self.translations.get(token, ()))]
+        df = min((int(indptr[c + 1] - indptr[c]) for c in columns), default=0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def known(self, tokens: Sequence[str]) -> list[str]:
         """The tokens this index can match (the rest score nothing)."""

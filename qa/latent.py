@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -156,11 +156,15 @@ class WordTable:
     def __post_init__(self) -> None:
         object.__setattr__(self, "rows", {w: i for i, w in enumerate(self.words)})
 
-    def query(self, words: Iterable[str]) -> np.ndarray:
-        """The max-pooled latent vector (over all features) of the words the table holds."""
+    def query(self, words: Iterable[str], weight: Callable[[str], float] | None = None) -> np.ndarray:
+        """The max-pooled latent vector (over all features) of the words the table holds, each
+        word's terms scaled by weight(word) when given (the search passes its idf: a common word's
+        features should not count as much as a rare one's, as in BM25)."""
         vector = np.zeros(self.dim, dtype=np.float32)
-        for row in {self.rows[w] for w in words if w in self.rows}:
-            np.maximum.at(vector, self.ids[row], self.weights[row])
+        for word in {w for w in words if w in self.rows}:
+            row = self.rows[word]
+            scale = 1.0 if weight is None else weight(word)
+            np.maximum.at(vector, self.ids[row], self.weights[row] * np.float32(scale))
         return vector
 
 

@@ -3,6 +3,7 @@ in the word table, --latent-terms computes them in a model pass."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from dataclasses import replace
@@ -55,6 +56,33 @@ def test_a_word_table_max_pools_the_words_it_holds():
     )
     assert table.query(["a", "b", "unknown"]).tolist() == pytest.approx([0.0, 0.2, 0.1, 0.9])
     assert not table.query(["unknown"]).any()
+
+
+def test_a_word_table_scales_each_word_before_the_max():
+    table = WordTable(
+        ("a", "b"), np.array([[3, 1], [3, 2]], dtype=np.int32), np.array([[0.5, 0.2], [0.9, 0.1]], dtype=np.float32), 4
+    )
+    # "b" outweighed its rival on feature 3 until it counts a quarter: then "a" holds it
+    weighted = table.query(["a", "b"], {"a": 1.0, "b": 0.25}.get)
+    assert weighted.tolist() == pytest.approx([0.0, 0.2, 0.025, 0.5])
+
+
+def test_the_word_look_up_weights_rare_words_above_common_ones(searcher):
+    keyword = searcher.index.keyword
+    passages = [set(searcher.tokenizer.tokens(p.embedding_text())) for p in searcher.index.passages]
+    df = {w: sum(w in p for p in passages) for w in ("研究", "首脳")}
+    assert 0 < df["首脳"] < df["研究"]
+    for word, n in df.items():  # BM25's idf over the rows the keyword index holds
+        assert keyword.idf(word) == pytest.approx(math.log(1 + (len(passages) - n + 0.5) / (n + 0.5)))
+    assert keyword.idf("首脳") > keyword.idf("研究") > 0
+    # an English word of the table weighs what the rarest word it is bridged to weighs
+    bridged = keyword.translations["summit"]
+    assert keyword.idf("summit") == pytest.approx(max(keyword.idf(w) for w in bridged))
+    # and the search's look-up differs from the unweighted max by exactly that scaling
+    table, words = searcher.index.latent_words, ["研究", "首脳"]
+    by_idf = table.query(words, keyword.idf)
+    assert not np.allclose(by_idf, table.query(words))
+    assert np.allclose(by_idf, np.maximum(*(table.query([w]) * keyword.idf(w) for w in words)))
 
 
 def test_english_words_find_japanese_passages_through_the_word_table(searcher):
