@@ -31,7 +31,7 @@ WORD_WORKERS = 4  # at most this many model handles pass over the word table's w
 LATENT_SETTINGS = {
     "latent_query": "pass",
     "latent_weight": 1.0,
-    "relevance_weights": (0.2659, 3.7023, -0.148, -0.1971, 0.9255, 0.1841, -1.7124, -1.9581),
+    "relevance_weights": (0.2661, 3.6934, -0.1503, -0.1985, 0.9258, 0.1851, -1.7104, -1.9648),
     "match_weights": (31.3973, 0.8629, 0.2109, 4.6931, 0.5296, -0.5458, -3.0804),
     "min_match": 0.516,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,9 +37,12 @@ class SearchSettings:
     dense_weight: float = 2.0
     keyword_weight: float = 0.75  # scaled by the share of question tokens the index knows
     translation_weight: float = 1.0
-    # English words translated through JMdict (Japanese ones for English decks), scaled likewise;
-    # every word, not only those the index does not know (see KeywordIndex._translated)
-    translate_every_word: bool = True
+    # English words translated through JMdict (Japanese ones for English decks), scaled likewise.
+    # Which of the question's words: "never" those the index knows, "always" every word (a word
+    # known from one deck may still need translating for a deck in the other language), or
+    # "across": every word when the searched decks include one in the question's other language,
+    # else only the unknown ones (in a corpus of one language the bridge only adds noise: JSQuAD).
+    bridge_every_word: str = "across"
     # A long passage's best sentence (qa/sentences.py): off until the word table came in, then 0.75
     # measured better on dev ("no best-sentence score", "best-sentence score 1.5").
     sentence_weight: float = 0.75
@@ -85,11 +89,11 @@ class SearchSettings:
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.2834, 5.0485, -0.2955, -0.2114, 0.9462, 0.0814, -1.7128, -1.9288)
+    relevance_weights: tuple[float, ...] = (0.2835, 5.0389, -0.3021, -0.211, 0.9465, 0.0819, -1.7112, -1.9324)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (31.8609, 0.6233, 0.2698, 4.6826, 0.5452, -0.5441, -3.0659)
-    min_match: float = 0.5133
+    match_weights: tuple[float, ...] = (31.9345, 0.5809, 0.2807, 4.6837, 0.5474, -0.5447, -3.0626)
+    min_match: float = 0.5125
 
     def with_latent_terms(self) -> SearchSettings:
         """These settings with what --latent-terms sets (qa/latent.py's LATENT_SETTINGS, fitted on dev)."""
@@ -174,6 +178,14 @@ def logistic(weights: tuple[float, ...], features: tuple[float, ...]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
+def deck_languages(passages: list[Passage]) -> dict[str, str]:
+    """{deck: "ja" or "en"}, the language most of its passages are written in."""
+    counts: dict[str, Counter] = {}
+    for p in passages:
+        counts.setdefault(p.doc, Counter())[detect_language(p.embedding_text())] += 1
+    return {doc: count.most_common(1)[0][0] for doc, count in counts.items()}
+
+
 class Searcher:
     """Answers questions from one loaded index with one encoder."""
 
@@ -206,6 +218,8 @@ class Searcher:
             d["doc"]: set(self.tokenizer.tokens(" ".join([d["doc"], d.get("title", ""), *d.get("card", {}).values()])))
             for d in index.documents
         }
+        # Each deck's language (most of its passages'), for the bridge's "across" rule.
+        self._deck_language = deck_languages(index.passages)
         self._latent: LatentTerms | None = None  # opened on first use (a model handle of its own)
         self._faiss_lock = threading.Lock()
         self.store = FaissStore(index)  # qa/stores: where dense and keyword search run
@@ -353,7 +367,7 @@ class Searcher:
         reach = coverage + bridge(words, every_word=False)[1]
         translated, translated_share = ([], 0.0)
         if mode != "dense" and s.translation_weight > 0:
-            translated, translated_share = bridge(words, every_word=s.translate_every_word)
+            translated, translated_share = bridge(words, every_word=self._bridge_every_word(lang, doc))
         translated_scores = self._keyword(translated, rows)
         latent = self._latent_scores(text, words, rows) if mode == "hybrid" and s.latent_weight > 0 else {}
         signals = (dense, sentences, keyword, translated_scores, latent)
@@ -371,6 +385,14 @@ class Searcher:
         else:
             low = logistic(s.match_weights, evidence) < s.min_match
         return Answer(original, lang, mode, hits, bool(low or not hits), notices, evidence)
+
+    def _bridge_every_word(self, lang: str, doc: str | None) -> bool:
+        """Whether the bridge translates every word of a question in `lang` (see bridge_every_word)."""
+        rule = self.settings.bridge_every_word
+        if rule in ("always", "never"):
+            return rule == "always"
+        searched = [self._deck_language[doc]] if doc else self._deck_language.values()
+        return any(language != lang for language in searched)
 
     def _completed(self, groups, floor: float):
         """Each slide group with its slide's other passages appended (up to more_per_slide), at `floor`."""

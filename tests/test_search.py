@@ -77,3 +77,51 @@ def test_document_filter_and_bad_mode(searcher):
 def test_empty_question_gets_a_prompt_not_an_error(searcher):
     answer = searcher.search("   ")
     assert answer.hits == [] and answer.notices
+
+
+def test_a_decks_language_is_that_of_most_of_its_passages():
+    from qa.chunking import Passage
+    from qa.search import deck_languages
+
+    rows = [
+        Passage(doc="a", slide=1, title="研究開発の動向", text="予算は増えている"),
+        Passage(doc="a", slide=2, title="Code", text="$ git log --oneline"),
+        Passage(doc="a", slide=3, title="まとめ", text="国際連携が鍵"),
+        Passage(doc="b", slide=1, title="Agenda", text="What is Django?"),
+    ]
+    assert deck_languages(rows) == {"a": "ja", "b": "en"}
+
+
+def test_the_bridge_takes_every_word_only_across_languages(searcher, monkeypatch):
+    """Over decks of the question's own language only, the bridge translates the words the index
+    lacks; with a deck in the other language among those searched, every word (a word known from
+    one deck may still need translating for another)."""
+    from dataclasses import replace
+
+    from qa.search import Searcher
+
+    keyword = searcher.index.keyword
+    asked = []
+    for name in ("translate", "translate_to_english"):
+        real = getattr(keyword, name)
+
+        def spy(words, every_word=False, real=real):
+            asked.append(every_word)
+            return real(words, every_word=every_word)
+
+        monkeypatch.setattr(keyword, name, spy)
+    fresh = Searcher(searcher.index, searcher.encoder, replace(searcher.settings, bridge_every_word="across"))
+    assert set(fresh._deck_language.values()) == {"ja"}  # the session corpus: the briefing alone
+
+    def every_word(question: str, **kw) -> bool:
+        asked.clear()
+        fresh.search(question, k=3, **kw)
+        return asked[-1]  # the second call is the bridge's (the first measures reach)
+
+    assert every_word("研究開発の予算は？") is False
+    assert every_word("What is the R&D budget?") is True
+    fresh._deck_language["some english deck"] = "en"
+    assert every_word("研究開発の予算は？") is True
+    assert every_word("研究開発の予算は？", doc="jst-crds-sti-2023") is False  # one Japanese deck searched
+    fresh.settings = replace(fresh.settings, bridge_every_word="always")
+    assert every_word("研究開発の予算は？", doc="jst-crds-sti-2023") is True
