@@ -391,6 +391,8 @@ class Searcher:
         rule = self.settings.bridge_every_word
         if rule in ("always", "never"):
             return rule == "always"
+        if rule != "across":
+            raise QAError(f"unknown bridge_every_word {rule!r}: use always, never or across")
         searched = [self._deck_language[doc]] if doc else self._deck_language.values()
         return any(language != lang for language in searched)
 

@@ -125,3 +125,6 @@ def test_the_bridge_takes_every_word_only_across_languages(searcher, monkeypatch
     assert every_word("研究開発の予算は？", doc="jst-crds-sti-2023") is False  # one Japanese deck searched
     fresh.settings = replace(fresh.settings, bridge_every_word="always")
     assert every_word("研究開発の予算は？", doc="jst-crds-sti-2023") is True
+    fresh.settings = replace(fresh.settings, bridge_every_word="sometimes")
+    with pytest.raises(QAError, match="bridge_every_word"):
+        fresh.search("研究開発の予算は？")
