@@ -155,6 +155,14 @@ def median_ms(call, questions: list[str], rounds: int) -> float:
 def markdown(out: dict) -> str:
     t = out["ms"]
     within = out["projected search"] <= BOUND
+    over_dense = t["one pass"] / t["built dense"]
+    # Within 5 % the runs cannot tell the projection's cost apart from noise (2 cores, other load).
+    why = (
+        "the autoencoder's projection of every token onto 16,384 features is itself a share of a pass."
+        if over_dense > 1.05
+        else "within noise of it, so what separates one pass from the encoder's own query time is this"
+        " build of the engine (compiler flags), not the autoencoder."
+    )
     return (
         f"Measured {out['date']} by `python scripts/one_pass_latency.py` (→ docs/one_pass_latency.json), "
         f"{out['questions']} dev questions: one pass for the dense vector and the latent terms "
@@ -163,9 +171,8 @@ def markdown(out: dict) -> str:
         f"before any search work; a default search takes {out['default search']:.2f}x, so one pass would "
         f"make `--latent-terms` about {out['projected search']:.2f}x, "
         + ("within" if within else "still beyond")
-        + f" the {BOUND}x bound. The one pass takes {t['one pass'] / t['built dense']:.2f}x the same build's"
-        f" dense call ({t['built dense']:.1f} ms): the autoencoder's projection of every token onto 16,384"
-        " features is itself a share of a pass."
+        + f" the {BOUND}x bound. The one pass takes {over_dense:.2f}x the same build's"
+        f" dense call ({t['built dense']:.1f} ms): {why}"
     )
 
 
