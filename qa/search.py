@@ -364,10 +364,13 @@ class Searcher:
         # the bridge both ways: English words to Japanese decks, Japanese words to English decks
         bridge = self.index.keyword.translate if lang == "en" else self.index.keyword.translate_to_english
         # reach: the share of the question's words the decks hold, as they are or through the bridge
-        reach = coverage + bridge(words, every_word=False)[1]
+        unknown_only = bridge(words, every_word=False)
+        reach = coverage + unknown_only[1]
         translated, translated_share = ([], 0.0)
         if mode != "dense" and s.translation_weight > 0:
-            translated, translated_share = bridge(words, every_word=self._bridge_every_word(lang, doc))
+            # the unknown words' translation is the one reach took: look the dictionary up again only for every word
+            every_word = self._bridge_every_word(lang, doc)
+            translated, translated_share = bridge(words, every_word=True) if every_word else unknown_only
         translated_scores = self._keyword(translated, rows)
         latent = self._latent_scores(text, words, rows) if mode == "hybrid" and s.latent_weight > 0 else {}
         signals = (dense, sentences, keyword, translated_scores, latent)
