@@ -387,3 +387,41 @@ def test_a_tex_symbol_fonts_triangle_is_a_bullet_not_the_letter_i(tmp_path, monk
     monkeypatch.setattr(pdf_reader, "_font_name", lambda textpage, index: "MSAM10" if index in lone else "Helvetica")
     (page,) = read_deck(path, "beamer").slides
     assert page.body == "- MIT licensed\n- Started in 2012"
+
+
+def test_glyphs_drawn_one_by_one_keep_the_spaces_between_their_words():
+    # Chromium's text layer on some pages: every glyph its own line (pdfium generates a line
+    # break after each), letters abutting, a word's space a narrow gap and never written
+    chars: list[Char] = []
+    x = 50.0
+    for word in ("Introduction", "to", "Cloud"):
+        for letter in word:
+            chars += [Char(letter, x, 100, x + 12, 126, 29.0), Char("\r", x + 12, 120, x + 12, 120, 1.0, True)]
+            chars.append(Char("\n", x + 12, 120, x + 12, 120, 1.0, True))
+            x += 12
+        x += 6  # the space: 0.21 of the size, under the gap that spaces ordinary text
+    assert [ln.text for ln in chars_to_lines(chars)] == ["Introduction to Cloud"]
+
+
+# Pages 2, 4 and 12 of a PowerPoint deck's own PDF export (tests/fixtures/real/README.md).
+DLCV = FIXTURES / "real" / "ms-dlcv-excerpt.pdf"
+
+
+def test_a_title_on_two_lines_whose_sizes_differ_in_the_last_digits_is_whole():
+    # "Introduction to Deep Learning for" is set in 36.0 pt, "Computer Vision" in 36.02
+    assert read_deck(DLCV, "dlcv").slides[0].title == "Introduction to Deep Learning for Computer Vision"
+
+
+def test_a_symbol_fonts_bullet_is_a_bullet_not_a_private_use_character():
+    # PowerPoint's Wingdings bullet is U+F09E in the text layer: no reader can read it
+    slide = read_deck(DLCV, "dlcv").slides[1]
+    assert not re.search("[\ue000-\uf8ff]", slide.body)
+    assert slide.body.startswith(
+        "- Learn about neural networks in general\n"
+        "- Learn about computer vision tasks most commonly solved with neural networks\n"
+    )
+
+
+def test_text_set_on_its_side_is_read_as_one_word():
+    # a vertical label ("Classifier" turned 90 degrees) came out as "Cl", "as", "sifi", "er"
+    assert read_deck(DLCV, "dlcv").slides[2].body == "Cat\n\nClassifier\n\nDog"

@@ -116,3 +116,9 @@ def test_the_card_takes_in_what_a_short_title_slide_says(decks):
     slide_text = " · ".join(p.text for p in passages if p.slide == 1 and p.kind not in ("card", "slide"))
     for limit, kept in ((len(slide_text), True), (len(slide_text) - 1, False)):
         assert ("ももいやすなり" in card("iij-webserver-overview", replace(PACKING, card_chars=limit)).text) is kept
+
+
+def test_a_page_whose_glyphs_are_drawn_one_by_one_keeps_its_word_spaces(decks):
+    """yodoq-ai-dev-day2's page 37 is such a page (Chromium's text layer, corpus/README.md)."""
+    slide = decks["yodoq-ai-dev-day2"].slides[36]
+    assert slide.title == "実務で明日から実践できること（Top 5）"

@@ -27,6 +27,7 @@ class Char:
     y1: float
     size: float  # font size in points
     generated: bool = False  # a space or line break pdfium inferred, not in the PDF
+    rotated: bool = False  # set on its side (a chart's vertical axis label): read in drawing order
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Line:
     chars: int = 1
     last_x0: float = 0.0  # where the last character starts: ligatures share one box
     cells: list[list] = field(default_factory=list)  # [text, x0, x1] runs split by wide gaps (table cells)
+    rotated: bool = False  # a run of characters set on their side
 
     def __post_init__(self) -> None:
         self.last_x0 = self.x0
@@ -97,19 +99,33 @@ def chars_to_lines(chars: list[Char]) -> list[Line]:
     """Runs of characters on one baseline, in the order the page draws them; vertical stacks rejoined."""
     lines: list[Line] = []
     space = ""  # "real" after a space in the PDF, "soft" after one pdfium generated
+    broken = False  # after a line break pdfium generated: a glyph drawn on its own
+    char_run = False  # no line break since the last character
     for char in chars:
         if char.text.isspace():
             if char.text in " \u3000":
                 space = "soft" if char.generated and space != "real" else "real"
+            broken = broken or (char.generated and char.text in "\r\n")
+            char_run = char_run and char.text not in "\r\n"
             continue
         current = lines[-1] if lines else None
-        if current is not None and _same_line(current, char, space == "real"):
+        if char.rotated or (current is not None and current.rotated):
+            # text on its side is one run in the order it is drawn, which is its reading order;
+            # laid out by position, it would fall apart into a letter or two per line
+            if char.rotated and current is not None and current.rotated and char_run:
+                current.extend(_line(char), " " if space == "real" else "")
+            else:
+                lines.append(_line(char))
+        elif current is not None and _same_line(current, char, space == "real"):
             gap = char.x0 - current.x1
             # a wide gap separates (table cells); a narrow one or an inferred space is a word
-            # break, which Japanese text does not spell (LibreOffice spaces kana from digits)
+            # break, which Japanese text does not spell (LibreOffice spaces kana from digits).
+            # Glyphs drawn one by one (Chromium's text layer on some pages) abut exactly, and
+            # their word spaces are not written: a gap of a narrow space is one there.
+            word_gap = (0.15 if broken else 0.25) * char.size
             if space == "real" or gap > 0.6 * char.size:
                 sep = " "
-            elif space == "soft" or gap > 0.25 * char.size:
+            elif space == "soft" or gap > word_gap:
                 sep = _joiner(current.text, char.text)
             else:
                 sep = ""
@@ -117,9 +133,13 @@ def chars_to_lines(chars: list[Char]) -> list[Line]:
             new_cell = gap > 0.6 * char.size and not after_bullet
             current.extend(Line(char.text, char.x0, char.y0, char.x1, char.y1, char.size), sep, new_cell)
         else:
-            lines.append(Line(char.text, char.x0, char.y0, char.x1, char.y1, char.size))
-        space = ""
+            lines.append(_line(char))
+        space, broken, char_run = "", False, True
     return _rejoin_stacks(lines)
+
+
+def _line(char: Char) -> Line:
+    return Line(char.text, char.x0, char.y0, char.x1, char.y1, char.size, rotated=char.rotated)
 
 
 def _rejoin_stacks(lines: list[Line]) -> list[Line]:
@@ -155,6 +175,19 @@ def mark_bullets(lines: list[Line], markers: list[tuple[float, float, float, flo
                 line.text = "• " + line.text
                 line.x0 = x0
                 break
+
+
+# Private-use code points: what a symbol font's glyphs (PowerPoint's Wingdings bullets) map to
+# in a PDF's text layer; no reader can read them.
+_PRIVATE_USE = re.compile("^[\ue000-\uf8ff]")
+
+
+def symbol_bullets(lines: list[Line]) -> None:
+    """A line led by a symbol font's glyph (U+F09E, U+F0A7…) is a list item: the glyph is its bullet."""
+    for line in lines:
+        if _PRIVATE_USE.match(line.text):
+            line.text = _PRIVATE_USE.sub("•", line.text)
+            line.cells[0][0] = _PRIVATE_USE.sub("•", line.cells[0][0])
 
 
 def lines_to_blocks(lines: list[Line]) -> list[Block]:
@@ -261,7 +294,8 @@ def _largest_size(block: Block) -> float:
 def _largest_lines(block: Block) -> list[Line]:
     """The block's first run of consecutive lines in its largest type."""
     size = _largest_size(block)
-    first = next(i for i, ln in enumerate(block.lines) if ln.size == size)
+    # sizes of one style differ in the last digits (36.0 and 36.02): within 3 % is the same type
+    first = next(i for i, ln in enumerate(block.lines) if ln.size >= 0.97 * size)
     end = first
     while end < len(block.lines) and block.lines[end].size >= 0.97 * size:
         end += 1

@@ -7,6 +7,7 @@ put in reading order by qa.readers.layout; each line's box is kept as a Region.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 import string
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from .layout import (
     mark_bullets,
     page_regions,
     split_title,
+    symbol_bullets,
 )
 
 
@@ -51,7 +53,7 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "furniture-14"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "furniture-15"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -111,7 +113,9 @@ def page_chars(page) -> list[Char]:
             text = ideographs(chr(code))
             if text in _SYMBOL_LETTERS and _font_name(textpage, i).startswith(_SYMBOL_LETTERS[text]):
                 text = "▶"  # a TeX symbol font's triangle, which its text layer calls a letter
-            chars.append(Char(text, left, height - top, right, height - bottom, size, generated))
+            angle = pdfium_c.FPDFText_GetCharAngle(textpage.raw, i)  # radians; -1 when unknown
+            rotated = angle >= 0 and abs(math.sin(angle)) > 0.7  # on its side: 90 or 270 degrees
+            chars.append(Char(text, left, height - top, right, height - bottom, size, generated, rotated))
         # a lone surrogate cannot be written as UTF-8: drop it
         return [c for c in chars if not "\ud800" <= c.text <= "\udfff"]
     finally:
@@ -146,6 +150,7 @@ def _page_lines(page) -> tuple[list, float, float]:
     try:
         width, height = page.get_size()
         lines = [ln for ln in chars_to_lines(page_chars(page)) if not _page_number(ln, height)]
+        symbol_bullets(lines)
         mark_bullets(lines, list_markers(page))
     finally:
         page.close()
