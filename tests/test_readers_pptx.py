@@ -257,3 +257,21 @@ def test_a_shadow_copy_and_a_typed_page_number_are_not_content(tmp_path):
     prs.save(tmp_path / "shadow.pptx")
     (only,) = read_deck(tmp_path / "shadow.pptx", "shadow").slides
     assert (only.title, only.body) == ("より早い段階での案件獲得に向けて", "営業で直接会った人に話す")
+
+
+def test_a_title_typed_into_a_text_box_keeps_the_size_of_its_list_style(tmp_path):
+    # A title placeholder copied as a plain text box (prioritizr/workshop's day-2 deck, slide 27):
+    # its 44 pt stay in the box's own list style, its runs set no size; a 24 pt quote below it
+    # is not the title.
+    from lxml import etree
+    from pptx.oxml.ns import qn
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    title = _text_box(slide, 0.2, "Asset map or priority map?")
+    style = title.text_frame._txBody.find(qn("a:lstStyle"))
+    etree.SubElement(etree.SubElement(style, qn("a:lvl1pPr")), qn("a:defRPr"), sz="4400")
+    _text_box(slide, 1.2, "“In their recent article, Jenkins et al. identify priorities…”", points=24)
+    prs.save(tmp_path / "styled.pptx")
+    (only,) = read_deck(tmp_path / "styled.pptx", "styled").slides
+    assert only.title == "Asset map or priority map?" and only.body.startswith("“In their recent article")

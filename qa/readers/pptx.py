@@ -66,7 +66,7 @@ def hidden_numbers(prs) -> list[int]:
     """1-based positions of the slides marked hidden (show="0")."""
     return [n for n, slide in enumerate(prs.slides, start=1) if slide._element.get("show") in ("0", "false")]
 
-VERSION = "7"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "8"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -148,10 +148,15 @@ def _heading(marked: list[tuple[_Box, str]], height: int) -> int | None:
 
 
 def _points(shape) -> float:
-    """The largest type size set on the runs of the shape's first paragraph with text."""
+    """The largest type size set on the runs of the shape's first paragraph with text; when none is,
+    the size of the shape's own list style for the paragraph's level (a title copied into a text
+    box keeps its 44 pt there), else PowerPoint's default."""
     paragraph = next((p for p in shape.text_frame.paragraphs if p.text.strip()), None)
-    sizes = [run.font.size.pt for run in (paragraph.runs if paragraph else ()) if run.font.size]
-    return max(sizes, default=_DEFAULT_POINTS)
+    if paragraph is None:
+        return _DEFAULT_POINTS
+    styled = shape.text_frame._txBody.xpath(f"./a:lstStyle/a:lvl{paragraph.level + 1}pPr/a:defRPr/@sz")
+    inherited = int(styled[0]) / 100 if styled and styled[0].isdigit() else _DEFAULT_POINTS
+    return max((run.font.size.pt for run in paragraph.runs if run.font.size), default=inherited)
 
 
 def _is_table(shape) -> bool:
