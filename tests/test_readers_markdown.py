@@ -117,3 +117,22 @@ def test_marp_headers_title_slides_and_other_comments_are_the_speakers_notes():
     assert deck.slides[0].notes == "今日はMarpの使い方を紹介します。"
     assert all(not s.notes for s in deck.slides[1:])  # directives are not notes
     assert "今日はMarp" not in deck.slides[0].body
+
+
+def test_a_footer_set_for_one_slide_is_its_text_and_the_decks_footer_is_not():
+    # Marp prints a `_footer` on its slide alone (a workshop deck gives each slide's docs link
+    # there); the deck's `footer` is on every page, furniture. Its Markdown and <br> are rendered.
+    deck = markdown_deck(
+        "---\nmarp: true\nfooter: SLSP Developer Forum 2025\n---\n\n"
+        "# Events Service\n\n- onPageLoad() - Subscribe to page changes\n\n"
+        "<!-- _footer: '📖 Events Service Docs: [developers.example.com/events](https://developers.example.com/events)"
+        "<br>📖 Alma API: [developers.example.com/alma](https://developers.example.com/alma)' -->\n\n"
+        "---\n\n# Settings Service\n\n- get() / set()\n",
+        "deck",
+    )
+    first, second = deck.slides
+    assert first.body == (
+        "- onPageLoad() - Subscribe to page changes\n\n"
+        "📖 Events Service Docs: developers.example.com/events\n📖 Alma API: developers.example.com/alma"
+    )
+    assert second.body == "- get() / set()" and "Forum" not in first.body + second.body

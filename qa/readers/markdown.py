@@ -4,7 +4,8 @@
 - A slide break is a thematic break (``---``, ``***``, ``___``) outside code; Marp's
   ``headingDivider`` (front matter or a global directive comment) also splits before
   headings of the given levels. Empty slides are kept: Marp exports them as pages.
-- Marp directives are applied (`header` titles a slide without a heading); other HTML
+- Marp directives are applied (`header` titles a slide without a heading, `_footer` is text
+  of its slide); other HTML
   comments are presenter notes (Slide.notes), as Marp takes them; HTML blocks are reduced to their
   text; images give their alt text minus Marp's image keywords (``bg``, ``w:200``…);
   code blocks stay as text of their slide; tables become ``| a | b |`` rows.
@@ -26,7 +27,7 @@ from ..documents import DocumentCard, Slide
 from .base import Deck, Limits
 from .text import decode
 
-VERSION = "markdown-it-2"
+VERSION = "markdown-it-3"
 
 _PARSER = (
     MarkdownIt("commonmark", {"html": True})
@@ -224,7 +225,7 @@ def _slide(doc_id: str, number: int, tokens: list[Token], header: str) -> tuple[
     """The slide, and the header the next slides inherit (Marp's `header` carries on, `_header`
     is this slide's only). Comments that are not directives are the speaker's notes."""
     w = _SlideWriter()
-    notes, own_header = [], None
+    notes, own_header, own_footer = [], None, ""
     for token in tokens:
         for comment in _comments(token.content) if token.type == "html_block" else ():
             found = _directives(comment)
@@ -235,6 +236,8 @@ def _slide(doc_id: str, number: int, tokens: list[Token], header: str) -> tuple[
                 header = str(found["header"] or "")
             if "_header" in found:
                 own_header = str(found["_header"] or "")
+            if "_footer" in found:
+                own_footer = str(found["_footer"] or "")
     shown_header = header if own_header is None else own_header
     for i, token in enumerate(tokens):
         kind = token.type
@@ -270,7 +273,10 @@ def _slide(doc_id: str, number: int, tokens: list[Token], header: str) -> tuple[
             w.block(_text_of_html(token.content))
     while w.markers:
         w.close_list()
-    body = "\n\n".join(w.blocks)
+    # A footer set for this slide alone is its own text (a source, a link to the docs); the
+    # deck's footer, repeated on every page, is furniture and stays out.
+    footer = _inline(own_footer)
+    body = "\n\n".join([*w.blocks, footer] if footer else w.blocks)
     # Marp shows the header at the top of the slide: the title of a slide without a heading
     title = w.title or _inline(shown_header) or w.first_prose[:120] or ("" if w.math else _first_line(body))
     return Slide(doc=doc_id, number=number, title=title, body=body, notes="\n".join(notes)), header
