@@ -275,3 +275,27 @@ def test_a_title_typed_into_a_text_box_keeps_the_size_of_its_list_style(tmp_path
     prs.save(tmp_path / "styled.pptx")
     (only,) = read_deck(tmp_path / "styled.pptx", "styled").slides
     assert only.title == "Asset map or priority map?" and only.body.startswith("“In their recent article")
+
+
+def test_automatic_numbers_are_written_as_powerpoint_shows_them(tmp_path):
+    # A knowledge check (microsoft/workshop-library's decks): the choices are numbered "A.", "B.",
+    # "C." by PowerPoint itself (a:buAutoNum), which the text of the runs does not hold.
+    from lxml import etree
+    from pptx.oxml.ns import qn
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    box = _text_box(slide, 1.0, "Which of the following best defines serverless logic?")
+    choices = ["Code that doesn't run on servers.", "Code that runs on servers you manage.", "Step one", "Step two"]
+    schemes = [("alphaUcPeriod", 0), ("alphaUcPeriod", 0), ("arabicParenR", 1), ("arabicParenR", 1)]
+    for text, (scheme, level) in zip(choices, schemes, strict=True):
+        paragraph = box.text_frame.add_paragraph()
+        paragraph.text, paragraph.level = text, level
+        etree.SubElement(paragraph._p.get_or_add_pPr(), qn("a:buAutoNum"), type=scheme)
+    prs.save(tmp_path / "quiz.pptx")
+    (only,) = read_deck(tmp_path / "quiz.pptx", "quiz").slides
+    assert only.title == "Which of the following best defines serverless logic?"
+    assert only.body == (
+        "- A. Code that doesn't run on servers.\n- B. Code that runs on servers you manage.\n"
+        "  - 1) Step one\n  - 2) Step two"
+    )

@@ -232,15 +232,62 @@ def _markdown(shape) -> str:
     if _is_table(shape):
         return _table(shape.table)
     lines = []
+    counters: dict[int, tuple[str, int]] = {}  # level -> (numbering scheme, last number)
     for paragraph in shape.text_frame.paragraphs:
         text = _one_line(_paragraph_text(paragraph))
         if not text:
             continue
+        level = paragraph.level
+        counters = {lvl: c for lvl, c in counters.items() if lvl <= level}
+        numbering = _auto_number(paragraph)
+        if numbering is not None:
+            scheme, start = numbering
+            previous = counters.get(level)
+            number = previous[1] + 1 if previous and previous[0] == scheme else start
+            counters[level] = (scheme, number)
+            # the number PowerPoint shows ("A.", "3)") is text a reader quotes: "the answer is B"
+            lines.append("  " * level + "- " + _number_label(scheme, number) + " " + text)
+            continue
+        counters.pop(level, None)
         if _is_bullet(paragraph, shape):
-            lines.append("  " * paragraph.level + "- " + text)
+            lines.append("  " * level + "- " + text)
         else:
             lines.append(text)
     return "\n".join(lines)
+
+
+def _auto_number(paragraph) -> tuple[str, int] | None:
+    """The paragraph's own automatic numbering (scheme, first number), when it sets one."""
+    ppr = paragraph._p.pPr
+    found = ppr.find(f"{_A}buAutoNum") if ppr is not None else None
+    if found is None:
+        return None
+    start = found.get("startAt", "1")
+    return found.get("type", "arabicPeriod"), int(start) if start.isdigit() else 1
+
+
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def _number_label(scheme: str, number: int) -> str:
+    """PowerPoint's label for a number in a scheme: alphaUcPeriod 2 -> "B.", romanLcParenR 3 -> "iii)";
+    a scheme not written out here (circled, Asian digits) gives the arabic number."""
+    match = re.match(r"(arabic|alphaUc|alphaLc|romanUc|romanLc)(Period|ParenR|ParenBoth|Plain)$", scheme)
+    kind, suffix = match.groups() if match else ("arabic", "Period")
+    if kind.startswith("alpha"):
+        # a, b, … z, then aa, bb: PowerPoint repeats the letter
+        digits = chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)
+    elif kind.startswith("roman"):
+        digits, rest = "", number
+        for value, letters in _ROMAN:
+            while rest >= value:
+                digits, rest = digits + letters, rest - value
+    else:
+        digits = str(number)
+    if kind.endswith("Uc"):
+        digits = digits.upper()
+    return {"Period": f"{digits}.", "ParenR": f"{digits})", "ParenBoth": f"({digits})", "Plain": digits}[suffix]
 
 
 def _bullet_mark(ppr) -> bool | None:
