@@ -31,9 +31,9 @@ WORD_WORKERS = 4  # at most this many model handles pass over the word table's w
 LATENT_SETTINGS = {
     "latent_query": "pass",
     "latent_weight": 1.0,
-    "relevance_weights": (0.2661, 3.6934, -0.1503, -0.1985, 0.9258, 0.1851, -1.7104, -1.9648),
-    "match_weights": (31.3973, 0.8629, 0.2109, 4.6931, 0.5296, -0.5458, -3.0804),
-    "min_match": 0.516,
+    "relevance_weights": (0.2347, 5.0214, -0.1088, -0.0554, 0.9063, -0.3848, -1.7978, -1.5833),
+    "match_weights": (31.3662, 0.8834, 0.1997, 4.6719, 0.5326, -0.5431, -3.0695),
+    "min_match": 0.5166,
 }
 
 

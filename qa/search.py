@@ -50,6 +50,10 @@ class SearchSettings:
     # question's language (English questions suffer most from hub passages).
     hubness_en: float = 1.0
     hubness_ja: float = 0.3
+    # An English question's vector against the English glosses of Japanese passages (qa/gloss.py):
+    # document-side translation, the bridge's other half. 1.0 won on dev ("no passage glosses",
+    # "passage glosses 0.5 / 2.0" in the ablations).
+    gloss_weight: float = 1.0
     rrf_k: int = 60
     pool: int = 200  # candidates taken from each signal before fusion
     # Structure (qa/structure.py): the whole slide's score, the deck's best slide, and a
@@ -89,11 +93,11 @@ class SearchSettings:
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.2835, 5.0389, -0.3021, -0.211, 0.9465, 0.0819, -1.7112, -1.9324)
+    relevance_weights: tuple[float, ...] = (0.2474, 5.8975, -0.1584, -0.0945, 0.9365, -0.4839, -1.7912, -1.5439)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (31.9345, 0.5809, 0.2807, 4.6837, 0.5474, -0.5447, -3.0626)
-    min_match: float = 0.5125
+    match_weights: tuple[float, ...] = (32.0255, 0.4869, 0.305, 4.6901, 0.5503, -0.5503, -3.041)
+    min_match: float = 0.5119
 
     def with_latent_terms(self) -> SearchSettings:
         """These settings with what --latent-terms sets (qa/latent.py's LATENT_SETTINGS, fitted on dev)."""
@@ -269,8 +273,9 @@ class Searcher:
 
     def _dense(
         self, question: str, lang: str, rows: list[int] | None
-    ) -> tuple[dict[int, float], dict[int, float], float]:
-        """Passage and best-sentence scores (cosine minus weighted hubness, CSLS) and the best full margin."""
+    ) -> tuple[dict[int, float], dict[int, float], dict[int, float], float]:
+        """Passage and best-sentence scores (cosine minus weighted hubness, CSLS), gloss scores (English
+        questions) and the best full margin."""
         vector = self.encoder.encode_queries([question])
         allowed = None if rows is None else set(rows)
         if rows is None:
@@ -298,7 +303,18 @@ class Searcher:
                 if (allowed is None or row in allowed) and sim > best.get(row, -2.0):
                     best[row] = sim
         sentence_scores = {row: sim - weight * float(hub_row[row]) for row, sim in best.items()}
-        return passages, sentence_scores, margin
+        glossed = self._gloss_scores(vector, allowed) if lang == "en" else {}
+        return passages, sentence_scores, glossed, margin
+
+    def _gloss_scores(self, vector: np.ndarray, allowed: set | None) -> dict[int, float]:
+        """Per Japanese passage (of `allowed`), the cosine of its English gloss, for the `pool` nearest."""
+        glosses = self.index.glosses
+        if not glosses.ntotal or self.settings.gloss_weight <= 0:
+            return {}
+        with self._faiss_lock:
+            sims, ids = glosses.search(vector, min(glosses.ntotal, self.settings.pool))
+        found = best_sentence_scores(sims[0], ids[0], self.index.gloss_owner)
+        return found if allowed is None else {row: sim for row, sim in found.items() if row in allowed}
 
     def _latent_scores(self, question: str, words: list[str], rows: list[int] | None) -> dict[int, float]:
         """The best `pool` passages (of `rows`) by latent terms, with their scores (none from words when
@@ -359,7 +375,7 @@ class Searcher:
         words, bigrams = self.tokenizer.terms(text)
         tokens = words + bigrams
         coverage = len(self.index.keyword.known(words)) / len(words) if words else 0.0
-        dense, sentences, margin = self._dense(text, lang, rows) if mode != "keyword" else ({}, {}, 0.0)
+        dense, sentences, glossed, margin = self._dense(text, lang, rows) if mode != "keyword" else ({}, {}, {}, 0.0)
         keyword = self._keyword(tokens, rows) if mode != "dense" else {}
         # the bridge both ways: English words to Japanese decks, Japanese words to English decks
         bridge = self.index.keyword.translate if lang == "en" else self.index.keyword.translate_to_english
@@ -373,7 +389,7 @@ class Searcher:
             translated, translated_share = bridge(words, every_word=True) if every_word else unknown_only
         translated_scores = self._keyword(translated, rows)
         latent = self._latent_scores(text, words, rows) if mode == "hybrid" and s.latent_weight > 0 else {}
-        signals = (dense, sentences, keyword, translated_scores, latent)
+        signals = (dense, sentences, keyword, translated_scores, latent, glossed)
         fused = self._fuse(mode, signals, coverage, translated_share)
         final = self._with_structure(fused, text, words, translated) if mode == "hybrid" else self._passages_only(fused)
 
@@ -421,7 +437,7 @@ class Searcher:
     def _fuse(self, mode, signals, coverage, translated_share) -> dict[int, float]:
         """One score per row from the signals of the mode (weighted z-scores, or RRF when so set)."""
         s = self.settings
-        dense, sentences, keyword, translated, _ = signals  # the latent terms: hybrid only
+        dense, sentences, keyword, translated, _, _ = signals  # the latent terms and glosses: hybrid only
         if mode == "dense":
             return weighted_zscore_fusion([(dense, s.dense_weight, None), (sentences, s.sentence_weight, None)])
         if mode == "keyword":
@@ -432,13 +448,14 @@ class Searcher:
             s.keyword_weight * coverage,
             s.translation_weight * translated_share,
             s.latent_weight,
+            s.gloss_weight,
         ]
         if s.fusion == "rrf":
             return reciprocal_rank_fusion([[i for i, _ in ranked(x)] for x in signals], weights, s.rrf_k)
         # The keyword side counts only as far as the question's words exist in the
         # corpus: an English question over Japanese slides matches at most EU/G7/MIT,
         # plus what its words translate to.
-        fills = (None, None, 0.0, 0.0, None)
+        fills = (None, None, 0.0, 0.0, None, None)
         return weighted_zscore_fusion(list(zip(signals, weights, fills, strict=True)))
 
     def _passages_only(self, fused: dict[int, float]) -> dict[int, float]:

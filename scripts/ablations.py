@@ -54,6 +54,10 @@ VARIANTS: dict[str, dict] = {
     "no JMdict bridge": {"translation_weight": 0.0},
     "bridge for unknown words only": {"bridge_every_word": "never"},
     "bridge every word, one language or two": {"bridge_every_word": "always"},
+    # English questions against the English glosses of Japanese passages (qa/gloss.py).
+    "no passage glosses": {"gloss_weight": 0.0},
+    "passage glosses 0.5": {"gloss_weight": 0.5},
+    "passage glosses 2.0": {"gloss_weight": 2.0},
     "best-sentence score 1.5": {"sentence_weight": 1.5},
     "no best-sentence score": {"sentence_weight": 0.0},
     "keyword weight 1.5": {"keyword_weight": 1.5},

@@ -2,7 +2,7 @@
 
     store.py      build folders, CURRENT, atomic publish, lock, verify, GC (knows no models)
     build.py      corpus -> artifacts (read, chunk, embed) and the per-deck BuildSummary
-    passages, vectors, keyword, sentences, hubness, pictures
+    passages, vectors, keyword, hubness, pictures, owned (sentences, glosses)
                   one component each: its files, save/load and FORMAT
     inputs.py     the manifest of every build input
     staleness.py  compares inputs and returns reasons as values (Stale)

@@ -23,9 +23,11 @@ from ..keyword import KeywordIndex
 from ..lang import default_tokenizer
 from ..latent import LatentTerms, WordTable, table_words
 from ..readers import Limits
+from ..gloss import gloss_units
 from ..sentences import sentence_units
 from ..vectors import VectorConfig, build_vector_index
-from . import hubness, keyword, latent, passages, pictures, sentences, vectors
+from . import hubness, keyword, latent, passages, pictures, vectors
+from .owned import GLOSSES, SENTENCES
 
 FORMAT = "qa-index/2"
 
@@ -89,6 +91,8 @@ class Embedded:
     vectors: object  # faiss.Index over the passages
     sentences: object  # faiss.Index over the sentences of multi-sentence passages
     sentence_owner: np.ndarray
+    glosses: object  # faiss.Index over the English glosses of Japanese passages
+    gloss_owner: np.ndarray
     keyword: KeywordIndex
     hubness: np.ndarray
     vector_kind: str
@@ -144,16 +148,18 @@ def embed(
     latent: bool = False,
     known_words: WordTable | None = None,
 ) -> Embedded:
-    """The passage and sentence vectors, the keyword index and the hubness of every passage
+    """The passage, sentence and gloss vectors, the keyword index and the hubness of every passage
     (and with `latent` their latent terms and the word table, reusing `known_words`' rows)."""
     texts = [p.embedding_text() for p in all_passages]
     matrix = encoder.encode_passages(texts, progress=progress)
+
+    def encoded(unit_texts: list[str]) -> np.ndarray:
+        if not unit_texts:
+            return np.zeros((0, encoder.dim), dtype=np.float32)
+        return encoder.encode_passages(unit_texts, progress=progress)
+
     sentence_texts, owner = sentence_units(all_passages)
-    sentence_matrix = (
-        encoder.encode_passages(sentence_texts, progress=progress)
-        if sentence_texts
-        else np.zeros((0, encoder.dim), dtype=np.float32)
-    )
+    gloss_texts, gloss_owner = gloss_units(all_passages, default_tokenizer())
     keyword_index = KeywordIndex.build(texts, default_tokenizer())
     terms, table = None, None
     if latent:
@@ -163,8 +169,10 @@ def embed(
         table = model.word_table(words, progress, known_words)
     return Embedded(
         vectors=build_vector_index(matrix, config),
-        sentences=build_vector_index(sentence_matrix, config),
+        sentences=build_vector_index(encoded(sentence_texts), config),
         sentence_owner=owner,
+        glosses=build_vector_index(encoded(gloss_texts), config),
+        gloss_owner=gloss_owner,
         keyword=keyword_index,
         hubness=passage_hubness(matrix, encoder),
         vector_kind=config.resolve(len(all_passages)),
@@ -217,7 +225,8 @@ def writer(
         vectors.save(embedded.vectors, folder)
         keyword.save(embedded.keyword, folder)
         hubness.save(embedded.hubness, folder)
-        sentences.save(embedded.sentences, embedded.sentence_owner, folder)
+        SENTENCES.save(embedded.sentences, embedded.sentence_owner, folder)
+        GLOSSES.save(embedded.glosses, embedded.gloss_owner, folder)
         if embedded.latent is not None:
             latent.save(*embedded.latent, embedded.latent_words, folder)
         rows, pictured = documents or [], {}

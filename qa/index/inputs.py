@@ -15,8 +15,9 @@ from ..chunking import CHUNKER_VERSION, Packing, chunker_version
 from ..documents import deck_files
 from ..lang import default_tokenizer
 from ..latent import supports
-from . import hubness, keyword, passages, pictures, sentences, vectors
+from . import hubness, keyword, passages, pictures, vectors
 from . import latent as latent_component
+from .owned import GLOSSES, SENTENCES
 from .store import sha256_file
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -24,7 +25,8 @@ COMPONENTS = {
     "passages": passages,
     "vectors": vectors,
     "keyword": keyword,
-    "sentences": sentences,
+    "sentences": SENTENCES,
+    "glosses": GLOSSES,
     "hubness": hubness,
     "pictures": pictures,
 }

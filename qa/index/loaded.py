@@ -12,13 +12,14 @@ from ..documents import Slide
 from ..keyword import KeywordIndex
 from ..lang import default_tokenizer
 from ..latent import WordTable
-from . import hubness, keyword, latent, passages, pictures, sentences, vectors
+from . import hubness, keyword, latent, passages, pictures, vectors
 from .build import FORMAT
+from .owned import GLOSSES, SENTENCES
 from .staleness import Stale
 from .store import IndexInvalid, check_pointer, open_manifest, read_pointer, verify, verify_file
 
 LOAD_ATTEMPTS = 3  # a reader retries when CURRENT moved while it was loading
-REQUIRED_FILES = passages.FILES + vectors.FILES + hubness.FILES + sentences.FILES
+REQUIRED_FILES = passages.FILES + vectors.FILES + hubness.FILES + SENTENCES.FILES + GLOSSES.FILES
 
 
 @dataclass
@@ -32,6 +33,8 @@ class LoadedIndex:
     hubness: np.ndarray  # (languages, passages), see qa/hubness.py
     sentences: object  # faiss.Index over the sentences of multi-sentence passages
     sentence_owner: np.ndarray  # passage row of each sentence vector
+    glosses: object  # faiss.Index over the English glosses of Japanese passages (qa/gloss.py)
+    gloss_owner: np.ndarray  # passage row of each gloss vector
     latent: tuple[np.ndarray, np.ndarray] | None = None  # the passages' latent terms, when built (qa/latent.py)
     latent_words: WordTable | None = None  # the words' latent terms, built with the passages'
     notices: list[str] = field(default_factory=list)
@@ -92,7 +95,8 @@ def _load_build(folder: Path, manifest_sha256: str, *, verify_files: bool) -> Lo
             vectors.load(folder, hnsw_ef_search=ef_search),
             keyword.load(folder, default_tokenizer()),
             hubness.load(folder),
-            *sentences.load(folder),
+            *SENTENCES.load(folder),
+            *GLOSSES.load(folder),
             *(latent.load(folder, manifest["files"]) or (None, None)),
         )
     except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
@@ -105,17 +109,17 @@ def _load_build(folder: Path, manifest_sha256: str, *, verify_files: bool) -> Lo
 
 
 def _in_step(index: LoadedIndex) -> bool:
-    """Passages, vectors, BM25 rows, hubness and sentences all describe the same rows."""
-    n, owner = len(index.passages), index.sentence_owner
+    """Passages, vectors, BM25 rows, hubness, sentences and glosses all describe the same rows."""
+    n = len(index.passages)
     slide_keys = {(s.doc, s.number) for s in index.slides}
     try:
         return bool(
             index.vectors.ntotal == n == index.manifest.get("n_passages") == index.hubness.shape[-1]
-            and index.vectors.d == index.manifest.get("dim") == index.sentences.d
+            and index.vectors.d == index.manifest.get("dim") == index.sentences.d == index.glosses.d
             and index.hubness.ndim == 2
             and index.keyword.scores([]).shape[0] == n
-            and index.sentences.ntotal == len(owner)
-            and (not len(owner) or int(owner.max()) < n)
+            and _owned(index.sentences, index.sentence_owner, n)
+            and _owned(index.glosses, index.gloss_owner, n)
             and (index.latent is None or index.latent[0].shape == index.latent[1].shape == (n, latent.TOP_K))
             and (index.latent_words is None or index.latent_words.ids.shape == index.latent_words.weights.shape)
             # An evaluation corpus may bring passages without slides (write_index).
@@ -123,3 +127,8 @@ def _in_step(index: LoadedIndex) -> bool:
         )
     except (TypeError, ValueError, IndexError):
         return False
+
+
+def _owned(vectors, owner: np.ndarray, n: int) -> bool:
+    """One owner row for each vector, every one a passage row."""
+    return vectors.ntotal == len(owner) and (not len(owner) or 0 <= int(owner.min()) and int(owner.max()) < n)
