@@ -18,12 +18,12 @@ from ..chunking import PACKING, Packing, Passage, chunk_document
 from ..documents import Document, Slide, load_corpus
 from ..encoders import Encoder
 from ..errors import QAError
+from ..gloss import gloss_units
 from ..hubness import passage_hubness
 from ..keyword import KeywordIndex
 from ..lang import default_tokenizer
 from ..latent import LatentTerms, WordTable, table_words
 from ..readers import Limits
-from ..gloss import gloss_units
 from ..sentences import sentence_units
 from ..vectors import VectorConfig, build_vector_index
 from . import hubness, keyword, latent, passages, pictures, vectors
