@@ -31,9 +31,9 @@ WORD_WORKERS = 4  # at most this many model handles pass over the word table's w
 LATENT_SETTINGS = {
     "latent_query": "pass",
     "latent_weight": 1.0,
-    "relevance_weights": (0.2347, 5.0214, -0.1088, -0.0554, 0.9063, -0.3848, -1.7978, -1.5833),
-    "match_weights": (31.3662, 0.8834, 0.1997, 4.6719, 0.5326, -0.5431, -3.0695),
-    "min_match": 0.5166,
+    "relevance_weights": (0.233, 3.899, -0.1272, -0.254, 0.9725, -0.504, -1.7746, -1.4439),
+    "match_weights": (31.1112, 1.075, 0.1389, 4.6681, 0.5289, -0.539, -3.0878),
+    "min_match": 0.5083,
 }
 
 

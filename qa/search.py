@@ -51,9 +51,11 @@ class SearchSettings:
     hubness_en: float = 1.0
     hubness_ja: float = 0.3
     # An English question's vector against the English glosses of Japanese passages (qa/gloss.py):
-    # document-side translation, the bridge's other half. 1.0 won on dev ("no passage glosses",
-    # "passage glosses 0.5 / 2.0" in the ablations).
+    # document-side translation, the bridge's other half; an English passage counts by its own
+    # cosine there. 1.0 won on dev ("no passage glosses", "passage glosses 0.5 / 2.0",
+    # "glosses only, English passages left out" in the ablations).
     gloss_weight: float = 1.0
+    gloss_english_own: bool = True
     rrf_k: int = 60
     pool: int = 200  # candidates taken from each signal before fusion
     # Structure (qa/structure.py): the whole slide's score, the deck's best slide, and a
@@ -93,11 +95,11 @@ class SearchSettings:
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.2474, 5.8975, -0.1584, -0.0945, 0.9365, -0.4839, -1.7912, -1.5439)
+    relevance_weights: tuple[float, ...] = (0.2468, 5.1004, -0.2203, -0.2521, 0.9863, -0.5704, -1.7659, -1.4412)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (32.0255, 0.4869, 0.305, 4.6901, 0.5503, -0.5503, -3.041)
-    min_match: float = 0.5119
+    match_weights: tuple[float, ...] = (31.7023, 0.73, 0.2314, 4.6802, 0.5441, -0.5413, -3.0779)
+    min_match: float = 0.5164
 
     def with_latent_terms(self) -> SearchSettings:
         """These settings with what --latent-terms sets (qa/latent.py's LATENT_SETTINGS, fitted on dev)."""
@@ -224,6 +226,7 @@ class Searcher:
         }
         # Each deck's language (most of its passages'), for the bridge's "across" rule.
         self._deck_language = deck_languages(index.passages)
+        self._glossed = set(index.gloss_owner.tolist())  # the passages with an English gloss (qa/gloss.py)
         self._latent: LatentTerms | None = None  # opened on first use (a model handle of its own)
         self._faiss_lock = threading.Lock()
         self.store = FaissStore(index)  # qa/stores: where dense and keyword search run
@@ -294,7 +297,8 @@ class Searcher:
             cosine = stored @ (moved / np.linalg.norm(moved))
         passages = dict(zip(rows, (cosine - weight * hub).tolist(), strict=True))
 
-        best = dict(zip(rows, cosine.tolist(), strict=True))  # a one-sentence passage is its own sentence
+        own = dict(zip(rows, cosine.tolist(), strict=True))
+        best = dict(own)  # a one-sentence passage is its own sentence
         sentences = self.index.sentences
         if sentences.ntotal and self.settings.sentence_weight > 0:
             with self._faiss_lock:
@@ -303,17 +307,23 @@ class Searcher:
                 if (allowed is None or row in allowed) and sim > best.get(row, -2.0):
                     best[row] = sim
         sentence_scores = {row: sim - weight * float(hub_row[row]) for row, sim in best.items()}
-        glossed = self._gloss_scores(vector, allowed) if lang == "en" else {}
+        glossed = self._gloss_scores(vector, allowed, own) if lang == "en" else {}
         return passages, sentence_scores, glossed, margin
 
-    def _gloss_scores(self, vector: np.ndarray, allowed: set | None) -> dict[int, float]:
-        """Per Japanese passage (of `allowed`), the cosine of its English gloss, for the `pool` nearest."""
+    def _gloss_scores(self, vector: np.ndarray, allowed: set | None, own: dict[int, float]) -> dict[int, float]:
+        """Per passage (of `allowed`), the cosine of its English rendering: its gloss for a Japanese
+        passage (the `pool` nearest glosses), itself for a dense candidate without one (an English
+        passage is its own English rendering; left out, it would take the signal's lowest score).
+        None when no passage has a gloss (a corpus without Japanese)."""
         glosses = self.index.glosses
         if not glosses.ntotal or self.settings.gloss_weight <= 0:
             return {}
+        found = {}
+        if self.settings.gloss_english_own:
+            found = {row: sim for row, sim in own.items() if row not in self._glossed}
         with self._faiss_lock:
             sims, ids = glosses.search(vector, min(glosses.ntotal, self.settings.pool))
-        found = best_sentence_scores(sims[0], ids[0], self.index.gloss_owner)
+        found.update(best_sentence_scores(sims[0], ids[0], self.index.gloss_owner))
         return found if allowed is None else {row: sim for row, sim in found.items() if row in allowed}
 
     def _latent_scores(self, question: str, words: list[str], rows: list[int] | None) -> dict[int, float]:

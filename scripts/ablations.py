@@ -58,6 +58,7 @@ VARIANTS: dict[str, dict] = {
     "no passage glosses": {"gloss_weight": 0.0},
     "passage glosses 0.5": {"gloss_weight": 0.5},
     "passage glosses 2.0": {"gloss_weight": 2.0},
+    "glosses only, English passages left out": {"gloss_english_own": False},
     "best-sentence score 1.5": {"sentence_weight": 1.5},
     "no best-sentence score": {"sentence_weight": 0.0},
     "keyword weight 1.5": {"keyword_weight": 1.5},

@@ -60,3 +60,24 @@ def test_gloss_rows_out_of_step_make_the_index_invalid(searcher):
 
     index = replace(searcher.index, gloss_owner=searcher.index.gloss_owner + len(searcher.index.passages))
     assert _in_step(searcher.index) and not _in_step(index)
+
+
+def test_a_passage_without_a_gloss_counts_by_its_own_cosine(searcher):
+    """In a corpus of both languages an English passage has no gloss: its English rendering is
+    itself, so the gloss signal takes its own cosine (not the signal's lowest score)."""
+    import faiss
+
+    from qa.search import Searcher
+
+    index = searcher.index
+    keep = index.gloss_owner != 0  # passage 0 loses its gloss, as an English passage has none
+    vectors = index.glosses.reconstruct_n(0, index.glosses.ntotal)[keep]
+    flat = faiss.IndexFlatIP(vectors.shape[1])
+    flat.add(vectors)
+    partial = replace(index, glosses=flat, gloss_owner=index.gloss_owner[keep])
+    question = "What is the research budget?"
+    vector = searcher.encoder.encode_queries([question])[0]
+    glossed = Searcher(partial, searcher.encoder, searcher.settings)._dense(question, "en", None)[2]
+    assert abs(glossed[0] - float(index.vectors.reconstruct(0) @ vector)) < 1e-5
+    left_out = Searcher(partial, searcher.encoder, replace(searcher.settings, gloss_english_own=False))
+    assert 0 not in left_out._dense(question, "en", None)[2]
