@@ -275,10 +275,10 @@ class Searcher:
     # ------------------------------------------------------------ searching
 
     def _dense(
-        self, question: str, lang: str, rows: list[int] | None
+        self, question: str, lang: str, rows: list[int] | None, hybrid: bool = False
     ) -> tuple[dict[int, float], dict[int, float], dict[int, float], float]:
         """Passage and best-sentence scores (cosine minus weighted hubness, CSLS), gloss scores (English
-        questions) and the best full margin."""
+        questions; only the hybrid mode fuses them) and the best full margin."""
         vector = self.encoder.encode_queries([question])
         allowed = None if rows is None else set(rows)
         if rows is None:
@@ -307,14 +307,14 @@ class Searcher:
                 if (allowed is None or row in allowed) and sim > best.get(row, -2.0):
                     best[row] = sim
         sentence_scores = {row: sim - weight * float(hub_row[row]) for row, sim in best.items()}
-        glossed = self._gloss_scores(vector, allowed, own) if lang == "en" else {}
+        glossed = self._gloss_scores(vector, allowed, own) if lang == "en" and hybrid else {}
         return passages, sentence_scores, glossed, margin
 
     def _gloss_scores(self, vector: np.ndarray, allowed: set | None, own: dict[int, float]) -> dict[int, float]:
         """Per passage (of `allowed`), the cosine of its English rendering: its gloss for a Japanese
         passage (the `pool` nearest glosses), itself for a dense candidate without one (an English
         passage is its own English rendering; left out, it would take the signal's lowest score).
-        None when no passage has a gloss (a corpus without Japanese)."""
+        Empty when no passage has a gloss (a corpus without Japanese)."""
         glosses = self.index.glosses
         if not glosses.ntotal or self.settings.gloss_weight <= 0:
             return {}
@@ -385,7 +385,9 @@ class Searcher:
         words, bigrams = self.tokenizer.terms(text)
         tokens = words + bigrams
         coverage = len(self.index.keyword.known(words)) / len(words) if words else 0.0
-        dense, sentences, glossed, margin = self._dense(text, lang, rows) if mode != "keyword" else ({}, {}, {}, 0.0)
+        dense, sentences, glossed, margin = {}, {}, {}, 0.0
+        if mode != "keyword":
+            dense, sentences, glossed, margin = self._dense(text, lang, rows, hybrid=mode == "hybrid")
         keyword = self._keyword(tokens, rows) if mode != "dense" else {}
         # the bridge both ways: English words to Japanese decks, Japanese words to English decks
         bridge = self.index.keyword.translate if lang == "en" else self.index.keyword.translate_to_english
