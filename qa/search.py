@@ -299,12 +299,10 @@ class Searcher:
 
         own = dict(zip(rows, cosine.tolist(), strict=True))
         best = dict(own)  # a one-sentence passage is its own sentence
-        sentences = self.index.sentences
-        if sentences.ntotal and self.settings.sentence_weight > 0:
-            with self._faiss_lock:
-                sims, ids = sentences.search(vector, min(sentences.ntotal, 3 * self.settings.pool))
-            for row, sim in best_sentence_scores(sims[0], ids[0], self.index.sentence_owner).items():
-                if (allowed is None or row in allowed) and sim > best.get(row, -2.0):
+        if self.settings.sentence_weight > 0:
+            found = self._owned_scores(self.index.sentences, self.index.sentence_owner, vector, 3, allowed)
+            for row, sim in found.items():
+                if sim > best.get(row, -2.0):
                     best[row] = sim
         sentence_scores = {row: sim - weight * float(hub_row[row]) for row, sim in best.items()}
         glossed = self._gloss_scores(vector, allowed, own) if lang == "en" and hybrid else {}
@@ -312,19 +310,31 @@ class Searcher:
 
     def _gloss_scores(self, vector: np.ndarray, allowed: set | None, own: dict[int, float]) -> dict[int, float]:
         """Per passage (of `allowed`), the cosine of its English rendering: its gloss for a Japanese
-        passage (the `pool` nearest glosses), itself for a dense candidate without one (an English
+        passage (see _owned_scores), itself for a dense candidate without one (an English
         passage is its own English rendering; left out, it would take the signal's lowest score).
         Empty when no passage has a gloss (a corpus without Japanese)."""
-        glosses = self.index.glosses
-        if not glosses.ntotal or self.settings.gloss_weight <= 0:
+        if not self.index.glosses.ntotal or self.settings.gloss_weight <= 0:
             return {}
         found = {}
         if self.settings.gloss_english_own:
             found = {row: sim for row, sim in own.items() if row not in self._glossed}
-        with self._faiss_lock:
-            sims, ids = glosses.search(vector, min(glosses.ntotal, self.settings.pool))
-        found.update(best_sentence_scores(sims[0], ids[0], self.index.gloss_owner))
-        return found if allowed is None else {row: sim for row, sim in found.items() if row in allowed}
+        found.update(self._owned_scores(self.index.glosses, self.index.gloss_owner, vector, 1, allowed))
+        return found
+
+    def _owned_scores(self, index, owner: np.ndarray, vector: np.ndarray, depth: int, allowed: set | None):
+        """Per passage, the best cosine of the vectors it owns (sentences, glosses): among the
+        `depth` × pool nearest over the whole index, or, searching some decks (`allowed` rows), among
+        every vector of theirs, exactly: a small deck's vectors could all miss a global pool."""
+        if not index.ntotal:
+            return {}
+        if allowed is None:
+            with self._faiss_lock:
+                sims, ids = index.search(vector, min(index.ntotal, depth * self.settings.pool))
+            return best_sentence_scores(sims[0], ids[0], owner)
+        ids = np.flatnonzero(np.isin(owner, np.fromiter(allowed, dtype=np.int64)))
+        if not len(ids):
+            return {}
+        return best_sentence_scores(index.reconstruct_batch(ids) @ vector[0], ids, owner)
 
     def _latent_scores(self, question: str, words: list[str], rows: list[int] | None) -> dict[int, float]:
         """The best `pool` passages (of `rows`) by latent terms, with their scores (none from words when

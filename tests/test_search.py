@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from qa.errors import QAError
@@ -128,3 +129,32 @@ def test_the_bridge_takes_every_word_only_across_languages(searcher, monkeypatch
     fresh.settings = replace(fresh.settings, bridge_every_word="sometimes")
     with pytest.raises(QAError, match="bridge_every_word"):
         fresh.search("研究開発の予算は？")
+
+
+def test_a_deck_filter_scores_every_sentence_and_gloss_of_its_deck(searcher):
+    """Searching one deck, the vectors its passages own are scored exactly, not a global pool
+    filtered afterwards: with pool=1 a deck's sentences and glosses would mostly miss it."""
+    from dataclasses import replace
+
+    from qa.search import Searcher
+
+    index = searcher.index
+    tight = Searcher(index, searcher.encoder, replace(searcher.settings, pool=1))
+    question = "What is the research budget?"
+    vector = searcher.encoder.encode_queries([question])[0]
+    for units, owner in ((index.sentences, index.sentence_owner), (index.glosses, index.gloss_owner)):
+        doc = index.passages[int(owner[-1])].doc
+        rows = set(tight._doc_rows[doc])
+        mine = np.flatnonzero(np.isin(owner, list(rows)))
+        assert len(set(owner[mine].tolist())) > 1  # the deck owns vectors of several passages
+        expected = {}
+        for unit, sim in zip(mine.tolist(), (units.reconstruct_batch(mine) @ vector).tolist(), strict=True):
+            expected[int(owner[unit])] = max(sim, expected.get(int(owner[unit]), -2.0))
+        found = tight._owned_scores(units, owner, vector[None, :], 1, rows)
+        assert found.keys() == expected.keys()
+        assert all(abs(found[row] - expected[row]) < 1e-5 for row in expected)
+        assert len(tight._owned_scores(units, owner, vector[None, :], 1, None)) == 1  # unfiltered: the pool
+    glossed_rows = set(index.gloss_owner.tolist())
+    doc = index.passages[int(index.gloss_owner[-1])].doc
+    _, _, glossed, _ = tight._dense(question, "en", tight._doc_rows[doc], hybrid=True)
+    assert glossed_rows & set(tight._doc_rows[doc]) <= set(glossed)  # through the search itself
