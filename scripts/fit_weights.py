@@ -45,13 +45,15 @@ WEIGHTS = (
 STEPS = (0.0, 0.5, 0.75, 1.33, 2.0)
 
 
-def score(searcher: Searcher, sets: dict, settings: SearchSettings) -> float:
-    return objective(run(searcher, {k: v for k, v in sets.items() if k != "offtopic"}, settings))
+def score(searcher: Searcher, sets: dict, settings: SearchSettings, measure=objective) -> float:
+    return measure(run(searcher, {k: v for k, v in sets.items() if k != "offtopic"}, settings))
 
 
-def ascend(searcher: Searcher, sets: dict, start: SearchSettings, rounds: int, min_gain: float, log) -> tuple:
-    """The settings coordinate ascent reaches from `start`, with their objective on `sets`."""
-    best, best_score = start, score(searcher, sets, start)
+def ascend(
+    searcher: Searcher, sets: dict, start: SearchSettings, rounds: int, min_gain: float, log, measure=objective
+) -> tuple:
+    """The settings coordinate ascent reaches from `start`, with their `measure` on `sets`."""
+    best, best_score = start, score(searcher, sets, start, measure)
     for round_no in range(rounds):
         improved = False
         for name in WEIGHTS:
@@ -61,7 +63,7 @@ def ascend(searcher: Searcher, sets: dict, start: SearchSettings, rounds: int, m
                 if value == current:
                     continue
                 trial = replace(best, **{name: value})
-                trial_score = score(searcher, sets, trial)
+                trial_score = score(searcher, sets, trial, measure)
                 if trial_score > best_score + min_gain:
                     best, best_score, improved = trial, trial_score, True
                     log(f"round {round_no + 1}: {name} {current} -> {value}: {trial_score:.4f}")

