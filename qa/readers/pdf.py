@@ -18,7 +18,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..documents import DocumentCard, Slide
-from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_echoed_title
+from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_slide_title
 from .layout import (
     Char,
     block_markdown,
@@ -53,7 +53,7 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "furniture-15"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "furniture-16"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -85,7 +85,7 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
             f"{numbered('page', garbled)}: the text layer reads as punctuation (a font that maps its"
             " glyphs to other characters): search will miss what they say; run OCR on the PDF"
         )
-    return Deck(slides=slides, card=with_echoed_title(card, slides), warnings=tuple(warnings))
+    return Deck(slides=slides, card=with_slide_title(card, slides), warnings=tuple(warnings))
 
 
 def page_chars(page) -> list[Char]:

@@ -20,7 +20,7 @@ from pptx.shapes.shapetree import SlideShapeFactory
 
 from ..documents import DocumentCard, Slide
 from ..lang import JAPANESE_TEXT
-from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_echoed_title
+from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_slide_title
 from .layout import page_region, reading_order
 from .tables import table_markdown
 
@@ -66,7 +66,7 @@ def hidden_numbers(prs) -> list[int]:
     """1-based positions of the slides marked hidden (show="0")."""
     return [n for n, slide in enumerate(prs.slides, start=1) if slide._element.get("show") in ("0", "false")]
 
-VERSION = "8"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "9"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -83,7 +83,7 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
     empty = [s.number for s in slides if not s.title and not s.body and not s.notes]
     if empty:
         warnings.append(f"{numbered('slide', empty)} {'has' if len(empty) == 1 else 'have'} no text (pictures only?)")
-    card = with_echoed_title(_card(prs.core_properties), slides)
+    card = with_slide_title(_card(prs.core_properties), slides)
     return Deck(slides=slides, card=card, warnings=tuple(warnings))
 
 
