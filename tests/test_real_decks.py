@@ -160,3 +160,15 @@ def test_a_slug_titles_date_is_kept_when_the_file_gives_none(decks):
     assert (undated.title, undated.date) == ("", "2019-04-17")
     assert with_slide_title(_card(meta), slides).date == "2019-07-03"
     assert [slug_date(t) for t in ("20191317_talk", "GPT-4", "2019 04 17 talk", "20190417")] == ["", "", "", ""]
+
+
+def test_a_heading_box_of_lines_in_one_stated_size_is_one_title(decks):
+    """ms-intro-git's slide 1 has no title placeholder: its title is a body placeholder of two
+    paragraphs, both in the layout's 80 pt. A box whose sizes the file does not state keeps its
+    first line as the title (sevendayshpc-day1's slide 3, a speech bubble of two lines)."""
+    git = decks["ms-intro-git"]
+    assert git.slides[0].title == "Introduction to Git & GitHub & Version Control"
+    assert git.title == git.slides[0].title
+    assert "Version Control" not in git.slides[0].body and "Presented by:" in git.slides[0].body
+    bubble = decks["sevendayshpc-day1"].slides[2]
+    assert bubble.title == "あそこで流れてるジョブ、" and bubble.body.startswith("俺のなんすよwww")
