@@ -172,3 +172,16 @@ def test_a_heading_box_of_lines_in_one_stated_size_is_one_title(decks):
     assert "Version Control" not in git.slides[0].body and "Presented by:" in git.slides[0].body
     bubble = decks["sevendayshpc-day1"].slides[2]
     assert bubble.title == "あそこで流れてるジョブ、" and bubble.body.startswith("俺のなんすよwww")
+
+
+def test_a_deck_whose_first_slide_has_no_title_is_named_by_its_file():
+    """ms-django's slide 1 has no shapes; yodoq-ai-dev-day1's is empty (front matter, then `---`).
+    Their title is the file's name, not the id with its folder, nor slide 2's title."""
+    from qa.documents import document_from
+    from qa.readers import Limits
+
+    for name in ("ms-django.pptx", "yodoq-ai-dev-day1.md"):
+        doc = document_from(REAL / name, f"real/{name}", {}, Limits())
+        assert doc.doc_id == f"real/{Path(name).stem}" and not doc.slides[0].title
+        assert doc.title == Path(name).stem and doc.title != doc.slides[1].title
+        assert doc.citation == f"「{Path(name).stem}」"

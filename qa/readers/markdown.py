@@ -27,7 +27,7 @@ from ..documents import DocumentCard, Slide
 from .base import Deck, Limits
 from .text import decode
 
-VERSION = "markdown-it-3"
+VERSION = "markdown-it-4"
 
 _PARSER = (
     MarkdownIt("commonmark", {"html": True})

@@ -66,7 +66,7 @@ def hidden_numbers(prs) -> list[int]:
     """1-based positions of the slides marked hidden (show="0")."""
     return [n for n, slide in enumerate(prs.slides, start=1) if slide._element.get("show") in ("0", "false")]
 
-VERSION = "10"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "11"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
