@@ -53,7 +53,7 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "furniture-17"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "furniture-18"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -213,10 +213,15 @@ def _garbled(text: str) -> bool:
     return len(chars) >= 10 and sum(ch in _PUNCTUATION for ch in chars) >= 0.6 * len(chars)
 
 
+# A page number, or a page of pages as Beamer's themes print it ("3 / 43").
+_PAGE_NUMBER = re.compile(r"\d{1,4}(?:\s*/\s*\d{1,4})?")
+
+
 def _page_number(line, height: float) -> bool:
-    """A bare number in the top or bottom margin: pagination, not the slide's title or text."""
+    """A bare page number ("3", "3 / 43") in the top or bottom margin: pagination, not the slide's
+    title or text (a deck too short to tell furniture by repetition keeps it otherwise)."""
     text = line.text.strip()
-    return text.isdigit() and len(text) <= 4 and (line.y0 > 0.88 * height or line.y1 < 0.1 * height)
+    return bool(_PAGE_NUMBER.fullmatch(text)) and (line.y0 > 0.88 * height or line.y1 < 0.1 * height)
 
 
 def pdf_date(value: str) -> str:
