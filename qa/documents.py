@@ -138,7 +138,8 @@ def document_from(path: Path, rel: str, meta: dict, limits) -> Document:
     fields = ("title", "author", "date", "organisation")
     meta = {"organisation": meta.get("publisher"), **meta}  # catalog.toml's older name for it
     card = DocumentCard(**{f: str(meta.get(f) or getattr(deck.card, f) or "") for f in fields})
-    title = card.title or deck.slides[0].title or doc_id
+    # a deck whose first slide has no title is named by its file, not by its folder as well
+    title = card.title or deck.slides[0].title or path.stem
     citation = str(meta.get("citation") or f"「{title}」")
     return Document(doc_id, rel, title, citation, deck.slides, fmt, card, deck.warnings)
 

@@ -136,3 +136,19 @@ def test_a_footer_set_for_one_slide_is_its_text_and_the_decks_footer_is_not():
         "📖 Events Service Docs: developers.example.com/events\n📖 Alma API: developers.example.com/alma"
     )
     assert second.body == "- get() / set()" and "Forum" not in first.body + second.body
+
+
+def test_a_header_set_for_one_slide_above_its_heading_is_its_text():
+    """cangoNa/marp-theme-semi's demo (tests/fixtures/real/): slides 4 and 5 set a `_header`
+    above an h1; Marp prints it at the top of the page (its own export shows it), so its words are
+    the slide's, as a `_footer`'s are. The deck's `footer`, set on slide 2, stays furniture."""
+    path = Path(__file__).parent / "fixtures" / "real" / "marp-semi-demo.md"
+    slides = markdown_deck(path.read_text(encoding="utf-8"), "semi").slides
+    assert len(slides) == 8  # marp-cli 4.5.1 exports 8 pages
+    header = "見出しがながくなると折り返しはこんな感じになるので、背景画像は非推奨"
+    assert slides[3].title == "ヘッダをタイトル扱いし、h1 の下線は無効化する"
+    assert slides[3].body.split("\n\n")[0] == header
+    assert slides[4].title.startswith("h1 なら見出しが")
+    assert slides[4].body.startswith("ヘッダありでタイトルは h1\n\n- ")
+    assert "○○研究室" in slides[0].body  # slide 1's own `_footer`
+    assert all("○○研究室" not in s.body for s in slides[1:])

@@ -425,3 +425,17 @@ def test_a_symbol_fonts_bullet_is_a_bullet_not_a_private_use_character():
 def test_text_set_on_its_side_is_read_as_one_word():
     # a vertical label ("Classifier" turned 90 degrees) came out as "Cl", "as", "sifi", "er"
     assert read_deck(DLCV, "dlcv").slides[2].body == "Cat\n\nClassifier\n\nDog"
+
+
+def test_beamers_page_of_pages_in_the_margin_is_pagination():
+    """xinychen/awesome-beamer's one-page deck (tests/fixtures/real/) prints "1 / 1" in its bottom
+    margin: too short a deck to tell furniture by repetition, it was a line of the slide's text."""
+    path = Path(__file__).parent / "fixtures" / "real" / "beamer-missing-data.pdf"
+    pdf = pdfium.PdfDocument(path)
+    assert "1 / 1" in pdf[0].get_textpage().get_text_bounded()
+    pdf.close()
+    (slide,) = read_deck(path, "beamer").slides
+    assert slide.title == "Imputation Experiments"
+    lines = slide.body.split("\n")
+    assert "1 / 1" not in lines and lines[-1] == "2T 3T 4T 5T 6T 7T"
+    assert "- Non-random missing (NM)" in lines

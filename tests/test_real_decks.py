@@ -122,3 +122,66 @@ def test_a_page_whose_glyphs_are_drawn_one_by_one_keeps_its_word_spaces(decks):
     """yodoq-ai-dev-day2's page 37 is such a page (Chromium's text layer, corpus/README.md)."""
     slide = decks["yodoq-ai-dev-day2"].slides[36]
     assert slide.title == "実務で明日から実践できること（Top 5）"
+
+
+def test_a_file_name_as_the_title_property_gives_way_to_the_first_slides_title(decks):
+    """Keynote writes the file's name into a PDF's Title ("webserver-overview",
+    "20190417_toretate_MongoDB"); the title slide says what the talk is called."""
+    import pypdfium2 as pdfium
+
+    for name, slug in (
+        ("iij-webserver-overview", "webserver-overview"),
+        ("iij-mongodb", "20190417_toretate_MongoDB"),
+        ("iij-nginx", "20190514_toretate_NGINX"),
+    ):
+        pdf = pdfium.PdfDocument(REAL / f"{name}.pdf")
+        assert pdf.get_metadata_dict()["Title"] == slug
+        pdf.close()
+        doc = decks[name]
+        assert doc.title == doc.slides[0].title and doc.title != slug, name
+    assert decks["iij-webserver-overview"].title.startswith("Web Server")
+    assert "MongoDB" in decks["iij-mongodb"].title
+    # A title with spaces is the author's, however it compares (Beamer's title and subtitle).
+    assert decks["bsdcan-fighting-spam"].title.startswith("Fighting Spam at the Frontline - Using DNS")
+
+
+def test_a_slug_titles_date_is_kept_when_the_file_gives_none(decks):
+    """A card without a date takes the one the slug begins with; with one, it keeps its own."""
+    import pypdfium2 as pdfium
+
+    from qa.readers.base import slug_date, with_slide_title
+    from qa.readers.pdf import _card
+
+    pdf = pdfium.PdfDocument(REAL / "iij-mongodb.pdf")
+    meta = pdf.get_metadata_dict()
+    pdf.close()
+    slides = decks["iij-mongodb"].slides
+    undated = with_slide_title(_card({**meta, "CreationDate": ""}), slides)
+    assert (undated.title, undated.date) == ("", "2019-04-17")
+    assert with_slide_title(_card(meta), slides).date == "2019-07-03"
+    assert [slug_date(t) for t in ("20191317_talk", "GPT-4", "2019 04 17 talk", "20190417")] == ["", "", "", ""]
+
+
+def test_a_heading_box_of_lines_in_one_stated_size_is_one_title(decks):
+    """ms-intro-git's slide 1 has no title placeholder: its title is a body placeholder of two
+    paragraphs, both in the layout's 80 pt. A box whose sizes the file does not state keeps its
+    first line as the title (sevendayshpc-day1's slide 3, a speech bubble of two lines)."""
+    git = decks["ms-intro-git"]
+    assert git.slides[0].title == "Introduction to Git & GitHub & Version Control"
+    assert git.title == git.slides[0].title
+    assert "Version Control" not in git.slides[0].body and "Presented by:" in git.slides[0].body
+    bubble = decks["sevendayshpc-day1"].slides[2]
+    assert bubble.title == "あそこで流れてるジョブ、" and bubble.body.startswith("俺のなんすよwww")
+
+
+def test_a_deck_whose_first_slide_has_no_title_is_named_by_its_file():
+    """ms-django's slide 1 has no shapes; yodoq-ai-dev-day1's is empty (front matter, then `---`).
+    Their title is the file's name, not the id with its folder, nor slide 2's title."""
+    from qa.documents import document_from
+    from qa.readers import Limits
+
+    for name in ("ms-django.pptx", "yodoq-ai-dev-day1.md"):
+        doc = document_from(REAL / name, f"real/{name}", {}, Limits())
+        assert doc.doc_id == f"real/{Path(name).stem}" and not doc.slides[0].title
+        assert doc.title == Path(name).stem and doc.title != doc.slides[1].title
+        assert doc.citation == f"「{Path(name).stem}」"

@@ -52,6 +52,32 @@ def _marks(text: str) -> set[str]:
     return set(_LATIN_WORD.findall(text)) | set(_JAPANESE_PAIR.findall(text))
 
 
+# A file's name as its title: no spaces, words joined by "_" (or kebab-case in lower case:
+# "webserver-overview"), maybe after a date (Keynote's "20190417_toretate_MongoDB"). Capitals
+# with a hyphen ("GPT-4", "Wi-Fi") are a name, not a slug.
+_SLUG = re.compile(r"(?:[^\W_]+_)+[^\W_]+|[a-z0-9]+(?:-[a-z0-9]+)+")
+_SLUG_DATE = re.compile(r"((?:19|20)\d\d)(\d\d)(\d\d)[_-]")
+
+
+def slug_date(title: str) -> str:
+    """The date a slug title begins with (20190417_… -> 2019-04-17), else ""."""
+    match = _SLUG_DATE.match(title) if _SLUG.fullmatch(title) else None
+    if not match:
+        return ""
+    year, month, day = match.groups()
+    return f"{year}-{month}-{day}" if 1 <= int(month) <= 12 and 1 <= int(day) <= 31 else ""
+
+
+def with_slide_title(card: DocumentCard, slides: tuple[Slide, ...]) -> DocumentCard:
+    """The card with its title weighed against the first slide's: a file name written as the title
+    (a slug: "webserver-overview", "20190417_toretate_MongoDB") gives way to the slide's title,
+    keeping the slug's date when the card has none; then with_echoed_title."""
+    first_title = slides[0].title if slides else ""
+    if first_title and _SLUG.fullmatch(card.title):
+        card = replace(card, title="", date=card.date or slug_date(card.title))
+    return with_echoed_title(card, slides)
+
+
 def with_echoed_title(card: DocumentCard, slides: tuple[Slide, ...]) -> DocumentCard:
     """The card, its title and author dropped when the first slide says less than a third of the
     title's words: properties left in the file by the deck a template was copied from

@@ -5,7 +5,7 @@
   ``headingDivider`` (front matter or a global directive comment) also splits before
   headings of the given levels. Empty slides are kept: Marp exports them as pages.
 - Marp directives are applied (`header` titles a slide without a heading, `_footer` is text
-  of its slide); other HTML
+  of its slide, and so is `_header` above a heading); other HTML
   comments are presenter notes (Slide.notes), as Marp takes them; HTML blocks are reduced to their
   text; images give their alt text minus Marp's image keywords (``bg``, ``w:200``…);
   code blocks stay as text of their slide; tables become ``| a | b |`` rows.
@@ -27,7 +27,7 @@ from ..documents import DocumentCard, Slide
 from .base import Deck, Limits
 from .text import decode
 
-VERSION = "markdown-it-3"
+VERSION = "markdown-it-5"
 
 _PARSER = (
     MarkdownIt("commonmark", {"html": True})
@@ -276,7 +276,10 @@ def _slide(doc_id: str, number: int, tokens: list[Token], header: str) -> tuple[
     # A footer set for this slide alone is its own text (a source, a link to the docs); the
     # deck's footer, repeated on every page, is furniture and stays out.
     footer = _inline(own_footer)
-    body = "\n\n".join([*w.blocks, footer] if footer else w.blocks)
+    # So is a header set for this slide alone, above a heading that titles the slide (Marp shows
+    # it at the top); without a heading, the header titles the slide.
+    own = _inline(own_header or "") if w.title else ""
+    body = "\n\n".join([*([own] if own else []), *w.blocks, *([footer] if footer else [])])
     # Marp shows the header at the top of the slide: the title of a slide without a heading
     title = w.title or _inline(shown_header) or w.first_prose[:120] or ("" if w.math else _first_line(body))
     return Slide(doc=doc_id, number=number, title=title, body=body, notes="\n".join(notes)), header

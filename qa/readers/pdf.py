@@ -18,7 +18,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..documents import DocumentCard, Slide
-from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_echoed_title
+from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_slide_title
 from .layout import (
     Char,
     block_markdown,
@@ -53,7 +53,7 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "furniture-15"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "furniture-18"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -85,7 +85,7 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
             f"{numbered('page', garbled)}: the text layer reads as punctuation (a font that maps its"
             " glyphs to other characters): search will miss what they say; run OCR on the PDF"
         )
-    return Deck(slides=slides, card=with_echoed_title(card, slides), warnings=tuple(warnings))
+    return Deck(slides=slides, card=with_slide_title(card, slides), warnings=tuple(warnings))
 
 
 def page_chars(page) -> list[Char]:
@@ -213,10 +213,15 @@ def _garbled(text: str) -> bool:
     return len(chars) >= 10 and sum(ch in _PUNCTUATION for ch in chars) >= 0.6 * len(chars)
 
 
+# A page number, or a page of pages as Beamer's themes print it ("3 / 43").
+_PAGE_NUMBER = re.compile(r"\d{1,4}(?:\s*/\s*\d{1,4})?")
+
+
 def _page_number(line, height: float) -> bool:
-    """A bare number in the top or bottom margin: pagination, not the slide's title or text."""
+    """A bare page number ("3", "3 / 43") in the top or bottom margin: pagination, not the slide's
+    title or text (a deck too short to tell furniture by repetition keeps it otherwise)."""
     text = line.text.strip()
-    return text.isdigit() and len(text) <= 4 and (line.y0 > 0.88 * height or line.y1 < 0.1 * height)
+    return bool(_PAGE_NUMBER.fullmatch(text)) and (line.y0 > 0.88 * height or line.y1 < 0.1 * height)
 
 
 def pdf_date(value: str) -> str:

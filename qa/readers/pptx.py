@@ -20,8 +20,8 @@ from pptx.shapes.shapetree import SlideShapeFactory
 
 from ..documents import DocumentCard, Slide
 from ..lang import JAPANESE_TEXT
-from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_echoed_title
-from .layout import page_region, reading_order
+from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_slide_title
+from .layout import TITLE_CHARS, joined, page_region, reading_order
 from .tables import table_markdown
 
 _TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
@@ -66,7 +66,7 @@ def hidden_numbers(prs) -> list[int]:
     """1-based positions of the slides marked hidden (show="0")."""
     return [n for n, slide in enumerate(prs.slides, start=1) if slide._element.get("show") in ("0", "false")]
 
-VERSION = "8"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "11"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -83,7 +83,7 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
     empty = [s.number for s in slides if not s.title and not s.body and not s.notes]
     if empty:
         warnings.append(f"{numbered('slide', empty)} {'has' if len(empty) == 1 else 'have'} no text (pictures only?)")
-    card = with_echoed_title(_card(prs.core_properties), slides)
+    card = with_slide_title(_card(prs.core_properties), slides)
     return Deck(slides=slides, card=card, warnings=tuple(warnings))
 
 
@@ -159,6 +159,46 @@ def _points(shape) -> float:
     return max((run.font.size.pt for run in paragraph.runs if run.font.size), default=inherited)
 
 
+def _stated_points(paragraph, shape) -> float | None:
+    """The type size the file states for a paragraph: its runs' largest, else its level's in the
+    shape's own list style, else in the layout's or master's placeholder it takes its style from;
+    None when none of them says (the master's text styles are not read)."""
+    sizes = [run.font.size.pt for run in paragraph.runs if run.font.size]
+    if sizes:
+        return max(sizes)
+    source = shape
+    for _ in range(3):  # the shape, its layout's placeholder, the master's
+        found = source._element.xpath(f"./p:txBody/a:lstStyle/a:lvl{paragraph.level + 1}pPr/a:defRPr/@sz")
+        if found and found[0].isdigit():
+            return int(found[0]) / 100
+        try:
+            source = source._base_placeholder if source.is_placeholder else None
+        except (AttributeError, KeyError, ValueError):
+            source = None
+        if source is None:
+            return None
+    return None
+
+
+def _several_lines_title(shape, others: list) -> str:
+    """The heading box's text as one title when it is one title written on several lines: every
+    paragraph in one stated size (as the PDF reader joins a title's lines of one size), larger than
+    the first paragraph of every other box on the slide, none a list item, short as a title is
+    ("Introduction to" / "Git & GitHub & Version Control" in a body placeholder); else ""."""
+    paragraphs = [p for p in shape.text_frame.paragraphs if p.text.strip()]
+    if len(paragraphs) < 2 or _is_table(shape):
+        return ""
+    sizes = [_stated_points(p, shape) for p in paragraphs]
+    if sizes[0] is None or any(s is None or abs(s - sizes[0]) > 0.03 * sizes[0] for s in sizes):
+        return ""
+    if any(_auto_number(p) is not None or _is_bullet(p, shape) for p in paragraphs):
+        return ""
+    if any(sizes[0] <= _points(o) for o in others if not _is_table(o)):
+        return ""
+    lines = [_one_line(_paragraph_text(p)) for p in paragraphs]
+    return joined(lines) if sum(map(len, lines)) <= TITLE_CHARS else ""
+
+
 def _is_table(shape) -> bool:
     return bool(getattr(shape, "has_table", False))
 
@@ -193,9 +233,15 @@ def _slide(slide, doc_id: str, number: int, size: tuple[int, int]) -> Slide:
     if title_box is not None:
         title = _one_line(title_box.shape.text_frame.text)
     elif (heading := _heading(marked, size[1])) is not None:
-        # no title placeholder: the first line of the heading box stands as the title
-        first, _, rest = blocks[heading].partition("\n")
-        title, blocks[heading] = first.lstrip("-| ").strip(), rest
+        # no title placeholder: the heading box is the title when it is one title on several
+        # lines (_several_lines_title), else its first line stands as the title
+        others = [b.shape for i, (b, _) in enumerate(marked) if i != heading]
+        title = _several_lines_title(marked[heading][0].shape, others)
+        if title:
+            blocks[heading] = ""
+        else:
+            first, _, rest = blocks[heading].partition("\n")
+            title, blocks[heading] = first.lstrip("-| ").strip(), rest
     else:
         title = ""
     notes = ""
