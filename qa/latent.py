@@ -31,9 +31,10 @@ WORD_WORKERS = 4  # at most this many model handles pass over the word table's w
 LATENT_SETTINGS = {
     "latent_query": "pass",
     "latent_weight": 1.0,
-    "relevance_weights": (0.233, 3.899, -0.1272, -0.254, 0.9725, -0.504, -1.7746, -1.4439),
-    "match_weights": (31.1112, 1.075, 0.1389, 4.6681, 0.5289, -0.539, -3.0878),
-    "min_match": 0.5083,
+    "keyword_weight": 0.6,
+    "relevance_weights": (0.2787, 4.1699, -0.0717, -0.1943, 0.978, -0.6025, -1.7174, -1.5587),
+    "match_weights": (31.2887, 1.023, 0.1567, 4.669, 0.5283, -0.5348, -3.1024),
+    "min_match": 0.5095,
 }
 
 

@@ -44,8 +44,9 @@ class SearchSettings:
     # else only the unknown ones (in a corpus of one language the bridge only adds noise: JSQuAD).
     bridge_every_word: str = "across"
     # A long passage's best sentence (qa/sentences.py): off until the word table came in, then 0.75
-    # measured better on dev ("no best-sentence score", "best-sentence score 1.5").
-    sentence_weight: float = 0.75
+    # measured better on dev; off again since the readers' deck-title fixes, where it measured
+    # better without ("best-sentence score 0.75", "best-sentence score 1.5").
+    sentence_weight: float = 0.0
     # CSLS: subtract this times the passage's similarity to generic questions of the
     # question's language (English questions suffer most from hub passages).
     hubness_en: float = 1.0
@@ -95,11 +96,11 @@ class SearchSettings:
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.2468, 5.1004, -0.2203, -0.2521, 0.9863, -0.5704, -1.7659, -1.4412)
+    relevance_weights: tuple[float, ...] = (0.2874, 5.7088, -0.2249, -0.2528, 0.995, -0.6235, -1.6801, -1.5934)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (31.7023, 0.73, 0.2314, 4.6802, 0.5441, -0.5413, -3.0779)
-    min_match: float = 0.5164
+    match_weights: tuple[float, ...] = (31.5461, 0.8713, 0.1935, 4.6739, 0.5429, -0.5327, -3.1109)
+    min_match: float = 0.5184
 
     def with_latent_terms(self) -> SearchSettings:
         """These settings with what --latent-terms sets (qa/latent.py's LATENT_SETTINGS, fitted on dev)."""

@@ -60,7 +60,7 @@ VARIANTS: dict[str, dict] = {
     "passage glosses 2.0": {"gloss_weight": 2.0},
     "glosses only, English passages left out": {"gloss_english_own": False},
     "best-sentence score 1.5": {"sentence_weight": 1.5},
-    "no best-sentence score": {"sentence_weight": 0.0},
+    "best-sentence score 0.75": {"sentence_weight": 0.75},
     "keyword weight 1.5": {"keyword_weight": 1.5},
     "keyword weight 2.0": {"keyword_weight": 2.0},
     "one passage a slide": {"more_per_slide": 0},
