@@ -325,6 +325,14 @@ def report(out: dict) -> None:
         cells = [f"{a:.3f} / {b:.3f}" for n in ("briefing", "decks") for a, b in r["cells"][n].values()]
         d = r["hit@1 by direction"]
         lines.append(f"| {name} | {' | '.join(cells)} | {d['ja>en']:.3f} / {d['en>ja']:.3f} | {r['objective']:.4f} |")
+    base = out["rows"]["default"]["objective"]
+    better = {name: r["objective"] for name, r in out["rows"].items() if r["objective"] > base}
+    lines += [
+        "",
+        "Above the default's objective: "
+        + (", ".join(f"{name} ({v:.4f}, {v - base:+.4f})" for name, v in better.items()) if better else "none")
+        + ".",
+    ]
     held = {k: v["held-out, fitted"] - v["held-out, start"] for k, v in out["per-language weights"].items()}
     moved = {k: v["changed"] for k, v in out["per-language weights"].items() if v["changed"]}
     lines += [
