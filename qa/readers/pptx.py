@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from lxml import etree
@@ -147,6 +148,31 @@ def _heading(marked: list[tuple[_Box, str]], height: int) -> int | None:
     return max(top, key=lambda item: (_points(item[1].shape), -item[0]))[0]
 
 
+def _level_styles(shape, level: int):
+    """The list-style entries (`a:lvl{level}pPr`, None where there is none) a paragraph at that
+    level takes its style from, nearest first: the shape's own list style, then, for a
+    placeholder, its layout's placeholder's and the master's (the master's text styles not)."""
+    source = shape
+    for depth in range(3):
+        found = source._element.xpath(f"./p:txBody/a:lstStyle/a:lvl{level}pPr")
+        yield found[0] if found else None
+        if depth == 2 or not source.is_placeholder:
+            return
+        try:
+            source = source._base_placeholder
+        except (AttributeError, KeyError, ValueError):
+            return
+        if source is None:
+            return
+
+
+def _style_points(style) -> float | None:
+    """The type size a list-style entry sets, if any."""
+    run = style.find(f"{_A}defRPr") if style is not None else None
+    size = run.get("sz", "") if run is not None else ""
+    return int(size) / 100 if size.isdigit() else None
+
+
 def _points(shape) -> float:
     """The largest type size set on the runs of the shape's first paragraph with text; when none is,
     the size of the shape's own list style for the paragraph's level (a title copied into a text
@@ -154,30 +180,19 @@ def _points(shape) -> float:
     paragraph = next((p for p in shape.text_frame.paragraphs if p.text.strip()), None)
     if paragraph is None:
         return _DEFAULT_POINTS
-    styled = shape.text_frame._txBody.xpath(f"./a:lstStyle/a:lvl{paragraph.level + 1}pPr/a:defRPr/@sz")
-    inherited = int(styled[0]) / 100 if styled and styled[0].isdigit() else _DEFAULT_POINTS
+    own = _style_points(next(_level_styles(shape, paragraph.level + 1)))
+    inherited = _DEFAULT_POINTS if own is None else own
     return max((run.font.size.pt for run in paragraph.runs if run.font.size), default=inherited)
 
 
 def _stated_points(paragraph, shape) -> float | None:
     """The type size the file states for a paragraph: its runs' largest, else its level's in the
-    shape's own list style, else in the layout's or master's placeholder it takes its style from;
-    None when none of them says (the master's text styles are not read)."""
+    nearest list style that sets one (_level_styles); None when none of them says."""
     sizes = [run.font.size.pt for run in paragraph.runs if run.font.size]
     if sizes:
         return max(sizes)
-    source = shape
-    for _ in range(3):  # the shape, its layout's placeholder, the master's
-        found = source._element.xpath(f"./p:txBody/a:lstStyle/a:lvl{paragraph.level + 1}pPr/a:defRPr/@sz")
-        if found and found[0].isdigit():
-            return int(found[0]) / 100
-        try:
-            source = source._base_placeholder if source.is_placeholder else None
-        except (AttributeError, KeyError, ValueError):
-            source = None
-        if source is None:
-            return None
-    return None
+    stated = (_style_points(style) for style in _level_styles(shape, paragraph.level + 1))
+    return next((size for size in stated if size is not None), None)
 
 
 def _several_lines_title(shape, others: list) -> str:
@@ -360,16 +375,8 @@ def _is_bullet(paragraph, shape) -> bool:
 def _inherited_mark(shape, level: int) -> bool | None:
     if not shape.is_placeholder:
         return None  # a plain text box: no bullets unless it says so
-    source = shape
-    for _ in range(2):  # the layout's placeholder, then the master's
-        try:
-            source = source._base_placeholder
-        except (AttributeError, KeyError, ValueError):
-            source = None
-        if source is None:
-            break
-        found = source._element.xpath(f"./p:txBody/a:lstStyle/a:lvl{level}pPr")
-        if found and (mark := _bullet_mark(found[0])) is not None:
+    for style in islice(_level_styles(shape, level), 1, None):  # the layout's placeholder, then the master's
+        if style is not None and (mark := _bullet_mark(style)) is not None:
             return mark
     if shape.placeholder_format.type not in _BULLETED:
         return None
