@@ -14,6 +14,7 @@ The Japanese glosses need jamdict-data (the `dev` extra) for JMdict's frequency 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 import sqlite3
@@ -87,14 +88,17 @@ def frequency_rank(tags: list[str]) -> int:
     return nf[0] if nf else (50 if tags else 99)
 
 
-def writing_ranks(con: sqlite3.Connection, table: str) -> dict[int, list[tuple[int, str]]]:
-    """Entry -> its writings (Kanji or Kana) with their frequency ranks."""
+@functools.cache
+def writing_ranks(table: str) -> dict[int, list[tuple[int, str]]]:
+    """Entry -> its writings (Kanji or Kana) with their frequency ranks (read once: two ideas use them)."""
+    con = jmdict()
     tags: dict[int, list[str]] = {}
     for kid, tag in con.execute(f"SELECT kid, text FROM {'KJP' if table == 'Kanji' else 'KNP'}"):
         tags.setdefault(kid, []).append(tag)
     out: dict[int, list[tuple[int, str]]] = {}
     for kid, idseq, text in con.execute(f"SELECT ID, idseq, text FROM {table} ORDER BY idseq, ID"):
         out.setdefault(idseq, []).append((frequency_rank(tags.get(kid, [])), text))
+    con.close()
     return out
 
 
@@ -103,7 +107,7 @@ def english_to_japanese() -> dict[str, str]:
     (first two senses), the one whose writing ranks highest in newspaper frequency, a gloss
     further down its sense or a second sense counting against it."""
     con = jmdict()
-    writings = {table: writing_ranks(con, table) for table in ("Kanji", "Kana")}
+    writings = {table: writing_ranks(table) for table in ("Kanji", "Kana")}
     kana_only = {sid for (sid,) in con.execute("SELECT sid FROM misc WHERE text = ?", (KANA_ONLY,))}
     best: dict[str, tuple[tuple, str]] = {}
     senses: dict[int, list[int]] = {}
@@ -192,13 +196,11 @@ class BridgedLatentWords(Searcher):
 def commonest_translations(searcher: Searcher, keep: int):
     """The keyword bridge restricted to the `keep` commonest Japanese words an English word turns
     into (by the JMdict frequency rank of their writings), instead of every one."""
-    con = jmdict()
     rank: dict[str, int] = {}
-    for writings in (writing_ranks(con, "Kanji"), writing_ranks(con, "Kana")):
+    for writings in (writing_ranks("Kanji"), writing_ranks("Kana")):
         for pairs in writings.values():
             for r, text in pairs:
                 rank[text] = min(rank.get(text, 99), r)
-    con.close()
     table = searcher.index.keyword.translations
     every = {word: list(tokens) for word, tokens in table.items()}
     table.update({word: sorted(tokens, key=lambda t: (rank.get(t, 99), t))[:keep] for word, tokens in every.items()})
