@@ -31,10 +31,10 @@ WORD_WORKERS = 4  # at most this many model handles pass over the word table's w
 LATENT_SETTINGS = {
     "latent_query": "pass",
     "latent_weight": 1.0,
-    "keyword_weight": 0.6,
-    "relevance_weights": (0.2787, 4.1699, -0.0717, -0.1943, 0.978, -0.6025, -1.7174, -1.5587),
-    "match_weights": (31.2887, 1.023, 0.1567, 4.669, 0.5283, -0.5348, -3.1024),
-    "min_match": 0.5095,
+    "keyword_weight": 0.9,
+    "relevance_weights": (0.2607, 4.0494, -0.2299, -0.3367, 1.017, -0.5091, -1.6959, -1.4684),
+    "match_weights": (31.6296, 0.7908, 0.2127, 4.6774, 0.5393, -0.5418, -3.0735),
+    "min_match": 0.5172,
 }
 
 

@@ -96,11 +96,11 @@ class SearchSettings:
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.2874, 5.7088, -0.2249, -0.2528, 0.995, -0.6235, -1.6801, -1.5934)
+    relevance_weights: tuple[float, ...] = (0.2871, 5.741, -0.2363, -0.2527, 0.9925, -0.6244, -1.6786, -1.5881)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (31.5461, 0.8713, 0.1935, 4.6739, 0.5429, -0.5327, -3.1109)
-    min_match: float = 0.5184
+    match_weights: tuple[float, ...] = (31.5635, 0.8609, 0.1952, 4.6753, 0.5416, -0.533, -3.1071)
+    min_match: float = 0.5169
 
     def with_latent_terms(self) -> SearchSettings:
         """These settings with what --latent-terms sets (qa/latent.py's LATENT_SETTINGS, fitted on dev)."""

@@ -399,7 +399,11 @@ def report(out: dict) -> None:
             f"chosen on {k}: weight {v['weight']}, held-out {v['held-out, default']:.4f} → {v['held-out, chosen']:.4f}"
             for k, v in usem3.items()
         )
-        + ".",
+        + (
+            ". Both held-out halves gain: a candidate to build in."
+            if all(v["held-out, chosen"] > v["held-out, default"] for v in usem3.values())
+            else ". Not both held-out halves gain: not built in."
+        ),
     ]
     held = {k: v["held-out, fitted"] - v["held-out, start"] for k, v in out["per-language weights"].items()}
     moved = {k: v["changed"] for k, v in out["per-language weights"].items() if v["changed"]}
