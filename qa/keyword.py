@@ -91,6 +91,17 @@ class KeywordIndex:
         df = min((int(indptr[c + 1] - indptr[c]) for c in columns), default=0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
+    def held_by(self, tokens: Sequence[str], row: int) -> set[str]:
+        """The tokens (of `tokens`) passage `row` holds: read from the score matrix, whose column of a
+        token lists the passages holding it, instead of tokenising the passage again at query time."""
+        indptr, indices = self._bm25.scores["indptr"], self._bm25.scores["indices"]
+        held = set()
+        for token in set(tokens):
+            column = self.vocab.get(token)
+            if column is not None and (indices[indptr[column] : indptr[column + 1]] == row).any():
+                held.add(token)
+        return held
+
     def known(self, tokens: Sequence[str]) -> list[str]:
         """The tokens this index can match (the rest score nothing)."""
         return [t for t in tokens if t in self.vocab]

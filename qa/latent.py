@@ -175,8 +175,15 @@ def table_words(vocabulary: Iterable[str], bridged: Iterable[str]) -> list[str]:
     return sorted({w for w in vocabulary if "_" not in w} | set(bridged))
 
 
-def scores(ids: np.ndarray, weights: np.ndarray, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-    """Dot products of stored rows (all, or `rows`) with a question's latent vector."""
-    if rows is not None:
-        ids, weights = ids[rows], weights[rows]
-    return (weights * query[ids]).sum(axis=1)
+def term_matrix(ids: np.ndarray, weights: np.ndarray, dim: int):
+    """Stored rows' latent terms (TOP_K feature ids and weights a row) as a sparse rows × features
+    matrix: a question's scores are then one sparse product, not a gather over every stored term."""
+    from scipy.sparse import csr_matrix
+
+    rows, top = ids.shape
+    return csr_matrix((weights.ravel(), ids.ravel(), np.arange(0, rows * top + 1, top)), shape=(rows, dim))
+
+
+def scores(matrix, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Dot products of stored rows (all, or `rows`) of a term_matrix with a question's latent vector."""
+    return (matrix if rows is None else matrix[rows]) @ query

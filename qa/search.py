@@ -19,7 +19,7 @@ from .fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zsc
 from .hubness import row_for
 from .index import LoadedIndex, ensure_index
 from .lang import MAX_QUESTION_CHARS, clean_question, detect_language
-from .latent import LATENT_SETTINGS, LatentTerms, scores
+from .latent import LATENT_SETTINGS, LatentTerms, scores, term_matrix
 from .messages import Notice, notice
 from .sentences import best_sentence_scores
 from .stores import FaissStore
@@ -227,7 +227,18 @@ class Searcher:
         }
         # Each deck's language (most of its passages'), for the bridge's "across" rule.
         self._deck_language = deck_languages(index.passages)
+        # Each row's slide and deck as positions in the per-slide and per-deck arrays _with_structure
+        # adds: a search adds its structure terms to a few hundred passages at once, not one by one.
+        self._slide_number = {key: i for i, key in enumerate(dict.fromkeys(self._slide_of))}
+        self._row_slide = np.array([self._slide_number[key] for key in self._slide_of], dtype=np.int64)
+        self._doc_number = {doc: i for i, doc in enumerate(self._doc_rows)}
+        self._row_doc = np.array([self._doc_number[doc] for doc, _ in self._slide_of], dtype=np.int64)
+        roles = {role for found in self._roles.values() for role in found}
+        self._role_rows = {
+            role: np.array([role in self._roles.get(key, ()) for key in self._slide_of]) for role in roles
+        }
         self._glossed = set(index.gloss_owner.tolist())  # the passages with an English gloss (qa/gloss.py)
+        self._latent_terms = None  # the passages' latent terms as a sparse matrix, made on first use
         self._latent: LatentTerms | None = None  # opened on first use (a model handle of its own)
         self._faiss_lock = threading.Lock()
         self.store = FaissStore(index)  # qa/stores: where dense and keyword search run
@@ -352,11 +363,11 @@ class Searcher:
             with self._faiss_lock:
                 self._latent = self._latent or LatentTerms()
             query = self._latent.query(question)
-        ids, weights = self.index.latent
-        candidates = np.arange(len(ids)) if rows is None else np.asarray(rows)
-        found = scores(ids, weights, query, candidates)
-        top = np.argsort(-found, kind="stable")[: self.settings.pool]
-        return {int(candidates[i]): float(found[i]) for i in top if found[i] > 0}
+        if self._latent_terms is None:
+            self._latent_terms = term_matrix(*self.index.latent, len(query))
+        candidates = np.arange(self._latent_terms.shape[0]) if rows is None else np.asarray(rows)
+        found = scores(self._latent_terms, query, None if rows is None else candidates)
+        return _best(found, self.settings.pool, candidates)
 
     def _keyword(self, tokens: list[str], rows: list[int] | None) -> dict[int, float]:
         if not tokens:
@@ -366,8 +377,7 @@ class Searcher:
             mask = np.zeros(len(scores), dtype=bool)
             mask[rows] = True
             scores = np.where(mask, scores, 0.0)
-        top = np.argsort(-scores, kind="stable")[: self.settings.pool]
-        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+        return _best(scores, self.settings.pool)
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid", doc: str | None = None) -> Answer:
         """The best passages for a question, grouped by slide, with a no-good-match flag."""
@@ -508,20 +518,39 @@ class Searcher:
         )
         if len(named) < 2:  # with one deck, naming it tells nothing
             named = {}
-        wanted = question_roles(question)
-        out = {}
-        for row, value in self._passages_only(fused).items():
-            key = self._slide_of[row]
-            value += s.slide_weight * slide_z.get(key, floor) + s.deck_weight * deck_z.get(key[0], 0.0)
-            value += s.deck_name_weight * named.get(key[0], 0.0)
-            if wanted & self._roles.get(key, set()):
-                value += s.role_weight
-            out[row] = value
+        shown = self._passages_only(fused)
+        rows = np.fromiter(shown, dtype=np.int64, count=len(shown))
+        slide_term = np.full(len(self._slide_number), floor)
+        for key, z in slide_z.items():
+            slide_term[self._slide_number[key]] = z
+        doc = self._row_doc[rows]
+        value = np.fromiter(shown.values(), dtype=np.float64, count=len(shown))
+        deck_term = self._per_doc(deck_z)[doc]
+        value = value + (s.slide_weight * slide_term[self._row_slide[rows]] + s.deck_weight * deck_term)
+        value = value + s.deck_name_weight * self._per_doc(named)[doc]
+        wanted = [self._role_rows[role][rows] for role in question_roles(question) if role in self._role_rows]
+        if wanted:
+            value[np.logical_or.reduce(wanted)] += s.role_weight
+        return dict(zip(rows.tolist(), value.tolist(), strict=True))
+
+    def _per_doc(self, values: dict[str, float]) -> np.ndarray:
+        """A {doc: value} as an array over the decks (0 for a deck it leaves out)."""
+        out = np.zeros(len(self._doc_number))
+        for doc, value in values.items():
+            out[self._doc_number[doc]] = value
         return out
 
     def _overlap(self, tokens: list[str], translated: list[str], passage_id: int) -> float:
         """Share of the question's distinct words (a translation counts once) found in a passage."""
-        present = set(self.tokenizer.tokens(self.index.passages[passage_id].embedding_text()))
         distinct = set(tokens)
-        found = len(distinct & present) + (1 if present & set(translated) else 0)
+        found = len(self.index.keyword.held_by(distinct, passage_id))
+        found += 1 if self.index.keyword.held_by(translated, passage_id) else 0
         return found / max(len(distinct), 1)
+
+
+def _best(scores: np.ndarray, pool: int, rows: np.ndarray | None = None) -> dict[int, float]:
+    """{row: score} of the `pool` best positive scores, best first (ties in row order); `rows` names
+    the rows the scores are of (all rows when None)."""
+    top = np.argsort(-scores, kind="stable")[:pool]
+    top = top[scores[top] > 0]
+    return dict(zip((top if rows is None else rows[top]).tolist(), scores[top].tolist(), strict=True))

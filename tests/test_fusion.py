@@ -22,6 +22,19 @@ def test_weighted_zscore_fusion_fills_missing_candidates():
     assert weighted_zscore_fusion([(dense, 0.0, None), (keyword, 0.0, 0.0)]) == {}
 
 
+def test_weighted_zscore_fusion_keeps_each_score_with_its_own_key():
+    # keys out of order and far apart, weights apart from 1, and a flat signal that adds nothing
+    dense = {40: 0.2, 7: 0.9, 1000: 0.4}
+    keyword = {1000: 3.0, 3: 1.0}
+    flat = {7: 2.0, 40: 2.0, 3: 2.0, 1000: 2.0}
+    fused = weighted_zscore_fusion([(dense, 0.5, None), (keyword, 2.0, 0.0), (flat, 1.0, None)])
+    keys = (3, 7, 40, 1000)
+    zd = zscores({k: dense.get(k, 0.2) for k in keys})
+    zk = zscores({k: keyword.get(k, 0.0) for k in keys})
+    assert list(fused) == list(keys)
+    assert fused == pytest.approx({k: 0.5 * zd[k] + 2.0 * zk[k] for k in keys})
+
+
 def test_reciprocal_rank_fusion_matches_the_formula():
     fused = reciprocal_rank_fusion([[1, 2], [2, 3]], [1.0, 2.0], k=60)
     assert fused[2] == pytest.approx(1 / 62 + 2 / 61)

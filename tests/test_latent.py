@@ -14,7 +14,7 @@ import pytest
 from qa.errors import QAError
 from qa.index import IndexInvalid, ensure_index, load_index
 from qa.index.latent import FILES, WORD_FILES
-from qa.latent import LATENT_SETTINGS, TOP_K, LatentTerms, WordTable, require_model, scores, table_words
+from qa.latent import LATENT_SETTINGS, TOP_K, LatentTerms, WordTable, require_model, scores, table_words, term_matrix
 from qa.search import Searcher
 
 from .conftest import copy_corpus_and_index
@@ -89,7 +89,7 @@ def test_english_words_find_japanese_passages_through_the_word_table(searcher):
     ids, weights = searcher.index.latent
     table = searcher.index.latent_words
     words, _ = searcher.tokenizer.terms("semiconductor export")
-    found = scores(ids, weights, table.query(words))
+    found = scores(term_matrix(ids, weights, table.dim), table.query(words))
     assert "経済安全保障" in searcher.passages[int(np.argmax(found))].embedding_text()
     # a word neither in the briefing nor bridged to it adds nothing
     assert "quantum" not in table.words and not table.query(["quantum"]).any()
@@ -135,7 +135,8 @@ def test_a_rebuild_passes_over_its_new_words_only(latent_index, monkeypatch):
 def test_latent_terms_match_the_words_of_a_question(latent_index):
     _, _, latent = latent_index
     ids, weights = latent.index.latent
-    found = scores(ids, weights, LatentTerms().query("G7首脳コミュニケ"))
+    model = LatentTerms()
+    found = scores(term_matrix(ids, weights, model.dim), model.query("G7首脳コミュニケ"))
     best = [latent.passages[i].embedding_text() for i in np.argsort(-found)[:3]]
     assert all("G7" in text for text in best), best
 

@@ -158,3 +158,15 @@ def test_a_deck_filter_scores_every_sentence_and_gloss_of_its_deck(searcher):
     doc = index.passages[int(index.gloss_owner[-1])].doc
     _, _, glossed, _ = tight._dense(question, "en", tight._doc_rows[doc], hybrid=True)
     assert glossed_rows & set(tight._doc_rows[doc]) <= set(glossed)  # through the search itself
+
+
+def test_the_passages_a_word_is_in_are_read_from_the_keyword_index(searcher):
+    """The no-good-match evidence reads which of the question's words the top passage holds from the
+    keyword index; it must agree with tokenising the passage."""
+    keyword, tokenizer = searcher.index.keyword, searcher.tokenizer
+    sample = list(range(0, len(searcher.passages), 3))
+    asked = {token for i in sample[:8] for token in tokenizer.tokens(searcher.passages[i].embedding_text())}
+    asked |= {"quantum", "存在しない語"}
+    for i in sample:
+        holds = set(tokenizer.tokens(searcher.passages[i].embedding_text()))
+        assert keyword.held_by(asked, i) == asked & holds
