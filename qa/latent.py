@@ -175,15 +175,33 @@ def table_words(vocabulary: Iterable[str], bridged: Iterable[str]) -> list[str]:
     return sorted({w for w in vocabulary if "_" not in w} | set(bridged))
 
 
-def term_matrix(ids: np.ndarray, weights: np.ndarray, dim: int):
-    """Stored rows' latent terms (TOP_K feature ids and weights a row) as a sparse rows × features
-    matrix: a question's scores are then one sparse product, not a gather over every stored term."""
-    from scipy.sparse import csr_matrix
+@dataclass(frozen=True)
+class TermColumns:
+    """Stored rows' latent terms by feature, an inverted index: a question's scores touch only the
+    entries of the features it has, not every stored term (numpy only: the core install has no scipy)."""
 
-    rows, top = ids.shape
-    return csr_matrix((weights.ravel(), ids.ravel(), np.arange(0, rows * top + 1, top)), shape=(rows, dim))
+    starts: np.ndarray  # (dim + 1,): feature f's entries are [starts[f], starts[f + 1])
+    rows: np.ndarray  # the row of each entry
+    weights: np.ndarray  # the weight of each entry
+    count: int  # the stored rows
 
 
-def scores(matrix, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-    """Dot products of stored rows (all, or `rows`) of a term_matrix with a question's latent vector."""
-    return (matrix if rows is None else matrix[rows]) @ query
+def term_columns(ids: np.ndarray, weights: np.ndarray, dim: int) -> TermColumns:
+    """TermColumns of stored rows' latent terms (TOP_K feature ids and weights a row)."""
+    order = np.argsort(ids.ravel(), kind="stable")
+    starts = np.searchsorted(ids.ravel()[order], np.arange(dim + 1))
+    return TermColumns(starts, order // max(ids.shape[1], 1), weights.ravel()[order], ids.shape[0])
+
+
+def scores(columns: TermColumns, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Dot products of stored rows (all, or `rows`) with a question's latent vector."""
+    features = np.flatnonzero(query)
+    starts, lengths = columns.starts[features], columns.starts[features + 1] - columns.starts[features]
+    # every entry of the question's features: each feature's run of entries, back to back
+    entries = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
+    found = np.bincount(
+        columns.rows[entries],
+        weights=columns.weights[entries] * np.repeat(query[features], lengths),
+        minlength=columns.count,
+    )
+    return found if rows is None else found[rows]

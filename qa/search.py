@@ -19,7 +19,7 @@ from .fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zsc
 from .hubness import row_for
 from .index import LoadedIndex, ensure_index
 from .lang import MAX_QUESTION_CHARS, clean_question, detect_language
-from .latent import LATENT_SETTINGS, LatentTerms, scores, term_matrix
+from .latent import LATENT_SETTINGS, LatentTerms, scores, term_columns
 from .messages import Notice, notice
 from .sentences import best_sentence_scores
 from .stores import FaissStore
@@ -238,7 +238,7 @@ class Searcher:
             role: np.array([role in self._roles.get(key, ()) for key in self._slide_of]) for role in roles
         }
         self._glossed = set(index.gloss_owner.tolist())  # the passages with an English gloss (qa/gloss.py)
-        self._latent_terms = None  # the passages' latent terms as a sparse matrix, made on first use
+        self._latent_terms = None  # the passages' latent terms by feature (qa/latent.py), made on first use
         self._latent: LatentTerms | None = None  # opened on first use (a model handle of its own)
         self._faiss_lock = threading.Lock()
         self.store = FaissStore(index)  # qa/stores: where dense and keyword search run
@@ -364,8 +364,8 @@ class Searcher:
                 self._latent = self._latent or LatentTerms()
             query = self._latent.query(question)
         if self._latent_terms is None:
-            self._latent_terms = term_matrix(*self.index.latent, len(query))
-        candidates = np.arange(self._latent_terms.shape[0]) if rows is None else np.asarray(rows)
+            self._latent_terms = term_columns(*self.index.latent, len(query))
+        candidates = np.arange(self._latent_terms.count) if rows is None else np.asarray(rows)
         found = scores(self._latent_terms, query, None if rows is None else candidates)
         return _best(found, self.settings.pool, candidates)
 

@@ -14,7 +14,7 @@ import pytest
 from qa.errors import QAError
 from qa.index import IndexInvalid, ensure_index, load_index
 from qa.index.latent import FILES, WORD_FILES
-from qa.latent import LATENT_SETTINGS, TOP_K, LatentTerms, WordTable, require_model, scores, table_words, term_matrix
+from qa.latent import LATENT_SETTINGS, TOP_K, LatentTerms, WordTable, require_model, scores, table_words, term_columns
 from qa.search import Searcher
 
 from .conftest import copy_corpus_and_index
@@ -85,11 +85,26 @@ def test_the_word_look_up_weights_rare_words_above_common_ones(searcher):
     assert np.allclose(by_idf, np.maximum(*(table.query([w]) * keyword.idf(w) for w in words)))
 
 
+def test_latent_scores_are_the_dot_products_of_the_stored_terms(searcher):
+    """The inverted index by feature gives each row the dot product of its stored terms with the
+    question's vector, for every row or some."""
+    ids, weights = searcher.index.latent
+    table = searcher.index.latent_words
+    columns = term_columns(ids, weights, table.dim)
+    for question in ("半導体の輸出管理", "What does the G7 communique say about AI?"):
+        query = table.query(searcher.tokenizer.terms(question)[0])
+        assert query.any()
+        expected = (weights * query[ids]).sum(axis=1)
+        assert np.allclose(scores(columns, query), expected, rtol=1e-5, atol=1e-6)
+        some = np.array([len(ids) - 1, 0, 3])
+        assert np.allclose(scores(columns, query, some), expected[some], rtol=1e-5, atol=1e-6)
+
+
 def test_english_words_find_japanese_passages_through_the_word_table(searcher):
     ids, weights = searcher.index.latent
     table = searcher.index.latent_words
     words, _ = searcher.tokenizer.terms("semiconductor export")
-    found = scores(term_matrix(ids, weights, table.dim), table.query(words))
+    found = scores(term_columns(ids, weights, table.dim), table.query(words))
     assert "経済安全保障" in searcher.passages[int(np.argmax(found))].embedding_text()
     # a word neither in the briefing nor bridged to it adds nothing
     assert "quantum" not in table.words and not table.query(["quantum"]).any()
@@ -136,7 +151,7 @@ def test_latent_terms_match_the_words_of_a_question(latent_index):
     _, _, latent = latent_index
     ids, weights = latent.index.latent
     model = LatentTerms()
-    found = scores(term_matrix(ids, weights, model.dim), model.query("G7首脳コミュニケ"))
+    found = scores(term_columns(ids, weights, model.dim), model.query("G7首脳コミュニケ"))
     best = [latent.passages[i].embedding_text() for i in np.argsort(-found)[:3]]
     assert all("G7" in text for text in best), best
 
