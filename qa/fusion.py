@@ -11,12 +11,13 @@ def zscores(scores: Mapping[int, float]) -> dict[int, float]:
     """Per-query standardisation, so BM25 and cosine scores can be added."""
     if not scores:
         return {}
-    values = np.fromiter(scores.values(), dtype=np.float64)
+    return dict(zip(scores, standardised(np.fromiter(scores.values(), dtype=np.float64)).tolist(), strict=True))
+
+
+def standardised(values: np.ndarray) -> np.ndarray:
+    """(values - mean) / std, or zeros when the values are all but equal."""
     std = values.std()
-    if std < 1e-9:
-        return {key: 0.0 for key in scores}
-    mean = values.mean()
-    return {key: float((value - mean) / std) for key, value in scores.items()}
+    return (values - values.mean()) / std if std >= 1e-9 else np.zeros(len(values))
 
 
 def weighted_zscore_fusion(signals: Sequence[tuple[Mapping[int, float], float, float | None]]) -> dict[int, float]:
@@ -37,8 +38,7 @@ def weighted_zscore_fusion(signals: Sequence[tuple[Mapping[int, float], float, f
         values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
         column = np.full(len(keys), values.min() if fill is None else fill, dtype=np.float64)
         column[np.searchsorted(keys, np.fromiter(scores.keys(), dtype=np.int64, count=len(scores)))] = values
-        std = column.std()
-        fused += weight * ((column - column.mean()) / std if std >= 1e-9 else np.zeros(len(keys)))
+        fused += weight * standardised(column)
     return dict(zip(keys.tolist(), fused.tolist(), strict=True))
 
 

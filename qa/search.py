@@ -365,9 +365,8 @@ class Searcher:
             query = self._latent.query(question)
         if self._latent_terms is None:
             self._latent_terms = term_columns(*self.index.latent, len(query))
-        candidates = np.arange(self._latent_terms.count) if rows is None else np.asarray(rows)
-        found = scores(self._latent_terms, query, None if rows is None else candidates)
-        return _best(found, self.settings.pool, candidates)
+        some = None if rows is None else np.asarray(rows)
+        return _best(scores(self._latent_terms, query, some), self.settings.pool, some)
 
     def _keyword(self, tokens: list[str], rows: list[int] | None) -> dict[int, float]:
         if not tokens:
