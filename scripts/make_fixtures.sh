@@ -108,6 +108,9 @@ pdftoppm -r 40 -png -f 2 -l 2 "$OUT/marp-deck.pdf" "$WORK/scan"
 img2pdf "$WORK"/scan*.png -o "$OUT/bad/scanned.pdf"
 # A deck whose second page is a scan: read, with a warning naming page 2.
 qpdf --empty --pages "$OUT/deck.pdf" 1 "$OUT/bad/scanned.pdf" 1 "$OUT/deck.pdf" 4 -- "$OUT/mixed-scan.pdf"
+# A scan good enough to read: pages 1-3 of the Marp PDF at 150 dpi, no text layer (for OCR).
+pdftoppm -r 150 -png -f 1 -l 3 "$OUT/marp-deck.pdf" "$WORK/page"
+img2pdf "$WORK"/page*.png -o "$OUT/scanned-deck.pdf"
 
 # (d) for the format sniffing: a corrupt PDF (a good header, then garbage).
 { head -c 400 "$OUT/marp-deck.pdf"; printf 'garbage%.0s' $(seq 200); } > "$OUT/bad/corrupt.pdf"

@@ -4,6 +4,7 @@
 #   libreoffice-impress        PowerPoint slide pictures (232 MB download, ~680 MB on disk)
 #   poppler-utils, qpdf, img2pdf  scripts/make_fixtures.sh
 #   nginx                      the two-replica test (scripts/replicas.sh)
+#   tesseract-ocr (+ jpn, eng)  OCR of PDF pages without a text layer (qa/readers/ocr.py)
 # Without root or apt-get it only says what is missing; the tests that need a tool skip visibly.
 set -u
 missing=()
@@ -15,6 +16,10 @@ have pdftoppm || missing+=(poppler-utils)
 have qpdf || missing+=(qpdf)
 have img2pdf || missing+=(img2pdf)
 { have nginx || [ -x /usr/sbin/nginx ]; } || missing+=(nginx)
+have tesseract || missing+=(tesseract-ocr)
+for lang in jpn eng; do
+  [ -f "/usr/share/tesseract-ocr/5/tessdata/$lang.traineddata" ] || missing+=("tesseract-ocr-$lang")
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = "0" ] && have apt-get; then

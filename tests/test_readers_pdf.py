@@ -11,7 +11,7 @@ import pytest
 
 from qa.chunking import UNPACKED, chunk_slide
 from qa.documents import load_corpus
-from qa.readers import Limits, ReaderError, read_deck
+from qa.readers import Limits, ReaderError, ocr, read_deck
 from qa.readers import pdf as pdf_reader
 from qa.readers.layout import Block, Char, Line, block_markdown, chars_to_lines, lines_to_blocks, split_title
 from qa.readers.pdf import pdf_date
@@ -111,12 +111,51 @@ def test_libreoffice_pdf_bullets_levels_and_ligatures():
     assert deck.slides[2].body == "大学 / Universities\n\n国立研究所 / National labs"
 
 
-def test_page_without_text_layer_is_kept_empty_and_named():
-    deck = read_deck(FIXTURES / "mixed-scan.pdf", "mixed")
+NO_OCR = Limits(ocr=False)
+needs_ocr = pytest.mark.skipif(
+    ocr.engine() is None, reason="Tesseract with jpn+eng data is not installed (scripts/test-deps.sh installs it)"
+)
+
+
+def test_page_without_text_layer_is_kept_empty_and_named_when_ocr_is_off():
+    deck = read_deck(FIXTURES / "mixed-scan.pdf", "mixed", NO_OCR)
     assert [s.number for s in deck.slides] == [1, 2, 3]
     assert (deck.slides[1].title, deck.slides[1].body) == ("", "")
     assert deck.slides[2].title == PPTX_PDF_TITLES[3]
-    assert deck.warnings == ("page 2 has no text layer (no OCR)",)
+    assert deck.warnings == ("page 2 has no text layer (OCR is off)",)
+
+
+def test_without_tesseract_the_warning_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(ocr, "engine", lambda: None)
+    deck = read_deck(FIXTURES / "mixed-scan.pdf", "mixed")
+    assert (deck.slides[1].title, deck.slides[1].body) == ("", "")
+    assert deck.warnings == (f"page 2 has no text layer ({ocr.MISSING})",)
+    with pytest.raises(ReaderError, match="no page has a text layer .*install tesseract-ocr"):
+        read_deck(BAD / "scanned.pdf", "scan")
+
+
+@needs_ocr
+def test_a_scanned_deck_is_read_by_ocr_like_its_text_layer(marp):
+    """tests/fixtures/scanned-deck.pdf: pages 1-3 of marp-deck.pdf printed to pictures at 150 dpi
+    (pdftoppm, img2pdf): no text layer at all, refused before OCR."""
+    deck = read_deck(FIXTURES / "scanned-deck.pdf", "scan")
+    assert deck.warnings == (f"pages 1, 2, 3: {pdf_reader.OCR_READ}",)
+    assert [s.title for s in deck.slides] == MARP_TITLES[:3]
+    assert "China invests about" in deck.slides[1].body and "Germany" in deck.slides[2].body
+    for scanned, printed in zip(deck.slides, marp.slides):
+        # each line's box lies where the text layer's does: the highlight on the picture is right
+        title = scanned.regions[0]
+        assert title.text == printed.title
+        assert abs(title.y0 - printed.regions[0].y0) < 0.05 and abs(title.x0 - printed.regions[0].x0) < 0.05
+
+
+@needs_ocr
+def test_a_page_ocr_cannot_finish_is_kept_empty_and_named(monkeypatch):
+    monkeypatch.setattr(ocr, "TIMEOUT_S", 0.001)  # Tesseract killed by pytesseract's timeout
+    deck = read_deck(FIXTURES / "mixed-scan.pdf", "mixed")
+    assert (deck.slides[1].title, deck.slides[1].body) == ("", "")
+    assert deck.slides[2].title == PPTX_PDF_TITLES[3]
+    assert len(deck.warnings) == 1 and deck.warnings[0].startswith("page 2: OCR failed (")
 
 
 @pytest.mark.parametrize(
@@ -130,7 +169,7 @@ def test_page_without_text_layer_is_kept_empty_and_named():
 )
 def test_bad_pdfs_are_refused_with_one_line(name, reason):
     with pytest.raises(ReaderError) as err:
-        read_deck(BAD / name, "bad")
+        read_deck(BAD / name, "bad", NO_OCR)
     message = str(err.value)
     assert message.startswith(f"{name}: ") and reason in message and "\n" not in message
 
@@ -155,7 +194,7 @@ def test_thousand_page_pdf_is_refused_by_the_page_limit_before_any_page_is_read(
 def test_load_corpus_reads_the_good_deck_and_names_each_bad_one(tmp_path):
     for path in [FIXTURES / "marp-deck.pdf", FIXTURES / "deck.pptx", *sorted(BAD.iterdir())]:
         shutil.copy(path, tmp_path / path.name)
-    corpus = load_corpus(tmp_path)
+    corpus = load_corpus(tmp_path, limits=NO_OCR)  # with OCR, the scan in bad/ is read (tested above)
     assert sorted(d.doc_id for d in corpus.documents) == ["deck", "marp-deck"]
     bad = sorted(p.name for p in BAD.iterdir())
     assert sorted(p.split(":")[0] for p in corpus.problems) == bad

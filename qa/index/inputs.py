@@ -2,7 +2,8 @@
 
 Corpus files (path -> sha256, catalog.toml included), package data files under
 qa/data/, the encoder, the tokenizer with SudachiPy and SudachiDict versions, the
-JMdict bridge file, the chunker, each reader and each index component's format.
+JMdict bridge file, the chunker, each reader, the OCR engine (if any) and each index
+component's format.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from .. import readers, translate
 from ..chunking import CHUNKER_VERSION, Packing, chunker_version
 from ..documents import deck_files
 from ..lang import default_tokenizer
+from ..readers import ocr
 from ..latent import supports
 from . import hubness, keyword, passages, pictures, vectors
 from . import latent as latent_component
@@ -87,4 +89,5 @@ def build_inputs(files: dict[str, str], model_id: str, packing: Packing | None =
         "chunker": CHUNKER_VERSION if packing is None else chunker_version(packing),
         "components": components,
         "readers": {name: getattr(module, "VERSION", None) for name, module in READERS.items()},
+        "ocr": ocr.engine(),  # installing Tesseract rebuilds: pages without a text layer now have text
     }

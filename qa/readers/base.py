@@ -109,6 +109,7 @@ class Limits:
     max_pages: int = 600  # a PDF or PPTX with more pages is refused
     render_width: int = 1280  # slide pictures, in pixels (the longer side)
     render_timeout_s: int = 180  # LibreOffice converting one PPTX
+    ocr: bool = True  # read PDF pages without a text layer with Tesseract, when installed (qa/readers/ocr.py)
 
 
 @dataclass(frozen=True)

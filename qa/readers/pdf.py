@@ -11,13 +11,14 @@ import math
 import re
 import string
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..documents import DocumentCard, Slide
+from . import ocr
 from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_slide_title
 from .layout import (
     Char,
@@ -53,14 +54,16 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "furniture-18"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "ocr-19"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
-    """Every page as a slide; pages without a text layer are kept (empty) and named in a warning."""
+    """Every page as a slide; pages without a text layer are read by OCR when it is on and installed
+    (qa.readers.ocr), else kept empty; either way a warning names them."""
     with open_pdf(path, limits) as pdf:
         try:
             pages = [_page_lines(pdf[i]) for i in range(len(pdf))]
+            pages, notes = _with_ocr(pdf, pages, limits)
             furniture = repeated_margin_lines(pages)
             laid_out = [_page_blocks(page, furniture if i else set()) for i, page in enumerate(pages)]
             splits = [split_title(blocks, height) for blocks, _, height in laid_out]
@@ -73,12 +76,10 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
             raise ReaderError(f"{path.name}: damaged PDF ({_reason(exc)})") from None
     if not slides:
         raise ReaderError(f"{path.name}: the PDF has no pages")
-    empty = [s.number for s in slides if not s.title and not s.body]
-    if len(empty) == len(slides):
-        raise ReaderError(f"{path.name}: no page has a text layer (a scanned deck? run OCR on it first)")
-    warnings = []
-    if empty:
-        warnings.append(f"{numbered('page', empty)} {'has' if len(empty) == 1 else 'have'} no text layer (no OCR)")
+    if not any(s.title or s.body for s in slides):
+        hint = notes.no_text or "run OCR on it first"
+        raise ReaderError(f"{path.name}: no page has a text layer (a scanned deck? {hint})")
+    warnings = list(notes.warnings)
     garbled = [s.number for s in slides if _garbled(s.title + s.body)]
     if garbled:
         warnings.append(
@@ -86,6 +87,62 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
             " glyphs to other characters): search will miss what they say; run OCR on the PDF"
         )
     return Deck(slides=slides, card=with_slide_title(card, slides), warnings=tuple(warnings))
+
+
+@dataclass(frozen=True)
+class OCRNotes:
+    """What reading the pages without a text layer did: the warnings to show, and the reason the
+    deck is refused should no page have text (empty when OCR was not to blame)."""
+
+    warnings: tuple[str, ...] = ()
+    no_text: str = ""
+
+
+OCR_READ = "text read from the picture by OCR (misreadings possible; quote from the page)"
+
+
+def _have(numbers: list[int]) -> str:
+    return "has" if len(numbers) == 1 else "have"
+
+
+def _with_ocr(pdf, pages: list[tuple[list, float, float]], limits: Limits):
+    """The pages, those without text read by OCR (when limits.ocr and Tesseract is installed), and
+    the notes on them."""
+    blank = [i for i, (lines, _, _) in enumerate(pages) if not lines]
+    if not blank:
+        return pages, OCRNotes()
+    numbers = [i + 1 for i in blank]
+    if not limits.ocr or not ocr.engine():
+        why = "OCR is off" if not limits.ocr else ocr.MISSING
+        return pages, OCRNotes((f"{numbered('page', numbers)} {_have(numbers)} no text layer ({why})",), why)
+    pages = list(pages)
+    read, failed, reasons = [], [], []
+    for i in blank:
+        _, width, height = pages[i]
+        scale = ocr.RENDER_PX / max(width, height, 1.0)
+        page = pdf[i]
+        try:
+            image = page.render(scale=scale).to_pil()
+        finally:
+            page.close()
+        try:
+            lines = ocr.page_lines(image, scale)
+        except ocr.OCRFailed as exc:
+            failed.append(i + 1)
+            reasons.append(str(exc))
+            continue
+        pages[i] = (lines, width, height)
+        if lines:
+            read.append(i + 1)
+    nothing = [n for n in numbers if n not in read and n not in failed]
+    warnings = []
+    if read:
+        warnings.append(f"{numbered('page', read)}: {OCR_READ}")
+    if nothing:
+        warnings.append(f"{numbered('page', nothing)} {_have(nothing)} no text layer, and OCR found no text")
+    if failed:
+        warnings.append(f"{numbered('page', failed)}: OCR failed ({reasons[0]}); kept empty")
+    return pages, OCRNotes(tuple(warnings), "OCR found no text" if not failed else f"OCR failed: {reasons[0]}")
 
 
 def page_chars(page) -> list[Char]:

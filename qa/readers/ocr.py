@@ -1,0 +1,76 @@
+"""Text read from a page's picture by Tesseract: for PDF pages that have no text layer (a scan, a
+slide exported as an image).
+
+Tesseract is a system program (Debian: tesseract-ocr, tesseract-ocr-jpn, tesseract-ocr-eng; the
+language data ships in those packages, so it runs offline), driven through pytesseract. Without it
+the readers keep such pages empty and say how to install it. The lines come back as layout Lines
+in page units, so the rest of the PDF reader (title, blocks, regions) treats them as it treats a
+text layer's.
+"""
+
+from __future__ import annotations
+
+import functools
+import statistics
+
+import pytesseract
+
+from .layout import Line, joined
+
+LANGUAGES = "jpn+eng"
+# Tesseract's own confidence (0-100) below which a word is dropped: icons, rules and arrows read as
+# "|", "©" or "Ln" come in low; its documentation treats under 50 as unreliable.
+MIN_CONFIDENCE = 50
+RENDER_PX = 2000  # the page's longer side when rendered for OCR: slide body text comes out 40-60 px tall
+TIMEOUT_S = 60  # one page
+
+
+@functools.cache
+def engine() -> str | None:
+    """'tesseract 5.3.0 jpn+eng' when the program and both languages' data are installed, else None
+    (part of the index's inputs: installing it rebuilds the decks it can now read)."""
+    try:
+        version = pytesseract.get_tesseract_version()
+        languages = set(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError):
+        return None
+    if not set(LANGUAGES.split("+")) <= languages:
+        return None
+    return f"tesseract {version} {LANGUAGES}"
+
+
+MISSING = "install tesseract-ocr, tesseract-ocr-jpn and tesseract-ocr-eng to read them by OCR"
+
+
+class OCRFailed(Exception):
+    """Tesseract failed or timed out on one page (the page is kept empty and named in a warning)."""
+
+
+def page_lines(image, scale: float) -> list[Line]:
+    """The text lines Tesseract reads in a page picture rendered at `scale` pixels per page unit,
+    in its reading order, with boxes and sizes in page units (top-left origin)."""
+    try:
+        data = pytesseract.image_to_data(
+            image, lang=LANGUAGES, output_type=pytesseract.Output.DICT, timeout=TIMEOUT_S
+        )
+    except (RuntimeError, pytesseract.TesseractError) as exc:  # RuntimeError: the timeout
+        raise OCRFailed(str(exc).strip() or type(exc).__name__) from None
+    words: dict[tuple[int, int, int], list[int]] = {}
+    for i, text in enumerate(data["text"]):
+        if text.strip() and float(data["conf"][i]) >= MIN_CONFIDENCE:
+            words.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
+    lines = []
+    for ids in words.values():
+        text = joined([data["text"][i].strip() for i in ids])
+        if sum(ch.isalpha() for ch in text) < 2:
+            continue  # a lone digit or mark: a page number, an icon
+        x0 = min(data["left"][i] for i in ids) / scale
+        y0 = min(data["top"][i] for i in ids) / scale
+        x1 = max(data["left"][i] + data["width"][i] for i in ids) / scale
+        y1 = max(data["top"][i] + data["height"][i] for i in ids) / scale
+        # the line's type size: its words' tallest boxes (kana sit lower than kanji and capitals)
+        size = statistics.median(sorted(data["height"][i] for i in ids)[len(ids) // 2 :]) / scale
+        line = Line(text, x0, y0, x1, y1, size)
+        line.chars = len(text)
+        lines.append(line)
+    return lines
