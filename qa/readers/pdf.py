@@ -54,7 +54,7 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "ocr-19"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = "ocr-20"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -63,8 +63,8 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
     with open_pdf(path, limits) as pdf:
         try:
             pages = [_page_lines(pdf[i]) for i in range(len(pdf))]
-            pages, notes = _with_ocr(pdf, pages, limits)
             furniture = repeated_margin_lines(pages)
+            pages, notes = _with_ocr(pdf, pages, furniture, limits)
             laid_out = [_page_blocks(page, furniture if i else set()) for i, page in enumerate(pages)]
             splits = [split_title(blocks, height) for blocks, _, height in laid_out]
             size = deck_title_size([title for title, _ in splits])
@@ -105,10 +105,13 @@ def _have(numbers: list[int]) -> str:
     return "has" if len(numbers) == 1 else "have"
 
 
-def _with_ocr(pdf, pages: list[tuple[list, float, float]], limits: Limits):
+def _with_ocr(pdf, pages: list[tuple[list, float, float]], furniture: set[str], limits: Limits):
     """The pages, those without text read by OCR (when limits.ocr and Tesseract is installed), and
-    the notes on them."""
-    blank = [i for i, (lines, _, _) in enumerate(pages) if not lines]
+    the notes on them. A page whose text layer holds only the deck's furniture (a footer stamped on
+    scanned pages) counts as without text."""
+    blank = [
+        i for i, (lines, _, height) in enumerate(pages) if all(_furniture_key(ln, height) in furniture for ln in lines)
+    ]
     if not blank:
         return pages, OCRNotes()
     numbers = [i + 1 for i in blank]
