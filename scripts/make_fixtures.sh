@@ -111,6 +111,26 @@ qpdf --empty --pages "$OUT/deck.pdf" 1 "$OUT/bad/scanned.pdf" 1 "$OUT/deck.pdf" 
 # A scan good enough to read: pages 1-3 of the Marp PDF at 150 dpi, no text layer (for OCR).
 pdftoppm -r 150 -png -f 1 -l 3 "$OUT/marp-deck.pdf" "$WORK/page"
 img2pdf "$WORK"/page*.png -o "$OUT/scanned-deck.pdf"
+# Slides that are pictures under a footer text box (python-pptx, then LibreOffice's PDF export):
+# each page's text layer holds the footer alone, which the reader takes for furniture.
+pdftoppm -r 150 -png -f 1 -l 4 "$OUT/marp-deck.pdf" "$WORK/footer"
+"$PY" - "$WORK/scanned-footer.pptx" "$WORK"/footer*.png <<'PY'
+import sys
+from pptx import Presentation
+from pptx.util import Inches, Pt
+prs = Presentation()
+prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+for picture in sys.argv[2:]:
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
+    slide.shapes.add_picture(picture, 0, 0, prs.slide_width, prs.slide_height)
+    box = slide.shapes.add_textbox(Inches(0.4), Inches(7.0), Inches(6), Inches(0.4))
+    box.text_frame.text = "Fixture Corp. internal use only"
+    box.text_frame.paragraphs[0].runs[0].font.size = Pt(10)
+prs.save(sys.argv[1])
+PY
+soffice -env:UserInstallation="file://$WORK/profile" --headless --convert-to pdf \
+  --outdir "$WORK" "$WORK/scanned-footer.pptx" >/dev/null 2>&1
+cp "$WORK/scanned-footer.pdf" "$OUT/scanned-footer.pdf"
 
 # (d) for the format sniffing: a corrupt PDF (a good header, then garbage).
 { head -c 400 "$OUT/marp-deck.pdf"; printf 'garbage%.0s' $(seq 200); } > "$OUT/bad/corrupt.pdf"

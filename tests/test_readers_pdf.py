@@ -150,6 +150,19 @@ def test_a_scanned_deck_is_read_by_ocr_like_its_text_layer(marp):
 
 
 @needs_ocr
+def test_pictures_under_a_footer_text_box_are_read_by_ocr():
+    """tests/fixtures/scanned-footer.pdf: LibreOffice's PDF of slides that are page pictures under a
+    footer text box: each text layer holds the footer alone, the deck's furniture."""
+    deck = read_deck(FIXTURES / "scanned-footer.pdf", "footer")
+    assert deck.warnings == (f"pages 1, 2, 3, 4: {pdf_reader.OCR_READ}",)
+    assert [s.title for s in deck.slides] == MARP_TITLES[:4]
+    assert "def total(budgets):" in deck.slides[3].body
+    assert read_deck(FIXTURES / "scanned-footer.pdf", "footer", NO_OCR).warnings == (
+        "pages 1, 2, 3, 4 have no text layer (OCR is off)",
+    )
+
+
+@needs_ocr
 def test_a_page_ocr_cannot_finish_is_kept_empty_and_named(monkeypatch):
     monkeypatch.setattr(ocr, "TIMEOUT_S", 0.001)  # Tesseract killed by pytesseract's timeout
     deck = read_deck(FIXTURES / "mixed-scan.pdf", "mixed")
