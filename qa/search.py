@@ -96,11 +96,11 @@ class SearchSettings:
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.2871, 5.741, -0.2363, -0.2527, 0.9925, -0.6244, -1.6786, -1.5881)
+    relevance_weights: tuple[float, ...] = (0.2855, 5.7529, -0.2317, -0.2545, 0.9803, -0.62, -1.665, -1.5957)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (31.5635, 0.8609, 0.1952, 4.6753, 0.5416, -0.533, -3.1071)
-    min_match: float = 0.5169
+    match_weights: tuple[float, ...] = (31.8496, 0.9396, 0.0972, 4.6261, 0.5611, -0.5255, -3.1071)
+    min_match: float = 0.5171
 
     def with_latent_terms(self) -> SearchSettings:
         """These settings with what --latent-terms sets (qa/latent.py's LATENT_SETTINGS, fitted on dev)."""
