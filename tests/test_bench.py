@@ -35,7 +35,7 @@ def test_quick_run_writes_results(cli_env, index_dir, corpus_dir, tmp_path):
         env=cli_env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,  # a guard against a hung run, not a timing: slow or busy hosts take minutes
     )
     assert done.returncode == 0, done.stderr[-2000:]
     results = json.loads((out / "results.json").read_text())
