@@ -70,7 +70,5 @@ def page_lines(image, scale: float) -> list[Line]:
         y1 = max(data["top"][i] + data["height"][i] for i in ids) / scale
         # the line's type size: its words' tallest boxes (kana sit lower than kanji and capitals)
         size = statistics.median(sorted(data["height"][i] for i in ids)[len(ids) // 2 :]) / scale
-        line = Line(text, x0, y0, x1, y1, size)
-        line.chars = len(text)
-        lines.append(line)
+        lines.append(Line(text, x0, y0, x1, y1, size, chars=len(text)))
     return lines
