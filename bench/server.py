@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -62,15 +63,20 @@ def run_to_first_line(args: list[str], env: dict, stdin: str | None = None) -> F
         stderr=subprocess.PIPE,
         text=True,
     )
+    # stderr is drained beside stdout: a child that writes more than a pipe's buffer there
+    # (`-X importtime` does) would otherwise block before its first line of output
+    errors: list[str] = []
+    drain = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+    drain.start()
     if stdin is not None:
         proc.stdin.write(stdin)
         proc.stdin.close()
     first = proc.stdout.readline()
     first_at = time.perf_counter()
     rest = proc.stdout.read()
-    stderr = proc.stderr.read()
     proc.wait()
-    return Finished(first_at - started, time.perf_counter() - started, proc.returncode, first + rest, stderr)
+    drain.join()
+    return Finished(first_at - started, time.perf_counter() - started, proc.returncode, first + rest, "".join(errors))
 
 
 # wait4's ru_maxrss of a child forked from a big process starts at the parent's RSS

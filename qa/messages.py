@@ -23,6 +23,7 @@ STALE = {
     "jmdict_changed": ("JMdictのデータが変わりました: {detail}", "the JMdict data changed: {detail}"),
     "chunker_changed": ("パッセージ分割が変わりました: {detail}", "the passage splitter changed: {detail}"),
     "reader_changed": ("資料の読み取りが変わりました: {detail}", "a deck reader changed: {detail}"),
+    "ocr_changed": ("OCR（Tesseract）が変わりました: {detail}", "the OCR engine (Tesseract) changed: {detail}"),
     "component_format_changed": (
         "索引の構成要素の形式が変わりました: {detail}",
         "an index component's format changed: {detail}",

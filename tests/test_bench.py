@@ -79,3 +79,17 @@ def test_report_states_missed_targets_by_how_much():
     text = markdown(results)
     assert "missed by 5 ms (+33%)" in text
     assert "| warm latency p95 ≤ 30 ms (ja) | 25 ms | met |" in text
+
+
+def test_first_line_is_timed_when_the_child_fills_stderr_first():
+    # `qa ask` under -X importtime writes more than a pipe's buffer to stderr before its answer
+    noisy = "import sys; sys.stderr.write('x' * 1_000_000); sys.stderr.flush(); print('answer')"
+    done = subprocess.run(
+        [sys.executable, "-c", f"from bench.server import run_to_first_line; import sys; "
+         f"f = run_to_first_line([sys.executable, '-c', {noisy!r}], {{}}); print(f.stdout.strip(), len(f.stderr))"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,  # a guard: before the fix the child blocked on its full stderr pipe forever
+    )
+    assert done.stdout.split() == ["answer", "1000000"], done.stderr[-500:]

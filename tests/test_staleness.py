@@ -134,3 +134,26 @@ def test_only_corpus_changes_may_keep_the_previous_index():
     assert only_corpus([Stale("corpus_file_added", "a.md"), Stale("corpus_file_removed", "b.md")])
     assert not only_corpus([Stale("corpus_file_added", "a.md"), Stale("encoder_changed", "a → b")])
     assert not only_corpus([])
+
+
+def test_installing_tesseract_makes_a_corpus_with_pdfs_stale(monkeypatch):
+    from qa.index.inputs import build_inputs
+    from qa.readers import ocr
+
+    files = {"deck.pdf": "0" * 64, "notes.md": "1" * 64}
+    monkeypatch.setattr(ocr, "engine", lambda: None)
+    without = build_inputs(files, "m")
+    monkeypatch.setattr(ocr, "engine", lambda: "tesseract 5.3.0 jpn+eng")
+    reasons = compare(without, build_inputs(files, "m"))
+    assert reasons == [Stale("ocr_changed", "None → tesseract 5.3.0 jpn+eng")]
+
+
+def test_a_corpus_without_pdfs_does_not_ask_for_tesseract(monkeypatch):
+    from qa.index.inputs import build_inputs
+    from qa.readers import ocr
+
+    def asked():
+        raise AssertionError("Tesseract probed for a corpus without PDFs")
+
+    monkeypatch.setattr(ocr, "engine", asked)
+    assert build_inputs({"notes.md": "1" * 64, "talk.pptx": "2" * 64}, "m")["ocr"] is None

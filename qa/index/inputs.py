@@ -89,5 +89,7 @@ def build_inputs(files: dict[str, str], model_id: str, packing: Packing | None =
         "chunker": CHUNKER_VERSION if packing is None else chunker_version(packing),
         "components": components,
         "readers": {name: getattr(module, "VERSION", None) for name, module in READERS.items()},
-        "ocr": ocr.engine(),  # installing Tesseract rebuilds: pages without a text layer now have text
+        # installing Tesseract rebuilds a corpus with PDFs (pages without a text layer now have text);
+        # other corpora skip its two subprocesses at every start
+        "ocr": ocr.engine() if any(readers.SUFFIXES.get(Path(f).suffix.lower()) == "pdf" for f in files) else None,
     }

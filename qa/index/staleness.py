@@ -17,6 +17,7 @@ KINDS = (
     "jmdict_changed",
     "chunker_changed",
     "reader_changed",
+    "ocr_changed",
     "component_format_changed",
 )
 
@@ -58,6 +59,8 @@ def compare(built: dict, current: dict) -> list[Stale]:
     reasons += _changed("jmdict_changed", built.get("jmdict"), current["jmdict"])
     reasons += _changed("chunker_changed", built.get("chunker"), current["chunker"])
     reasons += _by_name("reader_changed", built.get("readers") or {}, current["readers"])
+    # Tesseract installed or removed: PDF pages without a text layer gain or lose their text
+    reasons += _changed("ocr_changed", built.get("ocr"), current["ocr"])
     # Only the components asked for count: a build with an optional one (latent terms) serves without it.
     built_components = built.get("components") or {}
     reasons += _by_name(

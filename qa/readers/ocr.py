@@ -13,8 +13,6 @@ from __future__ import annotations
 import functools
 import statistics
 
-import pytesseract
-
 from .layout import Line, joined
 
 LANGUAGES = "jpn+eng"
@@ -29,6 +27,8 @@ TIMEOUT_S = 60  # one page
 def engine() -> str | None:
     """'tesseract 5.3.0 jpn+eng' when the program and both languages' data are installed, else None
     (part of the index's inputs: installing it rebuilds the decks it can now read)."""
+    import pytesseract  # here, not at the top: `qa ask` over a corpus without PDFs never needs it
+
     try:
         version = pytesseract.get_tesseract_version()
         languages = set(pytesseract.get_languages(config=""))
@@ -49,6 +49,8 @@ class OCRFailed(Exception):
 def page_lines(image, scale: float) -> list[Line]:
     """The text lines Tesseract reads in a page picture rendered at `scale` pixels per page unit,
     in its reading order, with boxes and sizes in page units (top-left origin)."""
+    import pytesseract
+
     try:
         data = pytesseract.image_to_data(
             image, lang=LANGUAGES, output_type=pytesseract.Output.DICT, timeout=TIMEOUT_S
