@@ -97,6 +97,11 @@ def numbered(noun: str, numbers: list[int]) -> str:
     return f"{noun if len(numbers) == 1 else noun + 's'} {', '.join(map(str, numbers))}"
 
 
+def have(numbers: list[int]) -> str:
+    """The verb after `numbered(...)`: "page 3 has", "pages 3, 4 have"."""
+    return "has" if len(numbers) == 1 else "have"
+
+
 class ReaderError(QAError):
     """A deck that cannot be read; the message names the file and says why in one line."""
 

@@ -19,7 +19,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..documents import DocumentCard, Slide
 from . import ocr
-from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_slide_title
+from .base import Deck, Limits, ReaderError, have, ideographs, numbered, property_value, with_slide_title
 from .layout import (
     Char,
     block_markdown,
@@ -101,10 +101,6 @@ class OCRNotes:
 OCR_READ = "text read from the picture by OCR (misreadings possible; quote from the page)"
 
 
-def _have(numbers: list[int]) -> str:
-    return "has" if len(numbers) == 1 else "have"
-
-
 def _with_ocr(pdf, pages: list[tuple[list, float, float]], furniture: set[str], limits: Limits):
     """The pages, those without text read by OCR (when limits.ocr and Tesseract is installed), and
     the notes on them. A page whose text layer holds only the deck's furniture (a footer stamped on
@@ -117,7 +113,7 @@ def _with_ocr(pdf, pages: list[tuple[list, float, float]], furniture: set[str], 
     numbers = [i + 1 for i in blank]
     if not limits.ocr or not ocr.engine():
         why = "OCR is off" if not limits.ocr else ocr.MISSING
-        return pages, OCRNotes((f"{numbered('page', numbers)} {_have(numbers)} no text layer ({why})",), why)
+        return pages, OCRNotes((f"{numbered('page', numbers)} {have(numbers)} no text layer ({why})",), why)
     pages = list(pages)
     read, failed, reasons = [], [], []
     for i in blank:
@@ -142,7 +138,7 @@ def _with_ocr(pdf, pages: list[tuple[list, float, float]], furniture: set[str], 
     if read:
         warnings.append(f"{numbered('page', read)}: {OCR_READ}")
     if nothing:
-        warnings.append(f"{numbered('page', nothing)} {_have(nothing)} no text layer, and OCR found no text")
+        warnings.append(f"{numbered('page', nothing)} {have(nothing)} no text layer, and OCR found no text")
     if failed:
         warnings.append(f"{numbered('page', failed)}: OCR failed ({reasons[0]}); kept empty")
     return pages, OCRNotes(tuple(warnings), "OCR found no text" if not failed else f"OCR failed: {reasons[0]}")

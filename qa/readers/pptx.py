@@ -21,7 +21,7 @@ from pptx.shapes.shapetree import SlideShapeFactory
 
 from ..documents import DocumentCard, Slide
 from ..lang import JAPANESE_TEXT
-from .base import Deck, Limits, ReaderError, ideographs, numbered, property_value, with_slide_title
+from .base import Deck, Limits, ReaderError, have, ideographs, numbered, property_value, with_slide_title
 from .layout import TITLE_CHARS, joined, page_region, reading_order
 from .tables import table_markdown
 
@@ -83,7 +83,7 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
     warnings = [f"hidden slides skipped: {', '.join(map(str, sorted(hidden)))}"] if hidden else []
     empty = [s.number for s in slides if not s.title and not s.body and not s.notes]
     if empty:
-        warnings.append(f"{numbered('slide', empty)} {'has' if len(empty) == 1 else 'have'} no text (pictures only?)")
+        warnings.append(f"{numbered('slide', empty)} {have(empty)} no text (pictures only?)")
     card = with_slide_title(_card(prs.core_properties), slides)
     return Deck(slides=slides, card=card, warnings=tuple(warnings))
 
