@@ -38,6 +38,7 @@ class Slide:
     kind: str = "content"  # "content" or "divider" (a section title standing alone)
     notes: str = ""  # speaker notes (PowerPoint)
     regions: tuple[Region, ...] = ()  # text positions on the slide picture, where the source gives them
+    ocr: bool = False  # the text was read from the slide's picture by OCR (misreadings possible)
 
     @classmethod
     def from_json(cls, row: dict) -> Slide:

@@ -37,6 +37,8 @@ NOTICES = {
     ),
     "empty_question": ("質問を入力してください。", "Please type a question."),
     "notes_label": ("ノート", "Speaker notes"),  # the CLI's and the UI's label
+    # a slide whose text Tesseract read from its picture (qa/readers/ocr.py)
+    "ocr_mark": ("OCRで読み取り・誤読の可能性あり", "read by OCR, may misread"),
     "no_good_match": (
         "該当しそうな箇所は見つかりませんでした（参考までに近い箇所）:",
         "No good match in the documents; the closest passages, for reference:",

@@ -67,7 +67,8 @@ def format_answer(answer, show_context: bool = True, scores: bool = True) -> str
     for hit in answer.hits:
         # relevance is the calibrated 0-1 score: comparable across questions, unlike the fused score
         score = f"{hit.relevance:4.2f}  " if scores else ""
-        lines.append(f"[{hit.rank}] {score}{hit.doc} · {slide_label(hit.slide, hit.title, answer.lang)}")
+        ocr = f"  [{say('ocr_mark', answer.lang)}]" if hit.ocr else ""
+        lines.append(f"[{hit.rank}] {score}{hit.doc} · {slide_label(hit.slide, hit.title, answer.lang)}{ocr}")
         shown = ""
         for passage in (hit, *hit.more):
             if show_context and passage.context and passage.context != shown:  # once for the bullets it heads

@@ -131,6 +131,7 @@ class Hit:
     kind: str = "paragraph"  # the passage's kind; "note" = speaker notes
     relevance: float = 0.0  # calibrated 0-1: how likely this hit answers (comparable across questions)
     more: tuple[More, ...] = ()  # the slide's further passages, best first
+    ocr: bool = False  # the slide's text was read from its picture by OCR: quote from the picture
 
 
 @dataclass
@@ -167,6 +168,7 @@ class Answer:
                     "context": h.context,
                     "kind": h.kind,
                     "relevance": round(h.relevance, 3),
+                    "ocr": h.ocr,
                     "more": [
                         {"text": m.text, "context": m.context, "kind": m.kind, "score": round(m.score, 4)}
                         for m in h.more
@@ -463,7 +465,8 @@ class Searcher:
             p = passages[i]
             under = tuple(More(j, passages[j].text, passages[j].context, passages[j].kind, v) for j, v in more)
             relevance = logistic(self.settings.relevance_weights, (score, *evidence))
-            hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i, p.kind, relevance, under))
+            ocr = self._slides[(p.doc, p.slide)].ocr
+            hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i, p.kind, relevance, under, ocr))
         return hits
 
     def _fuse(self, mode, signals, coverage, translated_share) -> dict[int, float]:

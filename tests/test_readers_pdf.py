@@ -142,6 +142,7 @@ def test_a_scanned_deck_is_read_by_ocr_like_its_text_layer(marp):
     assert deck.warnings == (f"pages 1, 2, 3: {pdf_reader.OCR_READ}",)
     assert [s.title for s in deck.slides] == MARP_TITLES[:3]
     assert "China invests about" in deck.slides[1].body and "Germany" in deck.slides[2].body
+    assert all(s.ocr for s in deck.slides) and not any(s.ocr for s in marp.slides)  # marked for the answers
     for scanned, printed in zip(deck.slides, marp.slides):
         # each line's box lies where the text layer's does: the highlight on the picture is right
         title = scanned.regions[0]
@@ -157,9 +158,35 @@ def test_pictures_under_a_footer_text_box_are_read_by_ocr():
     assert deck.warnings == (f"pages 1, 2, 3, 4: {pdf_reader.OCR_READ}",)
     assert [s.title for s in deck.slides] == MARP_TITLES[:4]
     assert "def total(budgets):" in deck.slides[3].body
-    assert read_deck(FIXTURES / "scanned-footer.pdf", "footer", NO_OCR).warnings == (
-        "pages 1, 2, 3, 4 have no text layer (OCR is off)",
-    )
+    off = read_deck(FIXTURES / "scanned-footer.pdf", "footer", NO_OCR)
+    assert off.warnings == ("pages 1, 2, 3, 4 have no text layer (OCR is off)",)
+    assert all(s.ocr for s in deck.slides) and not any(s.ocr for s in off.slides)
+
+
+@needs_ocr
+def test_an_answer_from_an_ocr_page_says_so(tmp_path):
+    """The mark travels from the reader through the index to `qa ask` (text and --json) and the UI."""
+    from qa.index import build_index
+    from qa.render import format_answer
+    from qa.search import Searcher
+    from ui.render import answer_html
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "scanned-deck.pdf", corpus)
+    shutil.copy(FIXTURES / "marp-deck.md", corpus)
+    build_index(corpus, tmp_path / "index")
+    searcher = Searcher.open(corpus, tmp_path / "index")
+    answer = searcher.search("How much does China invest?", k=10)
+    by_doc = {hit.doc: hit for hit in reversed(answer.hits)}  # each deck's best hit
+    assert by_doc["scanned-deck"].ocr and not by_doc["marp-deck"].ocr
+    text = format_answer(answer)
+    line = next(ln for ln in text.splitlines() if "scanned-deck ·" in ln)
+    assert line.endswith("[read by OCR, may misread]")
+    assert "OCR" not in next(ln for ln in text.splitlines() if "marp-deck ·" in ln)
+    marks = {h["doc"]: h["ocr"] for h in reversed(answer.to_json()["hits"])}
+    assert marks == {"scanned-deck": True, "marp-deck": False}
+    assert answer_html(searcher, answer, "en").count('class="qa-ocr"') == sum(h.ocr for h in answer.hits) > 0
 
 
 @needs_ocr

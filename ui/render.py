@@ -76,10 +76,11 @@ def _source_html(searcher: Searcher, hit: Hit, terms, lang: str, several: bool, 
     """One cited slide: its hit (numbered by rank), then the slide's further passages (Hit.more)."""
     headline = escape(slide_label(hit.slide, short_title(hit.title), lang))
     deck = f' <span class="qa-doc">{escape(short_title(doc_title(searcher, hit.doc)))}</span>' if several else ""
+    ocr = f' <span class="qa-ocr">{escape(say("ocr_mark", lang))}</span>' if hit.ocr else ""
     parts = [
         f'<li class="qa-source"><div class="qa-cite">'
         f'<span class="qa-num">[{hit.rank}]</span> <strong>{headline}</strong>{deck} '
-        f"{confidence_html(hit.relevance, lang, weak)}</div>"
+        f"{confidence_html(hit.relevance, lang, weak)}{ocr}</div>"
     ]
     previous = ""
     for passage in (hit, *hit.more):

@@ -66,6 +66,8 @@ def slide_html(
         f'<div class="qa-slide-head"><span class="qa-slide-doc">{deck}</span>{position}</div>'
         f'<h3 class="qa-slide-title">{escape(slide_label(number, slide.title, lang))}</h3>'
     )
+    if slide.ocr:  # the text below is Tesseract's reading of the picture: quote from the picture
+        head += f'<p><span class="qa-ocr">{escape(say("ocr_mark", lang))}</span></p>'
     passages = searcher.slide_passages(doc, number)
     # The heading above a list or table is usually a passage itself; show a context only when it is not.
     shown = {p.text for _, p in passages}

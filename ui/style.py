@@ -38,6 +38,7 @@ DARK = {
     "mark": "background: #854d0e; color: #ffffff",
     "mark.qa-span": "background: #93c5fd; color: #0b1220",
     ".qa-note-label": "background: #312e81; color: #e0e7ff",
+    ".qa-ocr": "background: #3b2a06; color: #fef3c7",
     ".qa-cited": "background: #3b2a06; color: #fef3c7; border-left-color: #f59e0b",
     ".qa-closest": "background: #1f2937; color: #f3f4f6; border-left-color: #9ca3af",
     ".qa-label": "color: #fcd34d",
@@ -76,6 +77,7 @@ mark { background: #fde68a; color: #111827; padding: 0 0.05em; border-radius: 2p
 mark.qa-span { background: #1d4ed8; color: #ffffff; font-weight: 700; padding: 0 0.2em; }
 .qa-note-label { font-size: 0.75em; background: #e0e7ff; color: #3730a3; padding: 0 0.35em; border-radius: 3px;
   margin-right: 0.4em; }
+.qa-ocr { font-size: 0.75em; background: #fef3c7; color: #92400e; padding: 0 0.35em; border-radius: 3px; }
 .qa-slide-head { display: flex; justify-content: space-between; gap: 0.5em; }
 .qa-pos { font-variant-numeric: tabular-nums; font-size: 0.9em; white-space: nowrap; }
 .qa-slide .qa-p { margin: 0.25em 0; padding: 0.1em 0.3em; }

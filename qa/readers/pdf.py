@@ -54,7 +54,8 @@ def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
-VERSION = "ocr-20"  # bump when this reader's output changes: indexes built before are rebuilt
+
+VERSION = "ocr-21"  # bump when this reader's output changes: indexes built before are rebuilt
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -71,6 +72,7 @@ def read(path: Path, doc_id: str, limits: Limits) -> Deck:
             if size:  # the deck's title size decides again where a page's own largest text differed
                 splits = [split_title(blocks, height, size) for blocks, _, height in laid_out]
             slides = tuple(_slide(page, split, doc_id, i + 1) for i, (page, split) in enumerate(zip(laid_out, splits)))
+            slides = tuple(replace(s, ocr=True) if s.number in notes.read else s for s in slides)
             card = _card(pdf.get_metadata_dict())
         except pdfium.PdfiumError as exc:
             raise ReaderError(f"{path.name}: damaged PDF ({_reason(exc)})") from None
@@ -96,6 +98,7 @@ class OCRNotes:
 
     warnings: tuple[str, ...] = ()
     no_text: str = ""
+    read: tuple[int, ...] = ()  # the pages whose text OCR read (their slides are marked)
 
 
 OCR_READ = "text read from the picture by OCR (misreadings possible; quote from the page)"
@@ -141,7 +144,8 @@ def _with_ocr(pdf, pages: list[tuple[list, float, float]], furniture: set[str], 
         warnings.append(f"{numbered('page', nothing)} {have(nothing)} no text layer, and OCR found no text")
     if failed:
         warnings.append(f"{numbered('page', failed)}: OCR failed ({reasons[0]}); kept empty")
-    return pages, OCRNotes(tuple(warnings), "OCR found no text" if not failed else f"OCR failed: {reasons[0]}")
+    no_text = "OCR found no text" if not failed else f"OCR failed: {reasons[0]}"
+    return pages, OCRNotes(tuple(warnings), no_text, tuple(read))
 
 
 def page_chars(page) -> list[Char]:
