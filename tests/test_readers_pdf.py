@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -177,6 +178,7 @@ def test_an_answer_from_an_ocr_page_says_so(tmp_path):
     shutil.copy(FIXTURES / "marp-deck.md", corpus)
     build_index(corpus, tmp_path / "index")
     searcher = Searcher.open(corpus, tmp_path / "index")
+    assert len(list((tmp_path / "index" / "ocr-cache").glob("*.json"))) == 3  # the build keeps its readings
     answer = searcher.search("How much does China invest?", k=10)
     by_doc = {hit.doc: hit for hit in reversed(answer.hits)}  # each deck's best hit
     assert by_doc["scanned-deck"].ocr and not by_doc["marp-deck"].ocr
@@ -187,6 +189,26 @@ def test_an_answer_from_an_ocr_page_says_so(tmp_path):
     marks = {h["doc"]: h["ocr"] for h in reversed(answer.to_json()["hits"])}
     assert marks == {"scanned-deck": True, "marp-deck": False}
     assert answer_html(searcher, answer, "en").count('class="qa-ocr"') == sum(h.ocr for h in answer.hits) > 0
+
+
+@needs_ocr
+def test_a_page_read_once_is_not_read_again(tmp_path, monkeypatch):
+    import pytesseract
+
+    cache = Limits(ocr_cache=tmp_path / "ocr-cache")
+    first = read_deck(FIXTURES / "scanned-deck.pdf", "scan", cache)
+    entries = sorted((tmp_path / "ocr-cache").glob("*.json"))
+    assert len(entries) == 3
+
+    def no_tesseract(*args, **kwargs):
+        raise AssertionError("Tesseract ran on a page it had read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pytesseract, "image_to_data", no_tesseract)
+        assert read_deck(FIXTURES / "scanned-deck.pdf", "scan", cache) == first
+    entries[0].write_text("{half an entr", encoding="utf-8")  # a damaged entry is read again, and mended
+    assert read_deck(FIXTURES / "scanned-deck.pdf", "scan", cache) == first
+    assert set(json.loads(entries[0].read_text(encoding="utf-8"))) == set(ocr.FIELDS)
 
 
 @needs_ocr

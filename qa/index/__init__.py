@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from .. import messages
@@ -32,6 +33,8 @@ from .latent import previous_table
 from .loaded import LoadedIndex, load_index
 from .staleness import Stale, compare, only_corpus
 from .store import IndexInvalid, current_build, index_lock
+
+OCR_CACHE = "ocr-cache"  # index/ocr-cache/: Tesseract's readings by page picture (qa/readers/ocr.py)
 
 __all__ = [
     "BuildSummary",
@@ -111,6 +114,8 @@ def _index_locked(
 ) -> BuildSummary:
     """Build under the lock; `inputs` (build_inputs) were taken before the decks are read."""
     started = time.perf_counter()
+    if limits.ocr_cache is None:  # kept beside the builds: a rebuild does not OCR unchanged pages again
+        limits = replace(limits, ocr_cache=index_dir / OCR_CACHE)
     try:
         prepared = build.prepare(corpus_dir, limits, progress, packing)
     except build.NothingToIndex as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from ..documents import DocumentCard, Slide
 from ..errors import QAError
@@ -115,6 +116,7 @@ class Limits:
     render_width: int = 1280  # slide pictures, in pixels (the longer side)
     render_timeout_s: int = 180  # LibreOffice converting one PPTX
     ocr: bool = True  # read PDF pages without a text layer with Tesseract, when installed (qa/readers/ocr.py)
+    ocr_cache: Path | None = None  # where OCR readings are kept between builds (an index build sets index/ocr-cache)
 
 
 @dataclass(frozen=True)

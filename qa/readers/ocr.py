@@ -11,7 +11,11 @@ text layer's.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
 import statistics
+from pathlib import Path
 
 from .layout import Line, joined
 
@@ -46,17 +50,11 @@ class OCRFailed(Exception):
     """Tesseract failed or timed out on one page (the page is kept empty and named in a warning)."""
 
 
-def page_lines(image, scale: float) -> list[Line]:
+def page_lines(image, scale: float, cache: Path | None = None) -> list[Line]:
     """The text lines Tesseract reads in a page picture rendered at `scale` pixels per page unit,
-    in its reading order, with boxes and sizes in page units (top-left origin)."""
-    import pytesseract
-
-    try:
-        data = pytesseract.image_to_data(
-            image, lang=LANGUAGES, output_type=pytesseract.Output.DICT, timeout=TIMEOUT_S
-        )
-    except (RuntimeError, pytesseract.TesseractError) as exc:  # RuntimeError: the timeout
-        raise OCRFailed(str(exc).strip() or type(exc).__name__) from None
+    in its reading order, with boxes and sizes in page units (top-left origin). With a cache
+    folder, a picture read before (same pixels, same engine) is not read again."""
+    data = _words(image, cache)
     words: dict[tuple[int, int, int], list[int]] = {}
     for i, text in enumerate(data["text"]):
         if text.strip() and float(data["conf"][i]) >= MIN_CONFIDENCE:
@@ -74,3 +72,41 @@ def page_lines(image, scale: float) -> list[Line]:
         size = statistics.median(sorted(data["height"][i] for i in ids)[len(ids) // 2 :]) / scale
         lines.append(Line(text, x0, y0, x1, y1, size, chars=len(text)))
     return lines
+
+
+# Tesseract's word table, as much of it as page_lines uses
+FIELDS = ("text", "conf", "block_num", "par_num", "line_num", "left", "top", "width", "height")
+
+
+def _words(image, cache: Path | None) -> dict[str, list]:
+    """Tesseract's words in the picture, from the cache when it holds this picture's reading.
+
+    Keyed by the picture's pixels and the engine, so a changed page, render size or Tesseract
+    reads again; a damaged or unreadable entry is read again too (the cache only saves time)."""
+    path = None
+    if cache is not None:
+        key = hashlib.sha256(f"{engine()}|{LANGUAGES}|{image.mode}|{image.size}|".encode())
+        key.update(image.tobytes())
+        path = Path(cache) / f"{key.hexdigest()}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and all(isinstance(data.get(f), list) for f in FIELDS):
+                return data
+        except (OSError, ValueError):
+            pass
+    import pytesseract
+
+    try:
+        data = pytesseract.image_to_data(image, lang=LANGUAGES, output_type=pytesseract.Output.DICT, timeout=TIMEOUT_S)
+    except (RuntimeError, pytesseract.TesseractError) as exc:  # RuntimeError: the timeout
+        raise OCRFailed(str(exc).strip() or type(exc).__name__) from None
+    data = {f: list(data[f]) for f in FIELDS}
+    if path is not None:
+        try:  # written whole, then renamed: a concurrent or killed build never leaves half an entry
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only index folder: OCR still works, only uncached
+    return data

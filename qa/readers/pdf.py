@@ -128,7 +128,7 @@ def _with_ocr(pdf, pages: list[tuple[list, float, float]], furniture: set[str], 
         finally:
             page.close()
         try:
-            lines = ocr.page_lines(image, scale)
+            lines = ocr.page_lines(image, scale, limits.ocr_cache)
         except ocr.OCRFailed as exc:
             failed.append(i + 1)
             reasons.append(str(exc))
