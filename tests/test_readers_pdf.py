@@ -118,6 +118,24 @@ needs_ocr = pytest.mark.skipif(
 )
 
 
+@pytest.mark.parametrize(
+    ("version", "languages", "engine"),
+    [
+        ("tesseract 5.3.0\n leptonica\n", 'List of "/tessdata/" (3):\neng\njpn\nosd\n', "tesseract 5.3.0 jpn+eng"),
+        ("tesseract 5.3.0\n", 'List of "/usr/share/tessdata/" (2):\neng\nosd\n', None),  # no Japanese data
+        ("", "", None),  # not installed
+        ("Usage: something else\n", "eng\njpn\n", None),  # another program of that name
+    ],
+)
+def test_the_ocr_engine_is_named_only_when_both_languages_are_installed(monkeypatch, version, languages, engine):
+    monkeypatch.setattr(ocr, "_tesseract", lambda option: version if option == "--version" else languages)
+    ocr.engine.cache_clear()
+    try:
+        assert ocr.engine() == engine
+    finally:
+        ocr.engine.cache_clear()
+
+
 def test_page_without_text_layer_is_kept_empty_and_named_when_ocr_is_off():
     deck = read_deck(FIXTURES / "mixed-scan.pdf", "mixed", NO_OCR)
     assert [s.number for s in deck.slides] == [1, 2, 3]

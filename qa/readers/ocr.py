@@ -14,7 +14,9 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import statistics
+import subprocess
 from pathlib import Path
 
 from .layout import Line, joined
@@ -30,17 +32,35 @@ TIMEOUT_S = 60  # one page
 @functools.cache
 def engine() -> str | None:
     """'tesseract 5.3.0 jpn+eng' when the program and both languages' data are installed, else None
-    (part of the index's inputs: installing it rebuilds the decks it can now read)."""
-    import pytesseract  # here, not at the top: `qa ask` over a corpus without PDFs never needs it
+    (part of the index's inputs: installing it rebuilds the decks it can now read).
 
+    Asked of the program itself, not through pytesseract: `qa ask` probes it at every start over a
+    corpus with PDFs, and importing pytesseract (Pillow, packaging) costs ten times the two calls."""
+    version, languages = _tesseract("--version"), _tesseract("--list-langs")
+    if not version or not languages:
+        return None
+    # "tesseract 5.3.0" then the libraries; "List of available languages in "...": 3" then one a line
+    name, _, number = version.splitlines()[0].partition(" ")
+    if name != "tesseract" or not number.strip():
+        return None
+    if not set(LANGUAGES.split("+")) <= {line.strip() for line in languages.splitlines()[1:]}:
+        return None
+    return f"tesseract {number.strip()} {LANGUAGES}"
+
+
+def _tesseract(option: str) -> str:
+    """What `tesseract option` prints ("" when it is not installed or fails)."""
+    program = shutil.which("tesseract")
+    if program is None:
+        return ""
     try:
-        version = pytesseract.get_tesseract_version()
-        languages = set(pytesseract.get_languages(config=""))
-    except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError):
-        return None
-    if not set(LANGUAGES.split("+")) <= languages:
-        return None
-    return f"tesseract {version} {LANGUAGES}"
+        done = subprocess.run(
+            [program, option], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    # older versions print --version on stderr
+    return (done.stdout or done.stderr) if done.returncode == 0 else ""
 
 
 MISSING = "install tesseract-ocr, tesseract-ocr-jpn and tesseract-ocr-eng to read them by OCR"
