@@ -336,3 +336,25 @@ def test_a_deck_added_in_the_browser_answers_after_the_swap(page, upload_server)
         page.locator("#qa-settings .label-wrap").click()  # the document filter shows once there are two decks
         page.locator("#qa-doc").wait_for(state="visible", timeout=10_000)
     page.get_by_role("tab", name="資料の追加 / Add decks").click()
+
+
+def test_a_scanned_pdf_is_read_by_ocr_once(own_index, tmp_path, monkeypatch):
+    """The upload's check reads the pages by OCR; the background build finds those readings."""
+    from qa.readers import ocr
+
+    if ocr.engine() is None:
+        pytest.skip("Tesseract with jpn+eng data is not installed (scripts/test-deps.sh installs it)")
+    import pytesseract
+
+    corpus, index = own_index
+    uploads = DeckUploads(corpus, index, LiveSearcher(Searcher.open(corpus, index)), max_bytes=5_000_000)
+    scanned = Path(__file__).parent / "fixtures" / "scanned-deck.pdf"
+    assert uploads.add(scanned, "scanned.pdf").startswith("added scanned.pdf: 3 slides")
+
+    def no_tesseract(*args, **kwargs):
+        raise AssertionError("Tesseract read a page again")
+
+    monkeypatch.setattr(pytesseract, "image_to_data", no_tesseract)
+    wait_for_swap(uploads, 1)
+    hits = uploads.live.current.search("How much does China invest?", k=10).hits
+    assert any(hit.doc == "scanned" and hit.ocr for hit in hits)

@@ -26,6 +26,7 @@ import gradio as gr
 from qa.documents import deck_files
 from qa.errors import QAError
 from qa.highlight import escape
+from qa.index import OCR_CACHE
 from qa.readers import SUFFIXES, Limits, read_deck
 
 if TYPE_CHECKING:
@@ -85,7 +86,9 @@ class DeckUploads:
             with tempfile.TemporaryDirectory() as tmp:
                 trial = Path(tmp) / target.name
                 shutil.copyfile(path, trial)
-                deck = read_deck(trial, trial.stem, Limits(max_bytes=self.max_bytes))  # ReaderError says why
+                # ReaderError says why; OCR readings go where the background build will find them
+                limits = Limits(max_bytes=self.max_bytes, ocr_cache=self.index / OCR_CACHE)
+                deck = read_deck(trial, trial.stem, limits)
                 if not deck.slides:
                     raise QAError(f"{name}: no slide with text was found")
                 part = self.corpus / f".{target.name}.part"  # hidden: never indexed half-written

@@ -37,6 +37,7 @@ from .store import IndexInvalid, current_build, index_lock
 OCR_CACHE = "ocr-cache"  # index/ocr-cache/: Tesseract's readings by page picture (qa/readers/ocr.py)
 
 __all__ = [
+    "OCR_CACHE",
     "BuildSummary",
     "DeckSummary",
     "IndexInvalid",
