@@ -465,7 +465,8 @@ class Searcher:
             p = passages[i]
             under = tuple(More(j, passages[j].text, passages[j].context, passages[j].kind, v) for j, v in more)
             relevance = logistic(self.settings.relevance_weights, (score, *evidence))
-            ocr = self._slides[(p.doc, p.slide)].ocr
+            slide = self.slide(p.doc, p.slide)
+            ocr = slide is not None and slide.ocr
             hits.append(Hit(rank, score, p.doc, p.slide, p.title, p.text, p.context, i, p.kind, relevance, under, ocr))
         return hits
 
