@@ -157,3 +157,16 @@ def test_a_corpus_without_pdfs_does_not_ask_for_tesseract(monkeypatch):
 
     monkeypatch.setattr(ocr, "engine", asked)
     assert build_inputs({"notes.md": "1" * 64, "talk.pptx": "2" * 64}, "m")["ocr"] is None
+
+
+def test_probing_tesseract_does_not_import_pytesseract():
+    # `qa ask` probes the engine at every start over a corpus with PDFs; pytesseract costs ~0.4 s to import
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from qa.index.inputs import build_inputs; "
+        "build_inputs({'deck.pdf': '0' * 64}, 'm'); print('pytesseract' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr[-500:]
