@@ -14,7 +14,6 @@ in SearchSettings only if it raises the held-out halves; so far it has not (see 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -26,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from qa.search import Searcher, SearchSettings  # noqa: E402
 from scripts.ablations import objective, run  # noqa: E402
-from scripts.question_sets import dev_sets  # noqa: E402
+from scripts.question_sets import dev_sets, halves  # noqa: E402
 from scripts.splice_readme import splice  # noqa: E402
 
 # The weights searched, and the multiples of the current value tried for each (0 switches a signal off).
@@ -71,16 +70,6 @@ def ascend(
         if not improved:
             break
     return best, best_score
-
-
-def halves(sets: dict) -> tuple[dict, dict]:
-    """The dev questions in two halves by a hash of their id (stable, language-blind)."""
-    first, second = {}, {}
-    for name, items in sets.items():
-        pick = [hashlib.sha256(q.id.encode()).digest()[0] % 2 for q in items]
-        first[name] = [q for q, p in zip(items, pick, strict=True) if p == 0]
-        second[name] = [q for q, p in zip(items, pick, strict=True) if p == 1]
-    return first, second
 
 
 def changed(settings: SearchSettings) -> dict:

@@ -35,8 +35,8 @@ from qa.lang import ENGLISH_STOPWORDS, detect_language, normalize  # noqa: E402
 from qa.search import Searcher  # noqa: E402
 from qa.vectors import build_vector_index  # noqa: E402
 from scripts.ablations import objective, run  # noqa: E402
-from scripts.fit_weights import ascend, changed, halves, score  # noqa: E402
-from scripts.question_sets import dev_sets  # noqa: E402
+from scripts.fit_weights import ascend, changed, score  # noqa: E402
+from scripts.question_sets import dev_sets, halves  # noqa: E402
 from scripts.splice_readme import splice  # noqa: E402
 
 OUT = ROOT / "docs" / "not_kept"

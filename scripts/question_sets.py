@@ -46,6 +46,16 @@ def dev_sets(root: Path) -> dict[str, list]:
     return question_sets(root, "dev")
 
 
+def halves(sets: dict) -> tuple[dict, dict]:
+    """The dev questions in two halves by a hash of their id (stable, language-blind)."""
+    first, second = {}, {}
+    for name, items in sets.items():
+        pick = [hashlib.sha256(q.id.encode()).digest()[0] % 2 for q in items]
+        first[name] = [q for q, p in zip(items, pick, strict=True) if p == 0]
+        second[name] = [q for q, p in zip(items, pick, strict=True) if p == 1]
+    return first, second
+
+
 def article_split(title: str) -> str:
     """dev or test for a JSQuAD article, by the hash of its title (half each)."""
     return "dev" if hashlib.sha256(title.encode("utf-8")).digest()[0] < 128 else "test"

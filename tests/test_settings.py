@@ -35,3 +35,14 @@ def test_latent_terms_use_the_settings_and_calibration_chosen_on_dev():
     fitted = {key: chosen["calibration"][key] for key in ("relevance_weights", "match_weights", "min_match")}
     expected = {key: tuple(v) if isinstance(v, list) else v for key, v in {**chosen["overrides"], **fitted}.items()}
     assert LATENT_SETTINGS == expected
+
+
+def test_a_variant_that_beats_the_default_on_dev_failed_the_held_out_check():
+    # The default must be the objective's choice, unless the leader's lead did not carry from one half
+    # of the dev questions to the other (scripts/ablations.py held_out_check): then it stays.
+    out = recorded()
+    best, rows = out["best variant"], out["variants"]
+    if rows[best]["objective"] > rows["default"]["objective"]:
+        check = out["held-out check"]
+        assert check["carries"] is False
+        assert all(v["held-out, picked"] <= v["held-out, default"] for k, v in check.items() if k.startswith("half"))
