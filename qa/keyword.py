@@ -75,7 +75,7 @@ class KeywordIndex:
     def _translated(self, tokens: Sequence[str], table: dict, lookup, every_word: bool) -> tuple[list[str], float]:
         # In a corpus of several decks a word may be known from one deck and still need translating
         # for a deck in the other language: every_word translates them all.
-        unknown = list(tokens) if every_word else [t for t in tokens if t not in self.vocab]
+        unknown = list(tokens) if every_word else [t for t in tokens if not self.knows(t)]
         if not table or not unknown:
             return [], 0.0
         translated, found = lookup(unknown, table)
@@ -102,9 +102,13 @@ class KeywordIndex:
                 held.add(token)
         return held
 
+    def knows(self, token: str) -> bool:
+        """Whether this index can match the token."""
+        return token in self.vocab
+
     def known(self, tokens: Sequence[str]) -> list[str]:
         """The tokens this index can match (the rest score nothing)."""
-        return [t for t in tokens if t in self.vocab]
+        return [t for t in tokens if self.knows(t)]
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every passage; zeros when no token is in the vocabulary."""

@@ -29,8 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import qa.index.build as index_build  # noqa: E402
+from qa import translate  # noqa: E402
 from qa.chunking import Passage  # noqa: E402
 from qa.fusion import zscores  # noqa: E402
+from qa.keyword import KeywordIndex  # noqa: E402
 from qa.lang import ENGLISH_STOPWORDS, detect_language, normalize  # noqa: E402
 from qa.search import Searcher  # noqa: E402
 from qa.vectors import build_vector_index  # noqa: E402
@@ -240,6 +242,61 @@ def commonest_translations(searcher: Searcher, keep: int):
         table.update(every)
 
 
+class StemmedKeywords(KeywordIndex):
+    """The keyword index with English words reduced to their Snowball stems (PyStemmer), passages and
+    questions alike ("servers" matches "server"), bigrams by their stemmed parts; the reverse bridge
+    matches JMdict's glosses by stem. The English-to-Japanese bridge and the latent word table keep
+    the question's words as they are."""
+
+    stem = None
+
+    @classmethod
+    def of(cls, texts: list[str], tokenizer) -> StemmedKeywords:
+        import bm25s
+        import Stemmer
+
+        cls.stem = Stemmer.Stemmer("english").stemWord
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index([[cls.key(t) for t in tokenizer.tokens(text)] for text in texts], show_progress=False)
+        vocabulary = [t for t in retriever.vocab_dict if t]
+        english = {t for t in vocabulary if not translate.JAPANESE.search(t)}
+        reverse = {}
+        for head, words in translate.headwords().items():
+            found = list(dict.fromkeys(cls.key(w) for w in words if cls.key(w) in english))
+            if found:
+                reverse[head] = found
+        return cls(retriever, tokenizer, {"map": translate.build_map(vocabulary), "reverse": reverse})
+
+    @classmethod
+    def key(cls, token: str) -> str:
+        if "_" in token:
+            return "_".join(cls.key(part) for part in token.split("_"))
+        return cls.stem(token) if token.isascii() and token.isalpha() else token
+
+    def knows(self, token):
+        return self.key(token) in self.vocab
+
+    def scores(self, tokens):
+        return super().scores([self.key(t) for t in tokens])
+
+    def held_by(self, tokens, row):
+        return super().held_by([self.key(t) for t in tokens], row)
+
+    def idf(self, token):
+        return super().idf(self.key(token) if self.knows(token) else token)
+
+
+@contextlib.contextmanager
+def stemmed_keywords(searcher: Searcher):
+    """The searcher's keyword index swapped for StemmedKeywords over the same passages."""
+    plain = searcher.index.keyword
+    searcher.index.keyword = StemmedKeywords.of([p.embedding_text() for p in searcher.index.passages], plain.tokenizer)
+    try:
+        yield
+    finally:
+        searcher.index.keyword = plain
+
+
 @contextlib.contextmanager
 def deck_titles_embedded(titles: dict[str, str], everywhere: bool):
     """Each passage embedded with its deck's title before it: in the dense vectors only, or
@@ -358,6 +415,8 @@ def main() -> int:
         for keep in (1, 3):
             with commonest_translations(default, keep):
                 out["rows"][f"bridge: the {keep} commonest Japanese words an English word"] = row(default, sets)
+    with stemmed_keywords(default):
+        out["rows"]["English words stemmed in the keyword index (Snowball)"] = row(default, sets)
     titles = {d["doc"]: d.get("title") or "" for d in default.index.documents}
     for everywhere, name in ((False, "dense vectors"), (True, "every text")):
         with deck_titles_embedded(titles, everywhere), tempfile.TemporaryDirectory(prefix="qa-titled-") as tmp:
