@@ -436,10 +436,8 @@ def check_choice(out: dict, searcher: Searcher, sets: dict, index: Path) -> None
     default = replace(SearchSettings(), **fitted)
     row = rows[best]
     if "packing" in row:
-        variant_pair = (
-            packed_searcher(Packing(**row["packing"]), index / f"ablation-{Packing(**row['packing']).id}", searcher),
-            default,
-        )
+        packing = Packing(**row["packing"])
+        variant_pair = (packed_searcher(packing, index / f"ablation-{packing.id}", searcher), default)
     else:
         variant_pair = (searcher, replace(default, **row["overrides"]))
     out["held-out check"] = held_out_check((searcher, default), variant_pair, sets)
