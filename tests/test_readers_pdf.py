@@ -558,3 +558,34 @@ def test_beamers_page_of_pages_in_the_margin_is_pagination():
     lines = slide.body.split("\n")
     assert "1 / 1" not in lines and lines[-1] == "2T 3T 4T 5T 6T 7T"
     assert "- Non-random missing (NM)" in lines
+
+
+def test_a_build_sweeps_the_temporary_files_a_killed_build_left_in_the_ocr_cache(tmp_path):
+    import os
+    import time
+
+    from qa.index import OCR_CACHE, build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "marp-deck.md", corpus)
+    cache = tmp_path / "index" / OCR_CACHE
+    cache.mkdir(parents=True)
+    left, live, entry = cache / "a.123.tmp", cache / "b.456.tmp", cache / "c.json"
+    for path in (left, live, entry):
+        path.write_text("{", encoding="utf-8")
+    hours_ago = time.time() - 2 * ocr.STALE_TMP_S
+    os.utime(left, (hours_ago, hours_ago))
+    os.utime(entry, (hours_ago, hours_ago))
+    build_index(corpus, tmp_path / "index")
+    assert not left.exists()  # a killed build's half-written entry
+    assert live.exists() and entry.exists()  # a writer that may still be at work; a real entry
+
+
+def test_a_cache_write_that_fails_leaves_no_temporary_file(tmp_path, monkeypatch):
+    from PIL import Image
+
+    monkeypatch.setattr(ocr.os, "replace", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
+    monkeypatch.setattr("pytesseract.image_to_data", lambda *a, **k: {f: [] for f in ocr.FIELDS})
+    assert ocr._words(Image.new("L", (20, 20), 255), tmp_path) == {f: [] for f in ocr.FIELDS}
+    assert list(tmp_path.iterdir()) == []

@@ -24,7 +24,7 @@ from ..chunking import PACKING, Packing
 from ..encoders import Encoder, load_encoder
 from ..errors import QAError
 from ..latent import require_model
-from ..readers import Limits
+from ..readers import Limits, ocr
 from ..vectors import VectorConfig
 from . import build, store
 from .build import BuildSummary, DeckSummary, Prepared, Skipped
@@ -117,6 +117,7 @@ def _index_locked(
     started = time.perf_counter()
     if limits.ocr_cache is None:  # kept beside the builds: a rebuild does not OCR unchanged pages again
         limits = replace(limits, ocr_cache=index_dir / OCR_CACHE)
+        ocr.sweep(limits.ocr_cache)
     try:
         prepared = build.prepare(corpus_dir, limits, progress, packing)
     except build.NothingToIndex as exc:

@@ -10,6 +10,7 @@ text layer's.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -17,6 +18,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import time
 from pathlib import Path
 
 from .layout import Line, joined
@@ -27,6 +29,7 @@ LANGUAGES = "jpn+eng"
 MIN_CONFIDENCE = 50
 RENDER_PX = 2000  # the page's longer side when rendered for OCR: slide body text comes out 40-60 px tall
 TIMEOUT_S = 60  # one page
+STALE_TMP_S = 3600  # a cache entry's temporary file this old was left by a killed build
 
 
 @functools.cache
@@ -122,11 +125,26 @@ def _words(image, cache: Path | None) -> dict[str, list]:
         raise OCRFailed(str(exc).strip() or type(exc).__name__) from None
     data = {f: list(data[f]) for f in FIELDS}
     if path is not None:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         try:  # written whole, then renamed: a concurrent or killed build never leaves half an entry
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only index folder: OCR still works, only uncached
+        except OSError:  # a read-only index folder or a full disk: OCR still works, only uncached
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)  # a full disk leaves a part-written file
     return data
+
+
+def sweep(cache: Path, older_than_s: float = STALE_TMP_S) -> int:
+    """Remove the half-written entries a killed build left in the cache (a live writer's are seconds
+    old, so only those older than `older_than_s` go); returns how many. Never raises: it only tidies."""
+    removed, now = 0, time.time()
+    try:
+        for tmp in Path(cache).glob("*.tmp"):
+            if now - tmp.stat().st_mtime > older_than_s:
+                tmp.unlink(missing_ok=True)
+                removed += 1
+    except OSError:
+        pass
+    return removed
