@@ -39,6 +39,8 @@ NOTICES = {
     "notes_label": ("ノート", "Speaker notes"),  # the CLI's and the UI's label
     # a slide whose text Tesseract read from its picture (qa/readers/ocr.py)
     "ocr_mark": ("OCRで読み取り・誤読の可能性あり", "read by OCR, may misread"),
+    # a hit whose slide shows what an earlier hit's shows (a quiz slide and its answer reveal)
+    "repeats": ("[{rank}]と同じ内容", "same text as [{rank}]"),
     "no_good_match": (
         "該当しそうな箇所は見つかりませんでした（参考までに近い箇所）:",
         "No good match in the documents; the closest passages, for reference:",

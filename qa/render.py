@@ -53,6 +53,22 @@ def citation(document: dict, number: int, lang: str = "ja") -> str:
     return f"{document.get('citation') or document.get('title') or document.get('doc')} {slide_name(number, lang)}"
 
 
+def repeated(hits) -> dict[int, int]:
+    """{rank: earlier rank} for each hit that shows exactly what an earlier hit of the same deck
+    shows (title, passages, context lines): a quiz slide and its answer reveal, a slide copied
+    forward. The renderers cite such a hit by its slide and point at the earlier one instead of
+    printing the text twice; the hits themselves (and so every measure) are unchanged."""
+    first: dict[tuple, int] = {}
+    out = {}
+    for hit in hits:
+        shown = (hit.doc, hit.title, tuple((p.context, p.kind, p.text) for p in (hit, *hit.more)))
+        if shown in first:
+            out[hit.rank] = first[shown]
+        else:
+            first[shown] = hit.rank
+    return out
+
+
 def format_answer(answer, show_context: bool = True, scores: bool = True) -> str:
     """An answer as plain text (`qa ask`, the MCP tool): notices, then one block per cited slide.
 
@@ -64,11 +80,15 @@ def format_answer(answer, show_context: bool = True, scores: bool = True) -> str
     lines = [f"note: {note}" for note in answer.notices]
     if answer.hits and answer.low_confidence:
         lines.append(say("no_good_match", answer.lang))
+    repeats = repeated(answer.hits)
     for hit in answer.hits:
         # relevance is the calibrated 0-1 score: comparable across questions, unlike the fused score
         score = f"{hit.relevance:4.2f}  " if scores else ""
         ocr = f"  [{say('ocr_mark', answer.lang)}]" if hit.ocr else ""
         lines.append(f"[{hit.rank}] {score}{hit.doc} · {slide_label(hit.slide, hit.title, answer.lang)}{ocr}")
+        if hit.rank in repeats:
+            lines.append(f"      ({say('repeats', answer.lang, rank=repeats[hit.rank])})")
+            continue
         shown = ""
         for passage in (hit, *hit.more):
             if show_context and passage.context and passage.context != shown:  # once for the bullets it heads

@@ -41,3 +41,20 @@ def test_plain_text_answers_put_a_packed_passages_units_on_lines_of_their_own():
         "      · 英国: 200億ポンド",
         "        ドイツ: GDP比3.5%",
     ]
+
+
+def test_a_slide_that_repeats_an_earlier_hit_is_cited_not_printed_again():
+    # A quiz slide and its answer reveal (real PowerPoint decks have them: ms-django slides 20 and 21).
+    quiz = "What is the command-line utility automatically created in every Django project?"
+    note = More(9, "Explanation: Correct!", "", "note", 0.5)
+    hits = [
+        Hit(1, 3.0, "deck", 20, "Question 1", quiz, "", 1, "section", 0.5, (note,)),
+        Hit(2, 2.9, "deck", 21, "Question 1", quiz, "", 2, "section", 0.5, (note,)),
+        Hit(3, 2.0, "other", 4, "Question 1", quiz, "", 3, "section", 0.4, (note,)),  # another deck's: shown
+        Hit(4, 1.9, "deck", 22, "Question 1", quiz, "", 4, "section", 0.4),  # without the note: not the same
+    ]
+    for lang, words in (("en", "same text as [1]"), ("ja", "[1]と同じ内容")):
+        lines = format_answer(Answer("Which utility?", lang, "hybrid", hits, False), scores=False).splitlines()
+        at = {line.split()[0]: i for i, line in enumerate(lines) if line.startswith("[")}
+        assert lines[at["[2]"] + 1 :][:1] == [f"      ({words})"] and at["[3]"] == at["[2]"] + 2
+        assert lines.count(f"      {quiz}") == 3  # [1], [3] and [4] print it; [2] points at [1]

@@ -177,6 +177,22 @@ def test_document_cards_show_each_decks_metadata(searcher):
     assert "Source file" in cards_html(searcher, "en")
 
 
+def test_a_slide_that_repeats_an_earlier_hit_points_at_it_in_the_answer(searcher):
+    from dataclasses import replace
+
+    from ui.render import answer_html
+
+    answer = searcher.search("英国のグローバル・タレント・ビザはいつ導入された？", k=2)
+    first, second = answer.hits
+    copied = replace(first, rank=2, slide=first.slide + 1)  # the same slide shown again, as a reveal slide is
+    html = answer_html(searcher, replace(answer, hits=[first, copied]), "en")
+    assert html.count('class="qa-repeat"') == 1 and escape("same text as [1]") in html
+    alone = answer_html(searcher, replace(answer, hits=[first]), "en")
+    assert html.count("qa-text") == alone.count("qa-text") > 0  # its passages printed for [1] only
+    html = answer_html(searcher, replace(answer, hits=[first, second]), "en")
+    assert "qa-repeat" not in html
+
+
 def test_feedback_through_the_api_lands_in_the_file(client, feedback_file):
     question = "英国のグローバル・タレント・ビザはいつ導入された？"
     ask(client, question)

@@ -14,6 +14,7 @@ from qa.render import (
     CONFIDENCE_BOUNDS,
     confidence,
     confidence_word,
+    repeated,
     short_title,
     slide_label,
     slide_name,
@@ -72,8 +73,11 @@ def _passage_html(
     return f'<div class="qa-hit qa-kind-{passage.kind}">{context}<div class="qa-text">{note}{body}</div></div>'
 
 
-def _source_html(searcher: Searcher, hit: Hit, terms, lang: str, several: bool, span, weak: bool) -> str:
-    """One cited slide: its hit (numbered by rank), then the slide's further passages (Hit.more)."""
+def _source_html(
+    searcher: Searcher, hit: Hit, terms, lang: str, several: bool, span, weak: bool, repeats: int | None = None
+) -> str:
+    """One cited slide: its hit (numbered by rank), then the slide's further passages (Hit.more); a
+    slide that shows what the hit ranked `repeats` shows is cited with a pointer to it instead."""
     headline = escape(slide_label(hit.slide, short_title(hit.title), lang))
     deck = f' <span class="qa-doc">{escape(short_title(doc_title(searcher, hit.doc)))}</span>' if several else ""
     ocr = f' <span class="qa-ocr">{escape(say("ocr_mark", lang))}</span>' if hit.ocr else ""
@@ -82,6 +86,9 @@ def _source_html(searcher: Searcher, hit: Hit, terms, lang: str, several: bool, 
         f'<span class="qa-num">[{hit.rank}]</span> <strong>{headline}</strong>{deck} '
         f"{confidence_html(hit.relevance, lang, weak)}{ocr}</div>"
     ]
+    if repeats is not None:
+        parts.append(f'<p class="qa-repeat">{escape(say("repeats", lang, rank=repeats))}</p></li>')
+        return "".join(parts)
     previous = ""
     for passage in (hit, *hit.more):
         first = hit.rank == 1 and passage is hit
@@ -115,7 +122,10 @@ def answer_html(searcher: Searcher, answer: Answer, lang: str) -> str:
     if answer.hits:
         several = len(searcher.documents()) > 1  # every hit's deck is one of them
         parts.append('<ol class="qa-sources">')
-        parts += [_source_html(searcher, hit, terms, lang, several, span, weak) for hit in answer.hits]
+        repeats = repeated(answer.hits)
+        parts += [
+            _source_html(searcher, hit, terms, lang, several, span, weak, repeats.get(hit.rank)) for hit in answer.hits
+        ]
         parts.append("</ol>")
     parts.append("</div>")
     return "".join(parts)

@@ -29,6 +29,7 @@ DARK = {
     ".qa-context": f"color: {_SUBDUED_DARK}",
     ".qa-slide-doc": f"color: {_SUBDUED_DARK}",
     ".qa-weak-note": f"color: {_SUBDUED_DARK}",
+    ".qa-repeat": f"color: {_SUBDUED_DARK}",
     ".qa-pos": f"color: {_SUBDUED_DARK}",
     ".qa-card dt": f"color: {_SUBDUED_DARK}",
     ".qa-conf-high": "color: #6ee7b7",
@@ -56,7 +57,7 @@ CSS = (
 #qa-chat .prose.chatbot.md { opacity: 1; }  /* Gradio fades every message to 0.8, below AA for grey text */
 .qa-lead { font-size: 1.15em; margin: 0.1em 0 0.6em; }
 .qa-lead-label { font-weight: 600; margin-right: 0.4em; }
-.qa-lead-src, .qa-doc, .qa-context, .qa-slide-doc, .qa-weak-note, .qa-pos { color: #374151; }
+.qa-lead-src, .qa-doc, .qa-context, .qa-slide-doc, .qa-weak-note, .qa-pos, .qa-repeat { color: #374151; }
 .qa-doc, .qa-slide-doc { font-size: 0.85em; }
 .qa-context { font-size: 0.9em; }
 ol.qa-sources { list-style: none; padding-left: 0; margin: 0.2em 0; }
