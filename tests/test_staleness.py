@@ -8,7 +8,7 @@ import pytest
 
 import qa.index.hubness
 import qa.index.inputs
-import qa.readers.text
+import qa.readers.versions
 import qa.translate
 from qa import messages
 from qa.encoders import load_encoder
@@ -59,7 +59,7 @@ def _new_chunker(corpus, monkeypatch, tmp_path):
 
 
 def _new_reader(corpus, monkeypatch, tmp_path):
-    monkeypatch.setattr(qa.readers.text, "VERSION", "next")
+    monkeypatch.setitem(qa.readers.versions.VERSIONS, "text", "next")
 
 
 def _new_component_format(corpus, monkeypatch, tmp_path):
@@ -170,3 +170,32 @@ def test_probing_tesseract_does_not_import_pytesseract():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "False", done.stderr[-500:]
+
+
+def test_asking_a_built_index_imports_no_deck_reader_library(tmp_path):
+    # The PDF, PowerPoint and Markdown libraries are a build's: checking the index is current (every
+    # `qa ask` does) reads only the readers' versions (qa/readers/versions.py). They cost about a
+    # third of `qa ask`'s start-up when imported.
+    import shutil
+    import subprocess
+    import sys
+
+    from qa.index import build_index
+
+    from .conftest import ROOT
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, as_name in (("deck.pdf", "pdf-deck.pdf"), ("deck.pptx", "pptx-deck.pptx"), ("marp-deck.md", "md.md")):
+        shutil.copy(ROOT / "tests" / "fixtures" / name, corpus / as_name)  # one of each format, distinct ids
+    build_index(corpus, tmp_path / "index")
+    code = (
+        "import sys; from qa.cli import main; "
+        f"rc = main(['ask', 'What is on the first slide?', '--k', '1', '--corpus', {str(corpus)!r},"
+        f" '--index', {str(tmp_path / 'index')!r}]); "
+        "heavy = ('pptx', 'pypdfium2', 'markdown_it', 'yaml', 'lxml'); "
+        "print('LOADED', rc, sorted(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.stdout.strip().splitlines()[-1] == "LOADED 0 []", done.stdout[-500:] + done.stderr[-500:]
+    assert "[1]" in done.stdout  # it answered, from the index as built (no rebuild: that would read the decks)

@@ -16,6 +16,7 @@ from ..chunking import CHUNKER_VERSION, Packing, chunker_version
 from ..documents import deck_files
 from ..lang import default_tokenizer
 from ..readers import ocr
+from ..readers.versions import VERSIONS
 from ..latent import supports
 from . import hubness, keyword, passages, pictures, vectors
 from . import latent as latent_component
@@ -31,13 +32,6 @@ COMPONENTS = {
     "glosses": GLOSSES,
     "hubness": hubness,
     "pictures": pictures,
-}
-READERS = {
-    "text": readers.text,
-    "markdown": readers.markdown,
-    "pdf": readers.pdf,
-    "pptx": readers.pptx,
-    "pictures": readers.pictures,
 }
 
 
@@ -88,7 +82,7 @@ def build_inputs(files: dict[str, str], model_id: str, packing: Packing | None =
         "jmdict": translate.source_id(),
         "chunker": CHUNKER_VERSION if packing is None else chunker_version(packing),
         "components": components,
-        "readers": {name: getattr(module, "VERSION", None) for name, module in READERS.items()},
+        "readers": dict(VERSIONS),
         # installing Tesseract rebuilds a corpus with PDFs (pages without a text layer now have text);
         # other corpora skip its two subprocesses at every start
         "ocr": ocr.engine() if any(readers.SUFFIXES.get(Path(f).suffix.lower()) == "pdf" for f in files) else None,

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ..errors import QAError
 from ..readers import PICTURE_FORMATS, Limits
-from ..readers import pictures as renderer
 
 FORMAT = "pictures-png/1"
 FOLDER = "pictures"
@@ -36,6 +35,8 @@ def render(doc: str, deck_path: Path, fmt: str, build: Path, limits: Limits) -> 
     """Render one deck's slides into the build; a deck that cannot be rendered is text only."""
     if fmt not in PICTURE_FORMATS:
         return DeckPictures({}, "text_format")
+    from ..readers import pictures as renderer  # pypdfium2 and python-pptx: a build's, not a question's
+
     out = build / FOLDER / folder_name(doc)
     out.mkdir(parents=True, exist_ok=True)
     try:

@@ -7,12 +7,14 @@ to offer a slide picture.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
-from . import markdown, pdf, pptx, text
 from .base import Deck, Limits, ReaderError
 
-READERS = {"markdown": markdown.read, "pdf": pdf.read, "pptx": pptx.read, "text": text.read}
+# format -> the module of its reader, imported when a deck of that format is read: answering a
+# question over a built index never loads pypdfium2, python-pptx or markdown-it.
+READERS = {"markdown": "markdown", "pdf": "pdf", "pptx": "pptx", "text": "text"}
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".pdf": "pdf", ".pptx": "pptx"}
 # Formats whose slides can be shown as pictures (rendered at index time).
 PICTURE_FORMATS = ("pdf", "pptx")
@@ -52,4 +54,5 @@ def read_deck(path: Path, doc_id: str, limits: Limits = Limits(), fmt: str | Non
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise ReaderError(f"{path.name}: {size / 1e6:.0f} MB, over the {limits.max_bytes / 1e6:.0f} MB limit")
-    return READERS[fmt or deck_format(path)](path, doc_id, limits)
+    reader = importlib.import_module(f".{READERS[fmt or deck_format(path)]}", __name__)
+    return reader.read(path, doc_id, limits)

@@ -26,8 +26,9 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from ..documents import DocumentCard, Slide
 from .base import Deck, Limits
 from .text import decode
+from .versions import VERSIONS
 
-VERSION = "markdown-it-5"
+VERSION = VERSIONS["markdown"]  # bumped in versions.py when this reader's output changes
 
 _PARSER = (
     MarkdownIt("commonmark", {"html": True})

@@ -31,6 +31,7 @@ from .layout import (
     split_title,
     symbol_bullets,
 )
+from .versions import VERSIONS
 
 
 @contextmanager
@@ -55,7 +56,7 @@ def _reason(exc: Exception) -> str:
     return match.group(1) if match else str(exc).strip().rstrip(".")
 
 
-VERSION = "ocr-21"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = VERSIONS["pdf"]  # bumped in versions.py when this reader's output changes
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:

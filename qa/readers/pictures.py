@@ -20,6 +20,7 @@ import pypdfium2 as pdfium
 from .base import Limits, ReaderError
 from .pdf import open_pdf
 from .pptx import hidden_numbers, open_presentation
+from .versions import VERSIONS
 
 # LibreOffice's PDF export option that keeps hidden slides, so page numbers stay slide numbers.
 _EXPORT_HIDDEN = "pdf:impress_pdf_Export:" + json.dumps({"ExportHiddenSlides": {"type": "boolean", "value": "true"}})
@@ -41,7 +42,7 @@ def picture_support() -> dict[str, str]:
     }
 
 
-VERSION = "1"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = VERSIONS["pictures"]  # bumped in versions.py when this reader's output changes
 
 
 def render(path: Path, fmt: str, out_dir: Path, limits: Limits = Limits()) -> dict[int, str]:

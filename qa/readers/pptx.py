@@ -24,6 +24,7 @@ from ..lang import JAPANESE_TEXT
 from .base import Deck, Limits, ReaderError, have, ideographs, numbered, property_value, with_slide_title
 from .layout import TITLE_CHARS, joined, page_region, reading_order
 from .tables import table_markdown
+from .versions import VERSIONS
 
 _TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
 _BULLETED = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.VERTICAL_BODY}
@@ -67,7 +68,7 @@ def hidden_numbers(prs) -> list[int]:
     """1-based positions of the slides marked hidden (show="0")."""
     return [n for n, slide in enumerate(prs.slides, start=1) if slide._element.get("show") in ("0", "false")]
 
-VERSION = "11"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = VERSIONS["pptx"]  # bumped in versions.py when this reader's output changes
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:

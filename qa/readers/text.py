@@ -13,8 +13,9 @@ from pathlib import Path
 from ..documents import DocumentCard, Slide, paragraph_blocks
 from ..errors import QAError
 from .base import Deck, Limits
+from .versions import VERSIONS
 
-VERSION = "2"  # bump when this reader's output changes: indexes built before are rebuilt
+VERSION = VERSIONS["text"]  # bumped in versions.py when this reader's output changes
 
 
 def decode(data: bytes, name: str) -> str:
