@@ -357,10 +357,12 @@ def test_thumbs_down_with_a_slide_number_lands_in_the_feedback_file(briefing, wa
     # Gradio names its own buttons in the browser's language (the context is ja-JP).
     page.locator("#qa-chat button[aria-label='よくないね'], #qa-chat button[aria-label='Dislike']").last.click()
     box = page.locator("#qa-fb-slide input")
-    box.wait_for(state="visible")
+    # A server round trip, as an answer is: the same allowance as ask()'s (a clean clone's run with an
+    # index build beside it once took over the default 30 s here).
+    box.wait_for(state="visible", timeout=60_000)
     box.fill("7")
     page.locator("#qa-fb-send").click()
-    page.wait_for_function("document.querySelector('#qa-fb-status').innerText.includes('7')")
+    page.wait_for_function("document.querySelector('#qa-fb-status').innerText.includes('7')", timeout=60_000)
     records = [json.loads(line) for line in briefing.feedback.read_text(encoding="utf-8").splitlines()]
     mine = [r for r in records if r["question"] == question and r["rating"] == "down"]
     assert len(mine) == 1
