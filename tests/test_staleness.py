@@ -174,8 +174,7 @@ def test_probing_tesseract_does_not_import_pytesseract():
 
 def test_asking_a_built_index_imports_no_deck_reader_library(tmp_path):
     # The PDF, PowerPoint and Markdown libraries are a build's: checking the index is current (every
-    # `qa ask` does) reads only the readers' versions (qa/readers/versions.py). They cost about a
-    # third of `qa ask`'s start-up when imported.
+    # `qa ask` does) reads only the readers' versions (qa/readers/versions.py).
     import shutil
     import subprocess
     import sys
