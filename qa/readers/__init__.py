@@ -12,14 +12,11 @@ from pathlib import Path
 
 from .base import Deck, Limits, ReaderError
 
-# format -> the module of its reader, imported when a deck of that format is read: answering a
-# question over a built index never loads pypdfium2, python-pptx or markdown-it.
-READERS = {"markdown": "markdown", "pdf": "pdf", "pptx": "pptx", "text": "text"}
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".pdf": "pdf", ".pptx": "pptx"}
 # Formats whose slides can be shown as pictures (rendered at index time).
 PICTURE_FORMATS = ("pdf", "pptx")
 
-__all__ = ["Deck", "Limits", "ReaderError", "READERS", "SUFFIXES", "PICTURE_FORMATS", "deck_format", "read_deck"]
+__all__ = ["Deck", "Limits", "ReaderError", "SUFFIXES", "PICTURE_FORMATS", "deck_format", "read_deck"]
 
 
 def _sniffed(head: bytes) -> str | None:
@@ -54,5 +51,7 @@ def read_deck(path: Path, doc_id: str, limits: Limits = Limits(), fmt: str | Non
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise ReaderError(f"{path.name}: {size / 1e6:.0f} MB, over the {limits.max_bytes / 1e6:.0f} MB limit")
-    reader = importlib.import_module(f".{READERS[fmt or deck_format(path)]}", __name__)
+    # Each format's reader is the module of its name, imported when a deck of that format is read:
+    # answering a question over a built index never loads pypdfium2, python-pptx or markdown-it.
+    reader = importlib.import_module(f".{fmt or deck_format(path)}", __name__)
     return reader.read(path, doc_id, limits)

@@ -26,9 +26,6 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from ..documents import DocumentCard, Slide
 from .base import Deck, Limits
 from .text import decode
-from .versions import VERSIONS
-
-VERSION = VERSIONS["markdown"]  # bumped in versions.py when this reader's output changes
 
 _PARSER = (
     MarkdownIt("commonmark", {"html": True})

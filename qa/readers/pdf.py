@@ -31,7 +31,6 @@ from .layout import (
     split_title,
     symbol_bullets,
 )
-from .versions import VERSIONS
 
 
 @contextmanager
@@ -54,9 +53,6 @@ def open_pdf(path: Path, limits: Limits):
 def _reason(exc: Exception) -> str:
     match = re.search(r"\(PDFium: ([^)]*)\)", str(exc))
     return match.group(1) if match else str(exc).strip().rstrip(".")
-
-
-VERSION = VERSIONS["pdf"]  # bumped in versions.py when this reader's output changes
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:

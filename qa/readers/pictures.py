@@ -20,7 +20,6 @@ import pypdfium2 as pdfium
 from .base import Limits, ReaderError
 from .pdf import open_pdf
 from .pptx import hidden_numbers, open_presentation
-from .versions import VERSIONS
 
 # LibreOffice's PDF export option that keeps hidden slides, so page numbers stay slide numbers.
 _EXPORT_HIDDEN = "pdf:impress_pdf_Export:" + json.dumps({"ExportHiddenSlides": {"type": "boolean", "value": "true"}})
@@ -40,9 +39,6 @@ def picture_support() -> dict[str, str]:
         if office
         else "LibreOffice not installed: PowerPoint decks are shown as text",
     }
-
-
-VERSION = VERSIONS["pictures"]  # bumped in versions.py when this reader's output changes
 
 
 def render(path: Path, fmt: str, out_dir: Path, limits: Limits = Limits()) -> dict[int, str]:

@@ -24,7 +24,6 @@ from ..lang import JAPANESE_TEXT
 from .base import Deck, Limits, ReaderError, have, ideographs, numbered, property_value, with_slide_title
 from .layout import TITLE_CHARS, joined, page_region, reading_order
 from .tables import table_markdown
-from .versions import VERSIONS
 
 _TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
 _BULLETED = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.VERTICAL_BODY}
@@ -67,8 +66,6 @@ def open_presentation(path: Path, limits: Limits):
 def hidden_numbers(prs) -> list[int]:
     """1-based positions of the slides marked hidden (show="0")."""
     return [n for n, slide in enumerate(prs.slides, start=1) if slide._element.get("show") in ("0", "false")]
-
-VERSION = VERSIONS["pptx"]  # bumped in versions.py when this reader's output changes
 
 
 def read(path: Path, doc_id: str, limits: Limits) -> Deck:
@@ -270,7 +267,6 @@ def _slide(slide, doc_id: str, number: int, size: tuple[int, int]) -> Slide:
     divider = bool(title) and not body and "section" in (slide.slide_layout.name or "").lower()
     kind = "divider" if divider else "content"
     return Slide(doc=doc_id, number=number, title=title, body=body, kind=kind, notes=notes, regions=regions)
-
 
 
 def _one_line(text: str) -> str:

@@ -13,9 +13,6 @@ from pathlib import Path
 from ..documents import DocumentCard, Slide, paragraph_blocks
 from ..errors import QAError
 from .base import Deck, Limits
-from .versions import VERSIONS
-
-VERSION = VERSIONS["text"]  # bumped in versions.py when this reader's output changes
 
 
 def decode(data: bytes, name: str) -> str:
