@@ -227,25 +227,38 @@ def held_out_check(default: tuple[Searcher, SearchSettings], best: tuple[Searche
     def score(pair: tuple[Searcher, SearchSettings], questions: dict) -> float:
         return objective(run(pair[0], questions, pair[1]))
 
+    parts = halves(real)
+    scores = {side: [score(pair, part) for part in parts] for side, pair in (("default", default), ("variant", best))}
     out = {}
-    first, second = halves(real)
-    for n, (fit_on, held_out) in enumerate(((first, second), (second, first)), 1):
-        picked = best if score(best, fit_on) > score(default, fit_on) else default
+    for n, (fit, held) in enumerate(((0, 1), (1, 0)), 1):
+        picked = "variant" if scores["variant"][fit] > scores["default"][fit] else "default"
         out[f"half {n}"] = {
-            "picked": "variant" if picked is best else "default",
-            "held-out, default": score(default, held_out),
-            "held-out, picked": score(picked, held_out),
+            "picked": picked,
+            "held-out, default": scores["default"][held],
+            "held-out, picked": scores[picked][held],
         }
     out["carries"] = all(v["held-out, picked"] > v["held-out, default"] for v in out.values())
     return out
 
 
+def leader(out: dict) -> str | None:
+    """The best variant within the latency bound when it scores above the default, else None."""
+    best, rows = out.get("best variant"), out["variants"]
+    return best if best is not None and rows[best]["objective"] > rows["default"]["objective"] else None
+
+
+def fitted_default(calibration: dict) -> SearchSettings:
+    """The default settings with the relevance and no-good-match calibration fitted in this run."""
+    fitted = ("relevance_weights", "match_weights", "min_match")
+    return replace(SearchSettings(), **{key: calibration[key] for key in fitted})
+
+
 def _choice(out: dict) -> str:
     """Whether the default is still the variant the objective chooses among those within the latency bound,
     and whether a variant that leads it passes the held-out check."""
-    best, rows = out.get("best variant"), out["variants"]
+    best, rows = leader(out), out["variants"]
     bound = f"within the latency bound ({LATENCY_BOUND}x the encoder's own query time)"
-    if best is None or rows[best]["objective"] <= rows["default"]["objective"]:
+    if best is None:
         return f"The default is the variant the objective chose (or ties with) among those {bound}."
     lead = (
         f"The objective's best variant {bound} is **{best}** ({rows[best]['objective']:.4f}), above the default"
@@ -367,8 +380,7 @@ def main() -> int:
     # the default every variant starts from; qa/search.py must carry the fitted values (tested).
     out["calibration"] = calibrate(searcher, sets, args.index, SearchSettings())
     print("calibration", out["calibration"], flush=True)
-    fitted = {key: out["calibration"][key] for key in ("relevance_weights", "match_weights", "min_match")}
-    default = replace(SearchSettings(), **fitted)
+    default = fitted_default(out["calibration"])
     for name, overrides in VARIANTS.items():
         if args.only and name not in args.only:
             continue
@@ -429,12 +441,11 @@ def main() -> int:
 def check_choice(out: dict, searcher: Searcher, sets: dict, index: Path) -> None:
     """out["held-out check"] for the best variant, when it leads the default (else none is needed)."""
     out.pop("held-out check", None)
-    best, rows = out.get("best variant"), out["variants"]
-    if best is None or rows[best]["objective"] <= rows["default"]["objective"]:
+    best = leader(out)
+    if best is None:
         return
-    fitted = {key: out["calibration"][key] for key in ("relevance_weights", "match_weights", "min_match")}
-    default = replace(SearchSettings(), **fitted)
-    row = rows[best]
+    default = fitted_default(out["calibration"])
+    row = out["variants"][best]
     if "packing" in row:
         packing = Packing(**row["packing"])
         variant_pair = (packed_searcher(packing, index / f"ablation-{packing.id}", searcher), default)
