@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test lint index bench bench-ingest serve-report quality ablations test-deps clean
+.PHONY: run test lint index bench bench-ingest serve-report quality unseen ablations test-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: $(VENV)/.dev
 
 quality: $(VENV)/.dev
 	$(BIN)/python scripts/quality.py
+
+# The default search on real decks no constant was fitted on (tests/fixtures/unseen/).
+unseen: $(VENV)/.dev
+	$(BIN)/python scripts/unseen_decks.py
 
 clean:
 	rm -rf $(VENV) index .pytest_cache .ruff_cache

@@ -24,6 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 QUESTIONS = CORPUS / "questions" / "decks.jsonl"
+# Where a question's "doc" is looked up: the shipped corpus, then the unseen decks of the
+# generalisation check (doc "unseen/<name>" -> tests/fixtures/unseen/<name>.pdf, .pptx or .md).
+ROOTS = (CORPUS, ROOT / "tests" / "fixtures")
 
 FIELDS = {"id", "question", "lang", "doc", "slides", "answers", "split", "deck_lang", "type"}
 TYPES = {"fact", "deck", "summary", "agenda"}
@@ -91,10 +94,11 @@ READERS = {".pdf": pdf_slides, ".pptx": pptx_slides, ".md": markdown_slides}
 
 
 def deck_path(doc: str) -> Path | None:
-    for suffix in READERS:
-        path = CORPUS / f"{doc}{suffix}"
-        if path.is_file():
-            return path
+    for root in ROOTS:
+        for suffix in READERS:
+            path = root / f"{doc}{suffix}"
+            if path.is_file():
+                return path
     return None
 
 
@@ -142,7 +146,7 @@ def check_question(q: dict, decks: Decks) -> list[str]:
         return problems
     slides = decks.slides(q["doc"])
     if slides is None:
-        return [f"no deck {q['doc']} (.pdf/.pptx/.md) under corpus/"]
+        return [f"no deck {q['doc']} (.pdf/.pptx/.md) under corpus/ or tests/fixtures/"]
     missing = [n for n in q["slides"] if n > len(slides)]
     if missing:
         return [f"slide(s) {missing} beyond the deck's {len(slides)} slides"]

@@ -89,15 +89,24 @@ def latency(searcher: Searcher, questions, rounds: int = 3) -> dict:
 
 
 @contextmanager
+def copied_corpus_searcher(files: dict[str, Path], index: Path, latent: bool = False) -> Iterator[Searcher]:
+    """A searcher over a corpus of these files ({name in the corpus: source file}; a name's folder is
+    part of its document id), its index kept at `index`; `latent`: with the passages' latent terms."""
+    with tempfile.TemporaryDirectory(prefix="qa-corpus-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        for name, source in files.items():
+            (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, corpus / name)
+        yield Searcher.open(corpus, index, notify=print, latent=latent)
+
+
+@contextmanager
 def briefing_alone_searcher(index: Path, latent: bool = False) -> Iterator[Searcher]:
     """A searcher over a corpus of the briefing only (its index kept at index/briefing-alone;
     `latent`: with the passages' latent terms and --latent-terms' settings)."""
-    with tempfile.TemporaryDirectory(prefix="qa-briefing-") as tmp:
-        corpus = Path(tmp) / "corpus"
-        corpus.mkdir()
-        for name in ("jst-crds-sti-2023.txt", "catalog.toml"):
-            shutil.copy(ROOT / "corpus" / name, corpus / name)
-        yield Searcher.open(corpus, index / "briefing-alone", notify=print, latent=latent)
+    files = {name: ROOT / "corpus" / name for name in ("jst-crds-sti-2023.txt", "catalog.toml")}
+    with copied_corpus_searcher(files, index / "briefing-alone", latent) as searcher:
+        yield searcher
 
 
 def briefing_alone(questions, index: Path, latent: bool = False) -> dict:
