@@ -299,3 +299,24 @@ def test_automatic_numbers_are_written_as_powerpoint_shows_them(tmp_path):
         "- A. Code that doesn't run on servers.\n- B. Code that runs on servers you manage.\n"
         "  - 1) Step one\n  - 2) Step two"
     )
+
+
+def test_a_date_inherited_from_a_template_is_not_the_decks(tmp_path):
+    """A deck saved years after its file was made (kaityo256's 2025 deck on generative AI says
+    "created 2019-01-02", as his 2026 one does) started as an older file: its card states no date
+    rather than the template's. A file saved soon after it was made keeps its creation date."""
+    import datetime as dt
+
+    from pptx import Presentation
+
+    from qa.readers import read_deck
+
+    real = read_deck(FIXTURES / "unseen" / "kaityo256-generative-ai.pptx", "generative-ai")
+    assert real.card.author == "watanabe" and real.card.date == ""
+    for saved, date in ((dt.datetime(2025, 10, 3), ""), (dt.datetime(2019, 3, 1), "2019-01-02")):
+        prs = Presentation(str(FIXTURES / "deck.pptx"))
+        prs.core_properties.created = dt.datetime(2019, 1, 2, 5, 23)
+        prs.core_properties.modified = saved
+        path = tmp_path / f"{saved.year}.pptx"
+        prs.save(str(path))
+        assert read_deck(path, "deck").card.date == date

@@ -7,6 +7,7 @@ paragraphs become indented "- " items, tables "| a | b |" rows, notes Slide.note
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from dataclasses import dataclass
@@ -389,10 +390,18 @@ def _table(table) -> str:
     return table_markdown([[_one_line(cell.text) for cell in row.cells] for row in table.rows])
 
 
+# A file last saved more than this long after it was made started as an older file (a template,
+# last year's deck): kaityo256's decks of 2025 and 2026 both say "created 2019-01-02 05:23:01".
+TEMPLATE_AGE = dt.timedelta(days=365)
+
+
 def _card(props) -> DocumentCard:
-    created = props.created
+    """The card from the file's properties. Its date is the file's creation, unless the file was saved
+    over a year later: then it is a template's date, and the card states none rather than a wrong one."""
+    created, modified = props.created, props.modified
+    inherited = created is not None and modified is not None and modified - created > TEMPLATE_AGE
     return DocumentCard(
         title=property_value(props.title),
         author=property_value(props.author),
-        date=created.date().isoformat() if created else "",
+        date=created.date().isoformat() if created and not inherited else "",
     )

@@ -7,6 +7,6 @@ VERSIONS = {
     "text": "2",
     "markdown": "markdown-it-5",
     "pdf": "ocr-21",
-    "pptx": "11",
+    "pptx": "12",
     "pictures": "1",  # the slide pictures (qa/readers/pictures.py)
 }
