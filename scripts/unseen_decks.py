@@ -137,11 +137,11 @@ def markdown(results: dict) -> str:
         f" passage hit@1 {latent['hit@1']:.3f}, hit@5 {latent['hit@5']:.3f} (all questions).",
     ]
     if "variants" in results:
-        lines += ["", *variant_table(results["variants"])]
+        lines += ["", *variant_table(results["variants"], c["decks"])]
     return "\n".join(lines) + "\n"
 
 
-def variant_table(rows: dict) -> list[str]:
+def variant_table(rows: dict, decks: int) -> list[str]:
     """The ablation rows on dev and on the unseen decks, best on dev first, with the rank correlation."""
     from scipy.stats import spearmanr
 
@@ -152,7 +152,7 @@ def variant_table(rows: dict) -> list[str]:
     lines = [
         f"The ablation table's {len(names) - 2} settings-only rows and the two single-signal modes, on the"
         " deck questions (objective: the mean of passage hit@1 and slide@1 over both languages; the dev"
-        " questions here are searched in the same 21-deck index, so they differ a little from the ablation"
+        f" questions here are searched in the same {decks}-deck index, so they differ a little from the ablation"
         f" table). Spearman's rank correlation between the two columns: **{rho:.2f}**. Rows above the"
         f" default: {better['dev']} on dev, {better['unseen']} on the unseen decks. Reported only: no row is"
         " chosen from the unseen column.",
