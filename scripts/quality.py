@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from qa.evaluation import evaluate  # noqa: E402
 from qa.search import Searcher  # noqa: E402
 from scripts.question_sets import jsquad_split, question_sets  # noqa: E402
-from scripts.splice_readme import splice  # noqa: E402
+from scripts.splice_readme import publish  # noqa: E402
 
 KEYS = ("hit@1", "hit@5", "slide@1", "slide@5", "mrr@10")
 # (label, results path, comparison, target); checked per language where the path has {lang}.
@@ -223,17 +223,13 @@ def main() -> int:
     parser.add_argument("--no-jsquad", action="store_true")
     parser.add_argument("--render-only", action="store_true", help="rewrite the Markdown from docs/quality.json")
     args = parser.parse_args()
-    path = ROOT / "docs" / "quality.json"
-    if args.render_only:
-        results = json.loads(path.read_text(encoding="utf-8"))
-    else:
+
+    def both() -> dict:
         results = measure(args.index, not args.no_jsquad)
         results["latent terms"] = measure(args.index, not args.no_jsquad, latent=True)
-        path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    text = markdown(results)
-    (ROOT / "docs" / "quality.md").write_text(text, encoding="utf-8")
-    splice("quality", text)
-    print(text)
+        return results
+
+    publish(ROOT / "docs" / "quality.json", None if args.render_only else both, markdown, "quality")
     return 0
 
 

@@ -8,7 +8,9 @@ the generated file is dropped (the README has its own).
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -26,6 +28,20 @@ def splice(name: str, markdown: str, readme: Path = README) -> None:
     _, tail = rest.split(end, 1)
     body = "\n".join(lines).strip()
     readme.write_text(f"{head}{begin}\n{body}\n{end}{tail}", encoding="utf-8")
+
+
+def publish(results_path: Path, measure: Callable[[], dict] | None, markdown: Callable[[dict], str], name: str) -> None:
+    """Measure (None: read the saved results instead) into results_path (JSON), write its Markdown
+    beside it (.md) and splice that into the README section `name`."""
+    if measure is None:
+        results = json.loads(results_path.read_text(encoding="utf-8"))
+    else:
+        results = measure()
+        results_path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    text = markdown(results)
+    results_path.with_suffix(".md").write_text(text, encoding="utf-8")
+    splice(name, text)
+    print(text)
 
 
 if __name__ == "__main__":

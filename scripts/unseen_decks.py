@@ -33,7 +33,7 @@ from qa.search import SearchSettings  # noqa: E402
 from scripts.ablations import LATENT, VARIANTS, WORD_LATENT  # noqa: E402
 from scripts.quality import copied_corpus_searcher, figures, share  # noqa: E402
 from scripts.question_sets import dev_sets  # noqa: E402
-from scripts.splice_readme import splice  # noqa: E402
+from scripts.splice_readme import publish  # noqa: E402
 
 UNSEEN = ROOT / "tests" / "fixtures" / "unseen"
 QUESTIONS = UNSEEN / "questions.jsonl"
@@ -173,18 +173,15 @@ def main() -> int:
     parser.add_argument("--render-only", action="store_true", help="rewrite the Markdown from docs/unseen.json")
     parser.add_argument("--no-variants", action="store_true", help="the default and --latent-terms only (fast)")
     args = parser.parse_args()
-    if args.render_only:
-        results = json.loads(RESULTS.read_text("utf-8"))
-    else:
+
+    def every() -> dict:
         results = measure(args.index)
         results["latent terms"] = measure(args.index, latent=True)
         if not args.no_variants:
             results["variants"] = variants(args.index)
-        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    text = markdown(results)
-    (ROOT / "docs" / "unseen.md").write_text(text, encoding="utf-8")
-    splice("unseen", text)
-    print(text)
+        return results
+
+    publish(RESULTS, None if args.render_only else every, markdown, "unseen")
     return 0
 
 
