@@ -560,7 +560,7 @@ def test_beamers_page_of_pages_in_the_margin_is_pagination():
     assert "- Non-random missing (NM)" in lines
 
 
-def test_a_build_sweeps_the_temporary_files_a_killed_build_left_in_the_ocr_cache(tmp_path):
+def test_a_build_sweeps_the_temporary_files_a_killed_build_left_in_the_ocr_cache(tmp_path, monkeypatch):
     import os
     import time
 
@@ -577,9 +577,42 @@ def test_a_build_sweeps_the_temporary_files_a_killed_build_left_in_the_ocr_cache
     hours_ago = time.time() - 2 * ocr.STALE_TMP_S
     os.utime(left, (hours_ago, hours_ago))
     os.utime(entry, (hours_ago, hours_ago))
+    monkeypatch.setattr(ocr, "engine", lambda: None)  # no Tesseract: the build cannot tell which entries are in use
     build_index(corpus, tmp_path / "index")
     assert not left.exists()  # a killed build's half-written entry
     assert live.exists() and entry.exists()  # a writer that may still be at work; a real entry
+
+
+@needs_ocr
+def test_a_build_keeps_the_ocr_readings_it_used_and_drops_the_rest(tmp_path):
+    """The cache holds the readings of the pages the corpus has now: an entry no build page read
+    (a deck removed or changed, another Tesseract's) goes when a build ends; the ones read stay."""
+    import os
+    import time
+
+    from qa.index import OCR_CACHE, build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "scanned-deck.pdf", corpus)
+    shutil.copy(FIXTURES / "marp-deck.md", corpus)
+    cache = tmp_path / "index" / OCR_CACHE
+    build_index(corpus, tmp_path / "index")
+    readings = sorted(cache.glob("*.json"))
+    assert len(readings) == 3
+    gone = cache / "0123.json"  # a reading of a page no deck has any more
+    gone.write_text(readings[0].read_text(encoding="utf-8"), encoding="utf-8")
+    week_ago = time.time() - 7 * 86400
+    for path in (*readings, gone):
+        os.utime(path, (week_ago, week_ago))
+    (corpus / "marp-deck.md").write_text("# Changed\n\nA deck changed, so the index is rebuilt.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    assert sorted(cache.glob("*.json")) == readings  # read again from the cache, so kept
+    for path in readings:  # as a later day's build finds them (read within its clock slack, they would stay)
+        os.utime(path, (week_ago, week_ago))
+    (corpus / "scanned-deck.pdf").unlink()
+    build_index(corpus, tmp_path / "index")
+    assert list(cache.glob("*.json")) == []  # its deck is gone
 
 
 def test_a_cache_write_that_fails_leaves_no_temporary_file(tmp_path, monkeypatch):

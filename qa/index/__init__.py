@@ -35,6 +35,9 @@ from .staleness import Stale, compare, only_corpus
 from .store import IndexInvalid, current_build, index_lock
 
 OCR_CACHE = "ocr-cache"  # index/ocr-cache/: Tesseract's readings by page picture (qa/readers/ocr.py)
+# A cache entry used by a build has an mtime from its start on; file systems that keep whole or
+# even seconds (FAT: 2 s) may date an entry written in the build's first moments a little earlier.
+CACHE_CLOCK_SLACK_S = 2.0
 
 __all__ = [
     "OCR_CACHE",
@@ -114,8 +117,9 @@ def _index_locked(
     packing: Packing = PACKING,
 ) -> BuildSummary:
     """Build under the lock; `inputs` (build_inputs) were taken before the decks are read."""
-    started = time.perf_counter()
-    if limits.ocr_cache is None:  # kept beside the builds: a rebuild does not OCR unchanged pages again
+    started, since = time.perf_counter(), time.time() - CACHE_CLOCK_SLACK_S
+    own_cache = limits.ocr_cache is None
+    if own_cache:  # kept beside the builds: a rebuild does not OCR unchanged pages again
         limits = replace(limits, ocr_cache=index_dir / OCR_CACHE)
         ocr.sweep(limits.ocr_cache)
     try:
@@ -127,6 +131,10 @@ def _index_locked(
     recipe = build.Recipe(inputs, encoder, config, started)
     write = build.writer(prepared, embedded, recipe, corpus_dir=corpus_dir, limits=limits, progress=progress)
     folder = store.publish(index_dir, write)
+    if own_cache and limits.ocr and ocr.engine() is not None:
+        # Every page this build needed was read from the cache or into it: the rest is for decks that
+        # are gone or changed. Without Tesseract (or with OCR off) nothing was read, so nothing goes.
+        ocr.prune(limits.ocr_cache, since)
     return build.summary(folder, store.open_manifest(folder)[0], prepared)
 
 

@@ -114,6 +114,8 @@ def _words(image, cache: Path | None) -> dict[str, list]:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(data, dict) and all(isinstance(data.get(f), list) for f in FIELDS):
+                with contextlib.suppress(OSError):  # marks the entry as in use (prune keeps it)
+                    os.utime(path)
                 return data
         except (OSError, ValueError):
             pass
@@ -134,6 +136,21 @@ def _words(image, cache: Path | None) -> dict[str, list]:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)  # a full disk leaves a part-written file
     return data
+
+
+def prune(cache: Path, used_since: float) -> int:
+    """Remove the entries the last build neither read nor wrote (read or written, an entry's mtime is
+    at least `used_since`, the build's start): a deck removed or changed since, another Tesseract's
+    readings. Returns how many went. Never raises: it only tidies."""
+    removed = 0
+    try:
+        for entry in Path(cache).glob("*.json"):
+            if entry.stat().st_mtime < used_since:
+                entry.unlink(missing_ok=True)
+                removed += 1
+    except OSError:
+        pass
+    return removed
 
 
 def sweep(cache: Path, older_than_s: float = STALE_TMP_S) -> int:
