@@ -142,25 +142,22 @@ def prune(cache: Path, used_since: float) -> int:
     """Remove the entries the last build neither read nor wrote (read or written, an entry's mtime is
     at least `used_since`, the build's start): a deck removed or changed since, another Tesseract's
     readings. Returns how many went. Never raises: it only tidies."""
-    removed = 0
-    try:
-        for entry in Path(cache).glob("*.json"):
-            if entry.stat().st_mtime < used_since:
-                entry.unlink(missing_ok=True)
-                removed += 1
-    except OSError:
-        pass
-    return removed
+    return _remove_older(cache, "*.json", used_since)
 
 
 def sweep(cache: Path, older_than_s: float = STALE_TMP_S) -> int:
     """Remove the half-written entries a killed build left in the cache (a live writer's are seconds
     old, so only those older than `older_than_s` go); returns how many. Never raises: it only tidies."""
-    removed, now = 0, time.time()
+    return _remove_older(cache, "*.tmp", time.time() - older_than_s)
+
+
+def _remove_older(cache: Path, pattern: str, cutoff: float) -> int:
+    """Remove the cache's files matching `pattern` last modified before `cutoff`; how many went."""
+    removed = 0
     try:
-        for tmp in Path(cache).glob("*.tmp"):
-            if now - tmp.stat().st_mtime > older_than_s:
-                tmp.unlink(missing_ok=True)
+        for path in Path(cache).glob(pattern):
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
                 removed += 1
     except OSError:
         pass
