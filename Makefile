@@ -46,7 +46,7 @@ bench: $(VENV)/.dev
 quality: $(VENV)/.dev
 	$(BIN)/python scripts/quality.py
 
-# The default search on real decks no constant was fitted on (tests/fixtures/unseen/).
+# The default search on real decks no constant was fitted on (tests/fixtures/unseen*/).
 unseen: $(VENV)/.dev
 	$(BIN)/python scripts/unseen_decks.py
 

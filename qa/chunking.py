@@ -67,7 +67,7 @@ UNPACKED = Packing(0, 0)  # one passage a bullet, as before packing (an ablation
 
 def chunker_version(packing: Packing = PACKING) -> str:
     """The chunker's id in the manifest: a change of rules or sizes rebuilds the index."""
-    return f"slide-passages-v13/{packing.id}"
+    return f"slide-passages-v14/{packing.id}"
 
 
 CHUNKER_VERSION = chunker_version()
@@ -138,6 +138,8 @@ def _table_rows(block: list[str], tidy=clean) -> list[str]:
     header: list[str] = []
     if len(block) > 1 and _TABLE_RULE.match(block[1].strip()):
         header, rows = rows[0], rows[2:]
+        if not rows:  # a table of one row (a box drawn as a table): its cells are the content, not headings
+            header, rows = [], [header]
     out = []
     for cells in rows:
         if not any(cells):

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 QUESTIONS = CORPUS / "questions" / "decks.jsonl"
 # Where a question's "doc" is looked up: the shipped corpus, then the unseen decks of the
-# generalisation check (doc "unseen/<name>" -> tests/fixtures/unseen/<name>.pdf, .pptx or .md).
+# generalisation check (doc "unseen-2/<name>" -> tests/fixtures/unseen-2/<name>.pdf, .pptx or .md).
 ROOTS = (CORPUS, ROOT / "tests" / "fixtures")
 
 FIELDS = {"id", "question", "lang", "doc", "slides", "answers", "split", "deck_lang", "type"}

@@ -1,13 +1,13 @@
 """How the default search does on real decks no constant was fitted on: `make unseen`.
 
-The decks of tests/fixtures/unseen/ (sources and licences in its README) came into the
-project after every constant of the search had been fitted, and their questions
-(tests/fixtures/unseen/questions.jsonl, written for this check) are read by no fit:
-none of scripts/ablations.py, fit_weights.py or not_kept.py opens them. They join the
-shipped corpus (the briefing and the eleven real decks) in one index, as a user adding
-decks would have it, and the default settings answer them, per language and direction.
-Beside them, for comparison, the same figures of the development decks (dev split,
-docs/ablations.json) and of their held-out test split (docs/quality.json).
+Each set under tests/fixtures/ (SETS: a folder of real decks, its README with their sources and
+licences, and questions.jsonl) came into the project after every constant of the search had
+been fitted, and no fit reads its decks or questions: none of scripts/ablations.py,
+fit_weights.py or not_kept.py opens them. They join the shipped corpus (the briefing and the
+eleven real decks) in one index, as a user adding decks would have it, and the default
+settings answer them, per set, language and direction. Beside them, for comparison, the same
+figures of the development decks (dev split, docs/ablations.json) and of their held-out test
+split (docs/quality.json).
 
 Writes docs/unseen.json, then docs/unseen.md from it, spliced into README.md between
 `<!-- unseen:begin -->` / `<!-- unseen:end -->`.
@@ -29,49 +29,66 @@ sys.path.insert(0, str(ROOT))
 
 from qa.documents import SKIP_DIRS, deck_files  # noqa: E402
 from qa.evaluation import evaluate, read_questions  # noqa: E402
-from qa.search import SearchSettings  # noqa: E402
+from qa.search import Searcher, SearchSettings  # noqa: E402
 from scripts.ablations import LATENT, VARIANTS, WORD_LATENT  # noqa: E402
 from scripts.quality import copied_corpus_searcher, figures, share  # noqa: E402
 from scripts.question_sets import dev_sets  # noqa: E402
 from scripts.splice_readme import publish  # noqa: E402
 
-UNSEEN = ROOT / "tests" / "fixtures" / "unseen"
-QUESTIONS = UNSEEN / "questions.jsonl"
+FIXTURES = ROOT / "tests" / "fixtures"
+# The sets of the check, oldest first: folder under tests/fixtures/ (its decks' folder in the corpus
+# too) -> the day its questions were written, before any search ran on its decks. A fit that wants a
+# set's questions moves its decks and questions into corpus/; the newer sets stay the check.
+SETS = {"unseen": "2026-11-30", "unseen-2": "2026-12-01"}
 RESULTS = ROOT / "docs" / "unseen.json"
 GROUPS = ("all", "ja", "en", "en>en", "en>ja", "ja>en", "ja>ja")
 
 
+def questions_of(name: str) -> list:
+    """The questions of one set (tests/fixtures/<name>/questions.jsonl)."""
+    return read_questions(FIXTURES / name / "questions.jsonl").questions
+
+
 def corpus_files() -> dict[str, Path]:
-    """The shipped corpus (decks and catalog, not the question sets) and the unseen decks under unseen/."""
+    """The shipped corpus (decks and catalog, not the question sets) and each set's decks under <set>/."""
     corpus = ROOT / "corpus"
     files = {str(p.relative_to(corpus)): p for p in deck_files(corpus)}
     files["catalog.toml"] = corpus / "catalog.toml"
-    for deck in deck_files(UNSEEN):
-        files[f"unseen/{deck.name}"] = deck
+    for name in SETS:
+        for deck in deck_files(FIXTURES / name):
+            files[f"{name}/{deck.name}"] = deck
     assert not SKIP_DIRS & {Path(name).parts[0] for name in files}
     return files
 
 
-def measure(index: Path, latent: bool = False) -> dict:
-    """The figures of the unseen questions with the default settings, or (`latent`) with --latent-terms."""
-    questions = read_questions(QUESTIONS).questions
-    with copied_corpus_searcher(corpus_files(), index, latent) as searcher:
-        result = evaluate(searcher, questions, k=10)
-        docs = searcher.documents()
-        return {
-            "date": time.strftime("%Y-%m-%d"),
-            "model": searcher.encoder.model_id,
-            "corpus": {
-                "decks": len(docs),
-                "unseen decks": sum(d["doc"].startswith("unseen/") for d in docs),
-                "passages": len(searcher.passages),
-            },
-            "unseen": figures(result),
-            "flagged": share([r.low_confidence for r in result.results]),
-            "slide@1 missed": [r.question.id for r in result.results if r.metrics.get("slide@1", 0.0) < 1.0],
-            # a question whose answer no passage holds would be a reader fault (tests/test_unseen_decks.py)
-            "unanswerable": [r.question.id for r in result.results if r.relevant_passages == 0],
-        }
+def measure(searcher: Searcher, settings: SearchSettings) -> dict:
+    """The figures of every set's questions, together and per set, with these settings."""
+    searcher.settings = settings
+    per_set = {name: questions_of(name) for name in SETS}
+    result = evaluate(searcher, [q for questions in per_set.values() for q in questions], k=10)
+    docs = searcher.documents()
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "model": searcher.encoder.model_id,
+        "corpus": {
+            "decks": len(docs),
+            "unseen decks": sum(d["doc"].split("/")[0] in SETS for d in docs),
+            "passages": len(searcher.passages),
+        },
+        "unseen": figures(result),
+        "sets": {
+            name: {
+                "written": SETS[name],
+                "decks": len(deck_files(FIXTURES / name)),
+                "figures": figures(evaluate(searcher, questions, k=10)),
+            }
+            for name, questions in per_set.items()
+        },
+        "flagged": share([r.low_confidence for r in result.results]),
+        "slide@1 missed": [r.question.id for r in result.results if r.metrics.get("slide@1", 0.0) < 1.0],
+        # a question whose answer no passage holds would be a reader fault (tests/test_unseen_decks.py)
+        "unanswerable": [r.question.id for r in result.results if r.relevant_passages == 0],
+    }
 
 
 def decks_objective(groups: dict) -> float:
@@ -80,24 +97,23 @@ def decks_objective(groups: dict) -> float:
     return round(float(np.mean([groups[lang][k] for lang in ("ja", "en") for k in ("hit@1", "slide@1")])), 4)
 
 
-def variants(index: Path) -> dict:
+def variants(searcher: Searcher) -> dict:
     """Every settings-only row of the ablation table (packings need indexes of their own), and the two
-    single-signal modes, scored on the dev deck questions and on the unseen ones: does a row's standing
-    on dev carry to decks nobody fitted on? Reported only; nothing is chosen from it."""
+    single-signal modes, scored on the dev deck questions, on every set's questions and on each set's:
+    does a row's standing on dev carry to decks nobody fitted on? Reported only; nothing is chosen
+    from it."""
     rows = {name: ("hybrid", o) for name, o in {**VARIANTS, **WORD_LATENT, **LATENT}.items()}
     rows |= {"dense vectors only (mode)": ("dense", {}), "keyword index only (mode)": ("keyword", {})}
-    unseen, dev = read_questions(QUESTIONS).questions, dev_sets(ROOT)["decks"]
+    per_set = {name: questions_of(name) for name in SETS}
+    splits = {"dev": dev_sets(ROOT)["decks"], "unseen": [q for qs in per_set.values() for q in qs]}
+    splits |= {f"set {name}": questions for name, questions in per_set.items()}
     out = {}
-    with copied_corpus_searcher(corpus_files(), index, latent=True) as searcher:
-        for name, (mode, overrides) in rows.items():
-            searcher.settings = replace(SearchSettings(), **overrides)
-            scored = {
-                split: figures(evaluate(searcher, questions, k=10, mode=mode))
-                for split, questions in (("dev", dev), ("unseen", unseen))
-            }
-            out[name] = {split: decks_objective(groups) for split, groups in scored.items()}
-            out[name]["unseen slide@1"] = scored["unseen"]["all"]["slide@1"]
-            print(name, out[name], flush=True)
+    for name, (mode, overrides) in rows.items():
+        searcher.settings = replace(SearchSettings(), **overrides)
+        scored = {split: figures(evaluate(searcher, questions, k=10, mode=mode)) for split, questions in splits.items()}
+        out[name] = {split: decks_objective(groups) for split, groups in scored.items()}
+        out[name]["unseen slide@1"] = scored["unseen"]["all"]["slide@1"]
+        print(name, out[name], flush=True)
     return out
 
 
@@ -110,10 +126,11 @@ def comparison() -> dict:
 
 def markdown(results: dict) -> str:
     c, unseen, other = results["corpus"], results["unseen"], comparison()
+    folders = ", ".join(f"tests/fixtures/{name}/" for name in results["sets"])
     lines = [
         f"Measured {results['date']} by `make unseen` (scripts/unseen_decks.py → docs/unseen.json): "
         f"{unseen['all']['n']} questions on {c['unseen decks']} real decks that no constant was fitted on"
-        f" (tests/fixtures/unseen/), searched in one index with the shipped corpus ({c['decks']} decks,"
+        f" ({folders}), searched in one index with the shipped corpus ({c['decks']} decks,"
         f" {c['passages']} passages), default settings. Beside them: the development decks of corpus/real/,"
         " dev split (what the constants were fitted on) and test split (`make quality`).",
         "",
@@ -135,10 +152,31 @@ def markdown(results: dict) -> str:
         f"Flagged as no good match: {results['flagged']:.3f} of these questions (all answerable)."
         f" With `--latent-terms`: slide@1 {latent['slide@1']:.3f}, slide@5 {latent['slide@5']:.3f},"
         f" passage hit@1 {latent['hit@1']:.3f}, hit@5 {latent['hit@5']:.3f} (all questions).",
+        "",
+        *set_table(results),
     ]
     if "variants" in results:
         lines += ["", *variant_table(results["variants"], c["decks"])]
     return "\n".join(lines) + "\n"
+
+
+def set_table(results: dict) -> list[str]:
+    """Each set on its own (default settings, and slide@1 with --latent-terms): a set whose questions a
+    later fit reads stops being a check, and the newer sets' rows are the ones to trust then."""
+    lines = [
+        "Per set (written on the day given, before any search ran on its decks):",
+        "",
+        "| set | written | decks | n | slide@1 | slide@5 | passage hit@1 | passage hit@5 | ja slide@1"
+        " | en slide@1 | slide@1 with --latent-terms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, one in results["sets"].items():
+        m, latent = one["figures"], results["latent terms"]["sets"][name]["figures"]["all"]
+        cells = [f"{m['all'][k]:.3f}" for k in ("slide@1", "slide@5", "hit@1", "hit@5")]
+        cells += [f"{m[lang]['slide@1']:.3f}" if lang in m else "–" for lang in ("ja", "en")]
+        row = [f"tests/fixtures/{name}/", one["written"], str(one["decks"]), str(m["all"]["n"]), *cells]
+        lines.append(f"| {' | '.join(row)} | {latent['slide@1']:.3f} |")
+    return lines
 
 
 def variant_table(rows: dict, decks: int) -> list[str]:
@@ -146,6 +184,7 @@ def variant_table(rows: dict, decks: int) -> list[str]:
     from scipy.stats import spearmanr
 
     names = sorted(rows, key=lambda name: -rows[name]["dev"])
+    sets = [name for name in SETS if f"set {name}" in rows["default"]]
     rho = spearmanr([rows[n]["dev"] for n in names], [rows[n]["unseen"] for n in names]).statistic
     base = rows["default"]
     better = {split: sum(rows[n][split] > base[split] for n in names) for split in ("dev", "unseen")}
@@ -157,13 +196,14 @@ def variant_table(rows: dict, decks: int) -> list[str]:
         f" default: {better['dev']} on dev, {better['unseen']} on the unseen decks. Reported only: no row is"
         " chosen from the unseen column.",
         "",
-        "| row | dev decks | unseen decks | unseen slide@1 |",
-        "|---|---|---|---|",
+        f"| row | dev decks | unseen decks | {' | '.join(f'{name}/' for name in sets)} | unseen slide@1 |",
+        f"|---|---|---|{'---|' * len(sets)}---|",
     ]
     for name in names:
         r = rows[name]
         label = f"**{name}**" if name == "default" else name
-        lines.append(f"| {label} | {r['dev']:.4f} | {r['unseen']:.4f} | {r['unseen slide@1']:.3f} |")
+        cells = [f"{r[split]:.4f}" for split in ("dev", "unseen", *(f"set {name}" for name in sets))]
+        lines.append(f"| {label} | {' | '.join(cells)} | {r['unseen slide@1']:.3f} |")
     return lines
 
 
@@ -175,10 +215,12 @@ def main() -> int:
     args = parser.parse_args()
 
     def every() -> dict:
-        results = measure(args.index)
-        results["latent terms"] = measure(args.index, latent=True)
-        if not args.no_variants:
-            results["variants"] = variants(args.index)
+        # One index and one searcher (with the latent terms' model pass at hand) for every measurement.
+        with copied_corpus_searcher(corpus_files(), args.index, latent=True) as searcher:
+            results = measure(searcher, SearchSettings())
+            results["latent terms"] = measure(searcher, SearchSettings().with_latent_terms())
+            if not args.no_variants:
+                results["variants"] = variants(searcher)
         return results
 
     publish(RESULTS, None if args.render_only else every, markdown, "unseen")

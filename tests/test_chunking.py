@@ -30,6 +30,17 @@ def test_table_rows_keep_their_row_header_and_lose_the_rules():
     assert not any("|" in p.text or "---" in p.text for p in passages())
 
 
+def test_a_table_of_one_row_keeps_its_cells():
+    """PowerPoint boxes drawn as a one-cell table (the Keras workshop's code and model summaries) read
+    as a header row and its rule with no row under them: the cells are the content, not headings."""
+    body = "Look at the layers.\n\n| Total params: 669,706 |\n| --- |"
+    slide = Slide(doc="keras", number=41, title="Model Summary", body=body)
+    texts = [p.text for p in chunk_slide(slide, UNPACKED)]
+    assert "Total params: 669,706" in texts
+    two_rows = Slide(doc="d", number=2, title="T", body="| name | size |\n| --- | --- |\n| a | 1 |")
+    assert [p.text for p in chunk_slide(two_rows, UNPACKED)] == ["a: size: 1"]
+
+
 def test_sub_bullets_carry_their_parent_and_debris_is_cleaned():
     ps = passages()
     chips = next(p for p in ps if p.text.startswith("大統領令の下"))

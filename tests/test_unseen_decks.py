@@ -1,8 +1,9 @@
-"""The unseen decks of the generalisation check (tests/fixtures/unseen/, `make unseen`): the files are
+"""The unseen decks of the generalisation check (tests/fixtures/<set>/, `make unseen`): the files are
 the upstream ones, the readers read them whole, and every question is answerable from what they read."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import replace
 from pathlib import Path
@@ -10,56 +11,64 @@ from pathlib import Path
 import pytest
 
 from qa.chunking import chunk_document
-from qa.documents import load_corpus
-from qa.evaluation import RelevanceJudge, read_questions
+from qa.documents import deck_files, load_corpus
+from qa.evaluation import RelevanceJudge
 from scripts import check_questions
-from scripts.unseen_decks import QUESTIONS, UNSEEN, corpus_files
+from scripts.unseen_decks import FIXTURES, SETS, corpus_files, questions_of
 
 from .test_real_decks import source_numbers
 
+pytestmark = pytest.mark.parametrize("name", list(SETS))
 
-@pytest.fixture(scope="module")
-def decks():
-    corpus = load_corpus(UNSEEN)
+
+@functools.cache
+def read_set(name: str) -> dict:
+    """A set's decks as the readers read them, read once per session: {doc id: document}."""
+    corpus = load_corpus(FIXTURES / name)
     assert corpus.problems == []
     return {d.doc_id: d for d in corpus.documents}
 
 
-def test_the_decks_are_the_upstream_files_byte_for_byte():
-    sums = [line.split() for line in (UNSEEN / "SHA256SUMS").read_text(encoding="utf-8").splitlines()]
-    assert len(sums) == len([p for p in UNSEEN.iterdir() if p.suffix in (".pdf", ".pptx")]) == 9
-    for digest, name in sums:
-        assert hashlib.sha256((UNSEEN / name).read_bytes()).hexdigest() == digest, name
+def test_the_decks_are_the_upstream_files_byte_for_byte(name):
+    folder = FIXTURES / name
+    sums = [line.split() for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines()]
+    assert sorted(file for _, file in sums) == sorted(p.name for p in deck_files(folder))
+    assert len(sums) >= 8
+    for digest, file in sums:
+        assert hashlib.sha256((folder / file).read_bytes()).hexdigest() == digest, file
 
 
-def test_every_deck_is_read_with_the_sources_own_slide_numbers(decks):
-    assert len(decks) == 9
-    for path in sorted(UNSEEN.iterdir()):
+def test_every_deck_is_read_with_the_sources_own_slide_numbers(name):
+    decks = read_set(name)
+    assert len(decks) == len(deck_files(FIXTURES / name))
+    for path in deck_files(FIXTURES / name):
         if (expected := source_numbers(path)) is not None:
             assert [s.number for s in decks[path.stem].slides] == expected, path.name
 
 
-def test_the_questions_pass_the_independent_check():
-    """scripts/check_questions.py: each answer is on its gold slide as pypdfium2 / python-pptx read it."""
-    assert check_questions.main([str(QUESTIONS)]) == 0
+def test_the_questions_pass_the_independent_check(name):
+    """scripts/check_questions.py: each answer is on its gold slide as pypdfium2 / python-pptx /
+    markdown-it read it."""
+    assert check_questions.main([str(FIXTURES / name / "questions.jsonl")]) == 0
 
 
-def test_every_question_is_answered_by_a_passage_on_its_gold_slide(decks):
+def test_every_question_is_answered_by_a_passage_on_its_gold_slide(name):
     """What `make unseen` measures must be there to find: a question no passage answers would count
     a reader's loss as a retrieval miss."""
-    passages = [replace(p, doc=f"unseen/{p.doc}") for d in decks.values() for p in chunk_document(d)]
+    passages = [replace(p, doc=f"{name}/{p.doc}") for d in read_set(name).values() for p in chunk_document(d)]
     judge = RelevanceJudge(passages)
-    questions = read_questions(QUESTIONS).questions
+    questions = questions_of(name)
     assert len(questions) >= 70
     assert {q.lang for q in questions} == {"ja", "en"}
+    assert {q.doc.split("/")[0] for q in questions} == {name}
     assert [q.id for q in questions if not judge.relevant(q)] == []
 
 
-def test_the_check_searches_the_unseen_decks_beside_the_shipped_corpus():
+def test_the_check_searches_the_unseen_decks_beside_the_shipped_corpus(name):
     files = corpus_files()
     assert "jst-crds-sti-2023.txt" in files and "catalog.toml" in files
-    assert sum(name.startswith("real/") for name in files) == 11
-    assert sorted(Path(name).name for name in files if name.startswith("unseen/")) == sorted(
-        p.name for p in UNSEEN.iterdir() if p.suffix in (".pdf", ".pptx")
+    assert sum(file.startswith("real/") for file in files) == 11
+    assert sorted(Path(file).name for file in files if file.startswith(f"{name}/")) == sorted(
+        p.name for p in deck_files(FIXTURES / name)
     )
-    assert not any(name.startswith("questions/") for name in files)
+    assert not any(file.startswith("questions/") for file in files)
