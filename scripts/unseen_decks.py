@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from qa.documents import SKIP_DIRS, deck_files  # noqa: E402
 from qa.evaluation import evaluate, read_questions  # noqa: E402
+from qa.evaluation.runner import summarise  # noqa: E402
 from qa.search import Searcher, SearchSettings  # noqa: E402
 from scripts.ablations import LATENT, VARIANTS, WORD_LATENT  # noqa: E402
 from scripts.quality import copied_corpus_searcher, figures, share  # noqa: E402
@@ -61,28 +62,44 @@ def corpus_files() -> dict[str, Path]:
     return files
 
 
+def missed(r) -> bool:
+    """Whether a question's first cited slide is not a gold one."""
+    return r.metrics.get("slide@1", 0.0) < 1.0
+
+
 def misses(result) -> dict:
     """Where the slide@1 misses went: a slide of another deck came first, or another slide of the
     right deck did (routing, or ranking within the deck)."""
     out = {"another deck": 0, "same deck": 0}
-    for r in result.results:
-        if r.metrics.get("slide@1", 0.0) < 1.0:
-            out["another deck" if not r.top or r.top[0].doc != r.question.doc else "same deck"] += 1
+    for r in filter(missed, result.results):
+        out["another deck" if not r.top or r.top[0].doc != r.question.doc else "same deck"] += 1
     return out
 
 
-def one_set(searcher: Searcher, questions: list) -> dict:
+def split_by_set(result) -> dict:
+    """The evaluation of every set's questions cut into one per set (the questions are asked once)."""
+    return {
+        name: summarise(
+            [r for r in result.results if r.question.doc.split("/")[0] == name],
+            k=result.k,
+            mode=result.mode,
+            model=result.model,
+        )
+        for name in SETS
+    }
+
+
+def one_set(result) -> dict:
     """One set's figures and misses, and how many decks its questions ask about."""
-    result = evaluate(searcher, questions, k=10)
-    return {"decks": len({q.doc for q in questions}), "figures": figures(result), "misses": misses(result)}
+    decks = len({r.question.doc for r in result.results})
+    return {"decks": decks, "figures": figures(result), "misses": misses(result)}
 
 
 def measure(searcher: Searcher, settings: SearchSettings) -> dict:
     """The figures of every set's questions, together and per set, with these settings; and of the
     dev deck questions in this larger library."""
     searcher.settings = settings
-    per_set = {name: questions_of(name) for name in SETS}
-    result = evaluate(searcher, [q for questions in per_set.values() for q in questions], k=10)
+    result = evaluate(searcher, [q for name in SETS for q in questions_of(name)], k=10)
     docs = searcher.documents()
     return {
         "date": time.strftime("%Y-%m-%d"),
@@ -93,10 +110,10 @@ def measure(searcher: Searcher, settings: SearchSettings) -> dict:
             "passages": len(searcher.passages),
         },
         "unseen": figures(result),
-        "sets": {name: {"written": SETS[name], **one_set(searcher, questions)} for name, questions in per_set.items()},
-        "dev decks": one_set(searcher, dev_sets(ROOT)["decks"]),
+        "sets": {name: {"written": SETS[name], **one_set(one)} for name, one in split_by_set(result).items()},
+        "dev decks": one_set(evaluate(searcher, dev_sets(ROOT)["decks"], k=10)),
         "flagged": share([r.low_confidence for r in result.results]),
-        "slide@1 missed": [r.question.id for r in result.results if r.metrics.get("slide@1", 0.0) < 1.0],
+        "slide@1 missed": [r.question.id for r in filter(missed, result.results)],
         # a question whose answer no passage holds would be a reader fault (tests/test_unseen_decks.py)
         "unanswerable": [r.question.id for r in result.results if r.relevant_passages == 0],
     }
@@ -115,13 +132,13 @@ def variants(searcher: Searcher) -> dict:
     from it."""
     rows = {name: ("hybrid", o) for name, o in {**VARIANTS, **WORD_LATENT, **LATENT}.items()}
     rows |= {"dense vectors only (mode)": ("dense", {}), "keyword index only (mode)": ("keyword", {})}
-    per_set = {name: questions_of(name) for name in SETS}
-    splits = {"dev": dev_sets(ROOT)["decks"], "unseen": [q for qs in per_set.values() for q in qs]}
-    splits |= {f"set {name}": questions for name, questions in per_set.items()}
+    dev, unseen = dev_sets(ROOT)["decks"], [q for name in SETS for q in questions_of(name)]
     out = {}
     for name, (mode, overrides) in rows.items():
         searcher.settings = replace(SearchSettings(), **overrides)
-        scored = {split: figures(evaluate(searcher, questions, k=10, mode=mode)) for split, questions in splits.items()}
+        every = evaluate(searcher, unseen, k=10, mode=mode)
+        scored = {"dev": figures(evaluate(searcher, dev, k=10, mode=mode)), "unseen": figures(every)}
+        scored |= {f"set {set_name}": figures(one) for set_name, one in split_by_set(every).items()}
         out[name] = {split: decks_objective(groups) for split, groups in scored.items()}
         out[name]["unseen slide@1"] = scored["unseen"]["all"]["slide@1"]
         print(name, out[name], flush=True)
