@@ -34,7 +34,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         default=os.environ.get("QA_LATENT_TERMS", "") not in ("", "0"),
         help="compute the question's latent terms with a model pass instead of looking them up from its"
-        " words: better on our dev questions, about 2x the query time"
+        " words: about 2x the query time, and no better on our dev questions"
         " (e5-small only; env QA_LATENT_TERMS=1)",
     )
 

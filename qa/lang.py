@@ -43,6 +43,26 @@ ENGLISH_STOPWORDS = frozenset(
 )
 
 
+# Words a question uses for the deck itself ("この資料の発表者は", "this talk", "according to the speaker")
+# or as grammar (Sudachi's base forms of この / その, する, いる, なる, ある), not for what it asks about.
+# They are dropped from a question's terms only: a passage may well be about 資料 or a talk. Kept as
+# terms, they make a slide that happens to say "教育資料" win every question about "この資料" in a
+# larger library (make unseen, "question stop words kept").
+QUESTION_STOPWORDS = frozenset(
+    """此の 其の 為る 居る 成る 有る 在る 資料 スライド 講演 発表 プレゼン プレゼンテーション
+    talk presentation speaker presenter""".split()
+)
+
+
+def question_terms(terms: tuple[list[str], list[str]]) -> tuple[list[str], list[str]]:
+    """A question's (words, bigrams) without QUESTION_STOPWORDS, or as they are when nothing else is left."""
+    words, bigrams = terms
+    kept = [w for w in words if w not in QUESTION_STOPWORDS]
+    if not kept:
+        return words, bigrams
+    return kept, [b for b in bigrams if not QUESTION_STOPWORDS.intersection(b.split("_"))]
+
+
 def printable(text: str) -> str:
     """The text without control characters or lone surrogates (which cannot even be encoded)."""
     return _UNPRINTABLE.sub(" ", text)

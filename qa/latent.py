@@ -31,10 +31,10 @@ WORD_WORKERS = 4  # at most this many model handles pass over the word table's w
 LATENT_SETTINGS = {
     "latent_query": "pass",
     "latent_weight": 1.0,
-    "keyword_weight": 0.9,
-    "relevance_weights": (0.2593, 4.096, -0.2248, -0.3435, 1.0081, -0.5074, -1.6819, -1.478),
-    "match_weights": (31.922, 0.8644, 0.1163, 4.6283, 0.5585, -0.5351, -3.0709),
-    "min_match": 0.5207,
+    "keyword_weight": 0.6,
+    "relevance_weights": (0.2791, 4.6453, -0.0441, -0.2268, 0.8991, -0.6595, -1.6814, -1.555),
+    "match_weights": (32.4871, 1.3973, -0.1143, 4.4375, 0.4356, -0.5086, -2.9632),
+    "min_match": 0.4657,
 }
 
 

@@ -18,7 +18,7 @@ from .errors import QAError
 from .fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zscore_fusion, zscores
 from .hubness import row_for
 from .index import LoadedIndex, ensure_index
-from .lang import MAX_QUESTION_CHARS, clean_question, detect_language
+from .lang import MAX_QUESTION_CHARS, clean_question, detect_language, question_terms
 from .latent import LATENT_SETTINGS, LatentTerms, scores, term_columns
 from .messages import Notice, notice
 from .sentences import best_sentence_scores
@@ -63,8 +63,8 @@ class SearchSettings:
     # slide whose role (title / summary / agenda) meets the question's intent.
     # 0.5 until the latent terms' word table came in; then 0.25 measured better on dev ("slide weight 0.5").
     slide_weight: float = 0.25
-    # The deck's best slide: with passages packed (chunker v10) 0.5 measured one dev question
-    # below 0 ("deck routing 0.5" in the ablations), so it is off.
+    # The deck's best slide: since passages are packed (chunker v10) 0.5 and 1.0 measure no better
+    # on dev than 0 ("deck routing 0.5", "deck weight 1.0" in the ablations), so it is off.
     deck_weight: float = 0.0
     # Times the share of the question's words that name a deck. 8.0 until the latent terms' word table
     # (which matches a deck's name words too) came in; then 0 measured better on dev ("deck names 8.0").
@@ -87,6 +87,10 @@ class SearchSettings:
     # With "words", each word's latent terms are scaled by its idf to this power before the max:
     # 1.0 won on dev ("latent words unweighted" in the ablations is 0, each word alike).
     latent_idf: float = 1.0
+    # Drop the words a question uses for the deck itself or as grammar (qa/lang.py QUESTION_STOPWORDS)
+    # from its terms. Chosen on the dev questions searched in make unseen's larger library, where they
+    # measured better; on the dev decks alone they change little ("question stop words kept").
+    question_stopwords: bool = True
     more_per_slide: int = 3  # further passages of a slide listed under its hit
     # List a hit's further passages even when no signal took them as candidates (after the scored
     # ones, at the candidates' lowest score), so the one that answers is never dropped.
@@ -96,11 +100,11 @@ class SearchSettings:
     # where margin = the best passage's cosine minus what generic questions reach (hubness), overlap =
     # the share of the question's words in the top hit, coverage = the share the index knows, reach =
     # coverage plus the share of the other words that the JMdict bridge turns into words it knows.
-    relevance_weights: tuple[float, ...] = (0.2855, 5.7529, -0.2317, -0.2545, 0.9803, -0.62, -1.665, -1.5957)
+    relevance_weights: tuple[float, ...] = (0.2864, 5.9749, -0.1211, -0.2972, 0.862, -0.6596, -1.6504, -1.5369)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (31.8496, 0.9396, 0.0972, 4.6261, 0.5611, -0.5255, -3.1071)
-    min_match: float = 0.5171
+    match_weights: tuple[float, ...] = (32.3037, 1.7688, -0.217, 4.4298, 0.4386, -0.4746, -3.1107)
+    min_match: float = 0.4769
 
     def with_latent_terms(self) -> SearchSettings:
         """These settings with what --latent-terms sets (qa/latent.py's LATENT_SETTINGS, fitted on dev)."""
@@ -405,6 +409,8 @@ class Searcher:
 
         s = self.settings
         words, bigrams = self.tokenizer.terms(text)
+        if s.question_stopwords:
+            words, bigrams = question_terms((words, bigrams))
         tokens = words + bigrams
         coverage = len(self.index.keyword.known(words)) / len(words) if words else 0.0
         dense, sentences, glossed, margin = {}, {}, {}, 0.0

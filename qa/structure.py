@@ -1,7 +1,8 @@
 """A deck's own structure, for questions about the deck as a whole (pure functions).
 
 Slides have roles read off their position and titles: the first slide (with the
-document card) answers who / when / which talk; summary slides (まとめ, 結論,
+document card; after a cover that is only a picture, the first slide with text too)
+answers who / when / which talk; summary slides (まとめ, 結論,
 Summary, Conclusion…) answer "what is the conclusion"; agenda slides (発表内容,
 目次, Agenda, Outline…) answer "what does it cover". A question's intents are
 read off its wording in either language; search favours slides whose role meets
@@ -55,14 +56,12 @@ ROLE_OF_INTENT = {"who": "title", "when": "title", "title": "title", "summary": 
 
 def slide_roles(slides: list[Slide]) -> dict[tuple[str, int], set[str]]:
     """{(doc, slide): roles} for the slides that have one."""
-    first: dict[str, int] = {}
-    for slide in slides:
-        first[slide.doc] = min(first.get(slide.doc, slide.number), slide.number)
+    openers = _openers(slides)
     roles: dict[tuple[str, int], set[str]] = {}
     for slide in slides:
         title = unicodedata.normalize("NFKC", slide.title)
         found = set()
-        if slide.number == first[slide.doc]:
+        if (slide.doc, slide.number) in openers:
             found.add("title")
         if _SUMMARY_TITLE.search(title):
             found.add("summary")
@@ -71,6 +70,27 @@ def slide_roles(slides: list[Slide]) -> dict[tuple[str, int], set[str]]:
         if found:
             roles[(slide.doc, slide.number)] = found
     return roles
+
+
+def _openers(slides: list[Slide]) -> set[tuple[str, int]]:
+    """Each deck's title slide: its first slide, and its first slide with text when the first has none
+    (a cover that is only a picture; the document card still sits on the first)."""
+    by_doc: dict[str, list[Slide]] = {}
+    for slide in slides:
+        by_doc.setdefault(slide.doc, []).append(slide)
+    out = set()
+    for doc, own in by_doc.items():
+        own.sort(key=lambda slide: slide.number)
+        out.add((doc, own[0].number))
+        if not _has_text(own[0]):
+            first = next((slide for slide in own if _has_text(slide)), None)
+            if first is not None:
+                out.add((doc, first.number))
+    return out
+
+
+def _has_text(slide: Slide) -> bool:
+    return bool(slide.title.strip() or slide.body.strip())
 
 
 def question_roles(question: str) -> set[str]:

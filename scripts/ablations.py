@@ -61,6 +61,7 @@ VARIANTS: dict[str, dict] = {
     "glosses only, English passages left out": {"gloss_english_own": False},
     "best-sentence score 1.5": {"sentence_weight": 1.5},
     "best-sentence score 0.75": {"sentence_weight": 0.75},
+    "question stop words kept": {"question_stopwords": False},
     "keyword weight 1.5": {"keyword_weight": 1.5},
     "keyword weight 2.0": {"keyword_weight": 2.0},
     "one passage a slide": {"more_per_slide": 0},

@@ -170,3 +170,28 @@ def test_the_passages_a_word_is_in_are_read_from_the_keyword_index(searcher):
     for i in sample:
         holds = set(tokenizer.tokens(searcher.passages[i].embedding_text()))
         assert keyword.held_by(asked, i) == asked & holds
+
+
+def test_words_for_the_deck_itself_are_not_searched_for(searcher, monkeypatch):
+    """「この資料」, "the speaker": the keyword side searches what the question asks about, unless
+    question_stopwords is off (the ablation row) or nothing else is left."""
+    from dataclasses import replace
+
+    from qa.search import Searcher
+
+    searched = []
+    fresh = Searcher(searcher.index, searcher.encoder, replace(searcher.settings, question_stopwords=True))
+    real = fresh.store.keyword_scores
+    monkeypatch.setattr(fresh.store, "keyword_scores", lambda tokens: searched.extend(tokens) or real(tokens))
+
+    def terms(question: str) -> set[str]:
+        searched.clear()
+        fresh.search(question, k=3)
+        return set(searched)
+
+    asked = terms("この資料の発表者はどの部署に所属している？")
+    assert {"部署", "所属", "発表者"} <= asked and not {"資料", "此の", "発表", "此の_資料"} & asked
+    assert "speaker" not in terms("Which department does the speaker belong to?")
+    assert "資料" in terms("資料")  # nothing else left: searched as asked
+    fresh.settings = replace(fresh.settings, question_stopwords=False)
+    assert {"資料", "此の"} <= terms("この資料の発表者はどの部署に所属している？")
