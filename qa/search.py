@@ -89,7 +89,8 @@ class SearchSettings:
     latent_idf: float = 1.0
     # Drop the words a question uses for the deck itself or as grammar (qa/lang.py QUESTION_STOPWORDS)
     # from its terms. Chosen on the dev questions searched in make unseen's larger library, where they
-    # measured better; on the dev decks alone they change little ("question stop words kept").
+    # measured better; on the dev decks alone they change little, and they did not carry to the second
+    # unseen set ("question stop words kept" in both tables).
     question_stopwords: bool = True
     more_per_slide: int = 3  # further passages of a slide listed under its hit
     # List a hit's further passages even when no signal took them as candidates (after the scored
