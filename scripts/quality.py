@@ -88,6 +88,19 @@ def latency(searcher: Searcher, questions, rounds: int = 3) -> dict:
     return {"ask_ms": round(ask, 2), "encoder_ms": round(enc, 2), "ratio": round(ask / enc, 2)}
 
 
+def ocr_engine(searcher: Searcher) -> str | None:
+    """The OCR engine the index read picture-only PDF pages with (None: none installed, they stay empty)."""
+    return searcher.index.manifest.get("inputs", {}).get("ocr")
+
+
+def ocr_line(results: dict) -> str:
+    """Which OCR engine read the decks' picture-only pages: the passages, so the figures, depend on it."""
+    engine = results.get("ocr")
+    if engine:
+        return f"OCR: {engine} (the decks' picture-only pages)."
+    return "OCR: none installed, so picture-only pages had no text (`scripts/test-deps.sh` installs tesseract)."
+
+
 @contextmanager
 def copied_corpus_searcher(files: dict[str, Path], index: Path, latent: bool = False) -> Iterator[Searcher]:
     """A searcher over a corpus of these files ({name in the corpus: source file}; a name's folder is
@@ -123,6 +136,7 @@ def measure(index: Path, with_jsquad: bool, latent: bool = False) -> dict:
     sets = question_sets(ROOT, "test")
     out: dict = {"date": time.strftime("%Y-%m-%d"), "model": searcher.encoder.model_id, "split": "test"}
     out["corpus"] = {"decks": len(searcher.documents()), "passages": len(searcher.passages)}
+    out["ocr"] = ocr_engine(searcher)
     real, real_flags = [], []
     for name in ("briefing", "decks"):
         if name in sets:
@@ -193,7 +207,8 @@ def markdown(results: dict) -> str:
     lines = [
         f"Measured {results['date']} by `make quality` (scripts/quality.py → docs/quality.json), on the **test**"
         f" splits only; every constant was fitted on the dev splits (`make ablations` → docs/ablations.json)."
-        f" Corpus: {results['corpus']['decks']} decks in one index (the briefing + the real decks of corpus/real/).",
+        f" Corpus: {results['corpus']['decks']} decks in one index (the briefing + the real decks of corpus/real/)."
+        f" {ocr_line(results)}",
         "",
         *figure_table(results),
         "",

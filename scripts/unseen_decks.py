@@ -32,7 +32,7 @@ from qa.evaluation import evaluate, read_questions  # noqa: E402
 from qa.evaluation.runner import summarise  # noqa: E402
 from qa.search import Searcher, SearchSettings  # noqa: E402
 from scripts.ablations import LATENT, VARIANTS, WORD_LATENT  # noqa: E402
-from scripts.quality import copied_corpus_searcher, figures, share  # noqa: E402
+from scripts.quality import copied_corpus_searcher, figures, ocr_engine, ocr_line, share  # noqa: E402
 from scripts.question_sets import dev_sets  # noqa: E402
 from scripts.splice_readme import publish  # noqa: E402
 
@@ -109,6 +109,7 @@ def measure(searcher: Searcher, settings: SearchSettings) -> dict:
             "unseen decks": sum(d["doc"].split("/")[0] in SETS for d in docs),
             "passages": len(searcher.passages),
         },
+        "ocr": ocr_engine(searcher),
         "unseen": figures(result),
         "sets": {name: {"written": SETS[name], **one_set(one)} for name, one in split_by_set(result).items()},
         "dev decks": one_set(evaluate(searcher, dev_sets(ROOT)["decks"], k=10)),
@@ -160,7 +161,7 @@ def markdown(results: dict) -> str:
         f"{unseen['all']['n']} questions on {c['unseen decks']} real decks that no constant was fitted on"
         f" ({folders}), searched in one index with the shipped corpus ({c['decks']} decks,"
         f" {c['passages']} passages), default settings. Beside them: the development decks of corpus/real/,"
-        " dev split (what the constants were fitted on) and test split (`make quality`).",
+        f" dev split (what the constants were fitted on) and test split (`make quality`). {ocr_line(results)}",
         "",
         "| group | unseen n | unseen slide@1 | unseen slide@5 | unseen passage hit@1 | unseen passage hit@5"
         " | dev slide@1 | test slide@1 |",
