@@ -54,9 +54,8 @@ QUESTION_STOPWORDS = frozenset(
 )
 
 
-def question_terms(terms: tuple[list[str], list[str]]) -> tuple[list[str], list[str]]:
-    """A question's (words, bigrams) without QUESTION_STOPWORDS, or as they are when nothing else is left."""
-    words, bigrams = terms
+def question_terms(words: list[str], bigrams: list[str]) -> tuple[list[str], list[str]]:
+    """A question's words and bigrams without QUESTION_STOPWORDS, or as they are when nothing else is left."""
     kept = [w for w in words if w not in QUESTION_STOPWORDS]
     if not kept:
         return words, bigrams

@@ -411,7 +411,7 @@ class Searcher:
         s = self.settings
         words, bigrams = self.tokenizer.terms(text)
         if s.question_stopwords:
-            words, bigrams = question_terms((words, bigrams))
+            words, bigrams = question_terms(words, bigrams)
         tokens = words + bigrams
         coverage = len(self.index.keyword.known(words)) / len(words) if words else 0.0
         dense, sentences, glossed, margin = {}, {}, {}, 0.0
