@@ -25,7 +25,7 @@ from qa.chunking import PACKING, Packing  # noqa: E402
 from qa.evaluation import RelevanceJudge, evaluate  # noqa: E402
 from qa.index import ensure_index  # noqa: E402
 from qa.search import Searcher, SearchSettings, logistic  # noqa: E402
-from scripts.quality import briefing_alone_searcher, figures, flagged, latency, share  # noqa: E402
+from scripts.quality import briefing_alone_searcher, figures, flagged, latency, ocr_engine, ocr_line, share  # noqa: E402
 from scripts.question_sets import dev_sets, halves, jsquad_split  # noqa: E402
 from scripts.splice_readme import splice  # noqa: E402
 
@@ -289,7 +289,7 @@ def markdown(out: dict) -> str:
     lines = [
         f"Measured {out['date']} by `make ablations` (scripts/ablations.py → docs/ablations.json), dev splits"
         f" only ({sets} questions). Cells: passage hit@1 / slide hit@1; the objective is their mean over"
-        f" both sets and languages. {_choice(out)}",
+        f" both sets and languages. {ocr_line(out)} {_choice(out)}",
         "",
         "| variant | briefing ja | briefing en | decks ja | decks en | off-topic flagged | objective | JSQuAD dev |",
         "|---|---|---|---|---|---|---|---|",
@@ -377,6 +377,7 @@ def main() -> int:
         save(out)
         return 0
     out = {"date": time.strftime("%Y-%m-%d"), "sets": {k: len(v) for k, v in sets.items()}, "variants": {}}
+    out["ocr"] = ocr_engine(searcher)  # the passages, so every row, depend on it
     # The calibration is fitted first (it reads rankings, which it does not change) and is part of
     # the default every variant starts from; qa/search.py must carry the fitted values (tested).
     out["calibration"] = calibrate(searcher, sets, args.index, SearchSettings())
