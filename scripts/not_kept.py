@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 import qa.index.build as index_build  # noqa: E402
 from qa import translate  # noqa: E402
 from qa.chunking import Passage  # noqa: E402
-from qa.fusion import zscores  # noqa: E402
+from qa.fusion import standardised, zscores  # noqa: E402
 from qa.hubness import row_for  # noqa: E402
 from qa.keyword import KeywordIndex  # noqa: E402
 from qa.lang import ENGLISH_STOPWORDS, detect_language, normalize, question_terms  # noqa: E402
@@ -134,7 +134,7 @@ class SlideTitleVector(Searcher):
         out = super()._with_structure(fused, question, words, translated)
         cosine = self.titles @ self._vector
         z = np.zeros(len(cosine))  # an untitled slide: the mean
-        z[self.titled] = (cosine[self.titled] - cosine[self.titled].mean()) / (cosine[self.titled].std() or 1.0)
+        z[self.titled] = standardised(cosine[self.titled])
         return {row: value + self.weight * z[self._row_slide[row]] for row, value in out.items()}
 
 
@@ -145,6 +145,10 @@ class EnglishPseudoQuestion(Searcher):
 
     weight = 0.5
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.english = np.array([self._deck_language[p.doc] == "en" for p in self.passages])
+
     def _dense(self, question, lang, rows, hybrid=False):
         self._question, self._lang, self._rows = question, lang, rows
         return super()._dense(question, lang, rows, hybrid)
@@ -153,8 +157,8 @@ class EnglishPseudoQuestion(Searcher):
         fused = super()._fuse(mode, signals, coverage, translated_share)
         if mode != "hybrid" or self._lang != "ja" or not fused:
             return fused
-        searched = range(len(self.passages)) if self._rows is None else self._rows
-        english = np.asarray([r for r in searched if self._deck_language[self.passages[r].doc] == "en"])
+        searched = np.arange(len(self.passages)) if self._rows is None else np.asarray(self._rows, dtype=np.int64)
+        english = searched[self.english[searched]]
         words, _ = question_terms(*self.tokenizer.terms(self._question))
         glosses = self.index.keyword.reverse_translations
         english_words = list(dict.fromkeys(w for word in words for w in glosses.get(word, ())))

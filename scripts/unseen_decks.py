@@ -155,17 +155,13 @@ def ceiling(ranks: dict[str, dict[str, int | None]], groups: dict[str, list[str]
     gold slide's rank among the ten cited, None when not cited}}): the default's slide@1 and slide@10
     (what a perfect reranker of its ten slides would put first), and the share of questions that some
     row puts first, or among its ten: the best row for each question, chosen knowing the answer."""
-
-    def share(ids, hit) -> float:
-        return round(sum(map(hit, (ranks[i] for i in ids))) / len(ids), 3)
-
     return {
         group: {
             "n": len(ids),
-            "default slide@1": share(ids, lambda r: r["default"] == 1),
-            "default slide@10": share(ids, lambda r: r["default"] is not None),
-            "any row slide@1": share(ids, lambda r: 1 in r.values()),
-            "any row slide@10": share(ids, lambda r: any(rank is not None for rank in r.values())),
+            "default slide@1": share([ranks[i]["default"] == 1 for i in ids]),
+            "default slide@10": share([ranks[i]["default"] is not None for i in ids]),
+            "any row slide@1": share([1 in ranks[i].values() for i in ids]),
+            "any row slide@10": share([any(rank is not None for rank in ranks[i].values()) for i in ids]),
         }
         for group, ids in groups.items()
     }
@@ -216,6 +212,11 @@ def markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def set_label(name: str) -> str:
+    """A question set's label in the tables: its folder, or the development decks' dev split ("dev")."""
+    return "corpus/real/, dev split" if name == "dev" else f"tests/fixtures/{name}/"
+
+
 def set_table(results: dict) -> list[str]:
     """Each set on its own (default settings, and slide@1 with --latent-terms): a set whose questions a
     later fit reads stops being a check, and the newer sets' rows are the ones to trust then."""
@@ -229,8 +230,8 @@ def set_table(results: dict) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     latent = results["latent terms"]
-    rows = [(f"tests/fixtures/{name}/", one, latent["sets"][name]) for name, one in results["sets"].items()]
-    rows.append(("corpus/real/, dev split", {**results["dev decks"], "written": "–"}, latent["dev decks"]))
+    rows = [(set_label(name), one, latent["sets"][name]) for name, one in results["sets"].items()]
+    rows.append((set_label("dev"), {**results["dev decks"], "written": "–"}, latent["dev decks"]))
     for label, one, with_latent in rows:
         m = one["figures"]
         cells = [f"{m['all'][k]:.3f}" for k in ("slide@1", "slide@5", "hit@1", "hit@5")]
@@ -280,15 +281,11 @@ def ceiling_table(groups: dict, rows: int) -> list[str]:
         " | any row, slide@10 |",
         "|---|---|---|---|---|---|",
     ]
-
-    def label(group: str) -> str:
-        return "corpus/real/, dev split" if group == "dev" else f"tests/fixtures/{group}/"
-
     for group, m in groups.items():
         cells = [f"{m[k]:.3f}" for k in ("default slide@1", "default slide@10", "any row slide@1", "any row slide@10")]
-        lines.append(f"| {label(group)} | {m['n']} | {' | '.join(cells)} |")
+        lines.append(f"| {set_label(group)} | {m['n']} | {' | '.join(cells)} |")
     bar = next(target for name, _, _, target in TARGETS if name == "real decks slide hit@1")
-    reached = [label(group) for group, m in groups.items() if m["any row slide@1"] >= bar]
+    reached = [set_label(group) for group, m in groups.items() if m["any row slide@1"] >= bar]
     lines += [
         "",
         f"The retrieval issue's bar for slide@1 is {bar}: the best row for each question reaches it on"
