@@ -17,10 +17,14 @@ def _env_path(name: str, default: str) -> Path:
     return Path(os.environ.get(name) or default)
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _corpus_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--corpus", type=Path, default=_env_path("QA_CORPUS", "corpus"), help="deck folder (env QA_CORPUS; ./corpus)"
     )
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    _corpus_option(parser)
     parser.add_argument(
         "--index", type=Path, default=_env_path("QA_INDEX", "index"), help="index folder (env QA_INDEX; ./index)"
     )
@@ -43,11 +47,13 @@ def _notify(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def open_searcher(args):
+def open_searcher(args, *, stale_ok: bool = False):
     from .search import Searcher
     from .stores import use_store
 
-    searcher = Searcher.open(args.corpus, args.index, model=args.model, notify=_notify, latent=args.latent_terms)
+    searcher = Searcher.open(
+        args.corpus, args.index, model=args.model, notify=_notify, latent=args.latent_terms, stale_ok=stale_ok
+    )
     use_store(searcher, getattr(args, "store", None))
     return searcher
 
@@ -92,9 +98,9 @@ def cmd_ask(args) -> int:
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
-        from .render import format_answer
+        from .render import format_answer, format_brief
 
-        print(format_answer(result))
+        print(format_answer(result) if args.full else format_brief(result))
     return 0
 
 
@@ -114,6 +120,21 @@ def cmd_slides(args) -> int:
             if row["doc"] == doc["doc"]:
                 marker = "  [section]" if row["kind"] == "divider" else ""
                 print(f"  {row['slide']:>3}  {row['title']}{marker}")
+    return 0
+
+
+def cmd_trash(args) -> int:
+    from .trash import restore, trashed
+
+    if args.restore:
+        target = restore(args.corpus, args.restore)
+        print(f"restored {target.relative_to(args.corpus)}; the next command rebuilds the index")
+        return 0
+    items = trashed(args.corpus)
+    if not items:
+        print("the trash is empty")
+    for item in items:
+        print(f"{item.id}  (removed {item.removed_at})")
     return 0
 
 
@@ -146,16 +167,20 @@ def cmd_serve(args) -> int:
         raise QAError("--max-upload-mb must be a positive number")
     if port_in_use(args.host, args.port):
         raise _port_taken(args.port)
+    from .live import Rebuilder
+
     searcher = _serving_searcher(args)
+    rebuilder = Rebuilder(args.corpus, args.index, searcher, store=args.store, notify=_notify)
     from ui.app import launch
 
     uploads = None
     if args.allow_uploads:
         from ui.uploads import DeckUploads
 
-        uploads = DeckUploads(
-            args.corpus, args.index, searcher, max_bytes=int(args.max_upload_mb * 2**20), store=args.store
-        )
+        max_bytes = int(args.max_upload_mb * 2**20)
+        uploads = DeckUploads(args.corpus, args.index, searcher, max_bytes=max_bytes, rebuilder=rebuilder)
+    if searcher.index.pending:  # the corpus changed since the last good build (or a build was interrupted)
+        rebuilder.request()
     host = f"[{args.host}]" if ":" in args.host else args.host
     _notify(f"Serving on http://{host}:{args.port}/  (API docs /api/docs, MCP /gradio_api/mcp/; Ctrl-C to stop)")
     try:
@@ -172,7 +197,7 @@ def _serving_searcher(args):
     from .batching import with_batching
     from .live import LiveSearcher
 
-    searcher = open_searcher(args)
+    searcher = open_searcher(args, stale_ok=True)
     searcher.encoder = with_batching(searcher.encoder)
     return LiveSearcher(searcher)
 
@@ -215,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=MODES, default="hybrid")
     p.add_argument("--doc", help="search only this document")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--full", action="store_true", help="print every matching passage of each slide, with scores")
     _store_option(p)
     p.set_defaults(func=cmd_ask)
 
@@ -222,6 +248,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_slides)
+
+    p = sub.add_parser("trash", help="list the decks removed from the corpus, or restore one")
+    _corpus_option(p)
+    p.add_argument("--restore", metavar="ID", help="put this deck (an id the list shows) back into the corpus")
+    p.set_defaults(func=cmd_trash)
 
     p = sub.add_parser("serve", help="start the chat UI")
     _common(p)

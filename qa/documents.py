@@ -10,6 +10,7 @@ from .errors import QAError
 
 NOT_DECKS = {"readme.md", "catalog.toml"}
 SKIP_DIRS = {"questions"}
+LINK_OUTSIDE = "a link to a file outside the corpus folder; not read (copy the file in instead)"
 
 
 def deck_suffixes() -> tuple[str, ...]:
@@ -80,6 +81,15 @@ def deck_files(corpus_dir: Path) -> list[Path]:
     """The deck files of a corpus folder, in a stable order."""
     if not corpus_dir.is_dir():
         raise QAError(f"corpus folder not found: {corpus_dir}")
+    return [path for path in _candidates(corpus_dir) if _inside(path, corpus_dir)]
+
+
+def escaping_links(corpus_dir: Path) -> list[Path]:
+    """Deck-named links in the corpus whose target lies outside it: never read (a link is not a copy)."""
+    return [path for path in _candidates(corpus_dir) if not _inside(path, corpus_dir)]
+
+
+def _candidates(corpus_dir: Path) -> list[Path]:
     files, suffixes = [], deck_suffixes()
     for path in sorted(corpus_dir.rglob("*")):
         rel = path.relative_to(corpus_dir)
@@ -89,6 +99,10 @@ def deck_files(corpus_dir: Path) -> list[Path]:
             if not path.name.startswith("."):
                 files.append(path)
     return files
+
+
+def _inside(path: Path, corpus_dir: Path) -> bool:
+    return path.resolve().is_relative_to(corpus_dir.resolve())
 
 
 def read_catalog(corpus_dir: Path) -> dict:
@@ -111,6 +125,8 @@ def load_corpus(corpus_dir: Path, limits=None, progress=None) -> Corpus:
     corpus_dir = Path(corpus_dir)
     catalog = read_catalog(corpus_dir)
     corpus = Corpus()
+    for link in escaping_links(corpus_dir):
+        corpus.problems.append(f"{link.relative_to(corpus_dir).as_posix()}: {LINK_OUTSIDE}")
     for path in (progress or iter)(deck_files(corpus_dir)):
         rel = path.relative_to(corpus_dir).as_posix()
         try:

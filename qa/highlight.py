@@ -83,6 +83,22 @@ def marked_spans(text: str, terms: set[str], tokenizer: Tokenizer | None = None)
     return merged
 
 
+def whole_words(text: str, span: tuple[int, int], tokenizer: Tokenizer | None = None) -> tuple[int, int]:
+    """The span widened to the words it cuts into (合[計420万円] becomes [合計420万円]): a mark never splits a word."""
+    start, end = span
+    cursor = 0
+    for surface, _ in (tokenizer or default_tokenizer()).spans(text, "A"):
+        at = text.find(surface, cursor)
+        if at < 0:
+            continue
+        cursor = at + len(surface)
+        if at < start < cursor:
+            start = at
+        if at < end < cursor:
+            end = cursor
+    return start, end
+
+
 def highlight_html(
     text: str, terms: set[str], tokenizer: Tokenizer | None = None, answer: tuple[int, int] | None = None
 ) -> str:
@@ -92,6 +108,7 @@ def highlight_html(
     """
     marks = [(start, end, "") for start, end in marked_spans(text, terms, tokenizer)]
     if answer:
+        answer = whole_words(text, answer, tokenizer)
         marks = [m for m in marks if m[1] <= answer[0] or m[0] >= answer[1]]
         marks = sorted([*marks, (answer[0], answer[1], ' class="qa-span"')])
     out, cursor = [], 0

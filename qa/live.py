@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from .search import Searcher
 
@@ -31,3 +34,81 @@ class LiveSearcher:
         with self._lock:
             self._current = searcher
             self.generation += 1
+
+
+@dataclass
+class Status:
+    """What the background rebuild is doing, for a page or a log to show."""
+
+    state: str = "idle"  # idle | indexing | failed
+    message: str = ""
+    generation: int = 0  # searcher swaps so far
+
+
+class Rebuilder:
+    """Rebuilds a corpus's index in a background thread and swaps the new searcher in; the old one answers
+    meanwhile, and goes on answering when the build fails.
+
+    `request()` asks for a build; requests during a build ask for one more after it. The optional
+    hooks let the caller tie its changes to a build: `snapshot()` is taken as a build starts and given
+    to `succeeded(snapshot)`, or `failed(exc, snapshot)` returns what was undone, in words.
+    """
+
+    def __init__(
+        self,
+        corpus: Path,
+        index: Path,
+        live: LiveSearcher,
+        *,
+        store: str | None = None,
+        notify: Callable[[str], None] = lambda message: None,
+    ) -> None:
+        self.corpus, self.index, self.live, self.store = Path(corpus), Path(index), live, store
+        self.notify = notify
+        self.status = Status()
+        self.snapshot: Callable[[], object] = lambda: None
+        self.succeeded: Callable[[object], None] = lambda snapshot: None
+        self.failed: Callable[[Exception, object], str] = lambda exc, snapshot: ""
+        self._dirty = threading.Event()
+        self._worker: threading.Thread | None = None
+        self._start = threading.Lock()
+
+    def request(self) -> None:
+        self._dirty.set()
+        with self._start:
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._loop, name="qa-rebuild", daemon=True)
+                self._worker.start()
+
+    def cancel_pending(self) -> None:
+        """Forget a requested build that has not started (its changes were undone)."""
+        self._dirty.clear()
+
+    def _loop(self) -> None:
+        from .index import build_index, load_index
+        from .stores import use_store
+
+        while self._dirty.is_set():
+            self._dirty.clear()  # a request arriving during this build triggers one more
+            self._say(Status("indexing", "indexing…", self.status.generation))
+            old = self.live.current
+            snapshot = self.snapshot()
+            try:
+                build_index(self.corpus, self.index, old.encoder, notify=self._progress)
+                searcher = Searcher(load_index(self.index), old.encoder, old.settings)
+                use_store(searcher, self.store)
+            except Exception as exc:  # the old index keeps answering; the reason is shown
+                undone = self.failed(exc, snapshot)
+                reason = f"indexing failed: {str(exc) or type(exc).__name__}; the previous index keeps answering"
+                self._say(Status("failed", f"{reason}; {undone}" if undone else reason, self.status.generation))
+                continue
+            self.succeeded(snapshot)
+            self.live.swap(searcher)
+            self._say(Status("idle", f"index updated: {len(searcher.documents())} decks", self.live.generation))
+
+    def _progress(self, message: str) -> None:
+        self.status = Status("indexing", message, self.status.generation)
+
+    def _say(self, status: Status) -> None:
+        self.status = status
+        self.notify(status.message)

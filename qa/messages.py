@@ -46,12 +46,21 @@ NOTICES = {
         "No good match in the documents; the closest passages, for reference:",
     ),
     "building": ("索引を作成しています（{reasons}）…", "Building the index ({reasons}) …"),
+    "relevance_label": ("関連度", "relevance"),
+    "answering_stale": (
+        "前回の索引で回答しながら、バックグラウンドで作り直します（{reasons}）…",
+        "Answering from the last good build while the index is rebuilt in the background ({reasons}) …",
+    ),
     "kept_previous": ("以前の索引を使い続けます: {error}", "Kept the previous index: {error}"),
     "lock_wait": (
         "{index} の別の作成処理が実行中です。終了を待っています…",
         "Another build of {index} is running; waiting for it to finish …",
     ),
     "pictures_text_format": ("テキストのみ: {format}形式に画像なし", "text only: {format} decks have no page images"),
+    "pictures_over_budget": (
+        "テキストのみ: この索引の画像の容量上限に達しました",
+        "text only: the build's pictures reached their size limit",
+    ),
     "pictures_not_rendered": ("テキストのみ: 画像を作成できません", "text only: pictures could not be rendered"),
 }
 

@@ -42,7 +42,9 @@ def slide_name(number: int, lang: str = "ja") -> str:
 
 
 def slide_label(number: int, title: str, lang: str = "ja") -> str:
-    """スライド5「title」 or Slide 5 “title”."""
+    """スライド5「title」 or Slide 5 “title”; a slide without a title by its number alone."""
+    if not title.strip():
+        return slide_name(number, lang)
     if lang == "ja":
         return f"{slide_name(number, lang)}「{title}」"
     return f"{slide_name(number, lang)} “{title}”"
@@ -69,6 +71,31 @@ def repeated(hits) -> dict[int, int]:
     return out
 
 
+BRIEF_CHARS = 120  # of the matched line `qa ask` prints under each source
+
+
+def format_brief(answer) -> str:
+    """An answer in a few lines (`qa ask`): notices, then per cited slide its deck, number and title,
+    and under it the line of the slide's passages that holds most of the question's words."""
+    from .highlight import marked_spans
+
+    lines = [f"note: {note}" for note in answer.notices]
+    if answer.hits and answer.low_confidence:
+        lines.append(say("no_good_match", answer.lang))
+    repeats = repeated(answer.hits)
+    for hit in answer.hits:
+        ocr = f"  [{say('ocr_mark', answer.lang)}]" if hit.ocr else ""
+        lines.append(f"[{hit.rank}] {hit.doc} · {slide_label(hit.slide, short_title(hit.title), answer.lang)}{ocr}")
+        if hit.rank in repeats:
+            lines.append(f"    ({say('repeats', answer.lang, rank=repeats[hit.rank])})")
+            continue
+        units = [u.strip() for p in (hit, *hit.more) for u in p.text.split(MERGE_SEPARATOR) if u.strip()]
+        marked = [sum(end - start for start, end in marked_spans(u, set(answer.terms))) for u in units]
+        best = units[marked.index(max(marked))] if units else ""
+        lines.append(f"    {short_title(best, BRIEF_CHARS)}")
+    return "\n".join(lines)
+
+
 def format_answer(answer, show_context: bool = True, scores: bool = True) -> str:
     """An answer as plain text (`qa ask`, the MCP tool): notices, then one block per cited slide.
 
@@ -83,7 +110,7 @@ def format_answer(answer, show_context: bool = True, scores: bool = True) -> str
     repeats = repeated(answer.hits)
     for hit in answer.hits:
         # relevance is the calibrated 0-1 score: comparable across questions, unlike the fused score
-        score = f"{hit.relevance:4.2f}  " if scores else ""
+        score = f"{say('relevance_label', answer.lang)} {hit.relevance:4.2f}  " if scores else ""
         ocr = f"  [{say('ocr_mark', answer.lang)}]" if hit.ocr else ""
         lines.append(f"[{hit.rank}] {score}{hit.doc} · {slide_label(hit.slide, hit.title, answer.lang)}{ocr}")
         if hit.rank in repeats:

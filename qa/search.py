@@ -16,6 +16,7 @@ from .documents import Slide
 from .encoders import Encoder, load_encoder
 from .errors import QAError
 from .fusion import group_by_slide, ranked, reciprocal_rank_fusion, weighted_zscore_fusion, zscores
+from .highlight import question_terms as question_terms_to_mark
 from .hubness import row_for
 from .index import LoadedIndex, ensure_index
 from .lang import MAX_QUESTION_CHARS, clean_question, detect_language, question_terms
@@ -148,6 +149,7 @@ class Answer:
     low_confidence: bool
     notes: list[Notice] = field(default_factory=list)  # codes; qa/messages.py words them
     evidence: tuple[float, ...] = ()  # (margin, overlap, coverage, reach, is_english, corpus size): see SearchSettings
+    terms: frozenset[str] = frozenset()  # the words to mark in a passage (Searcher.highlight_terms)
 
     @property
     def notices(self) -> list[str]:
@@ -260,13 +262,15 @@ class Searcher:
         settings: SearchSettings = SearchSettings(),
         notify: Callable[[str], None] = lambda message: None,
         latent: bool = False,
+        stale_ok: bool = False,
     ) -> Searcher:
         """Load (building or rebuilding when needed) the index of a corpus; `latent` adds the latent-terms
-        signal (qa/latent.py) with its weight and calibration fitted on dev."""
+        signal (qa/latent.py) with its weight and calibration fitted on dev; `stale_ok`: see ensure_index."""
         encoder = load_encoder(model)
         if latent:
             settings = settings.with_latent_terms()
-        return cls(ensure_index(corpus_dir, index_dir, encoder, notify=notify, latent=latent), encoder, settings)
+        index = ensure_index(corpus_dir, index_dir, encoder, notify=notify, latent=latent, stale_ok=stale_ok)
+        return cls(index, encoder, settings)
 
     # ------------------------------------------------------------ the outline
 
@@ -444,7 +448,15 @@ class Searcher:
             low = not keyword and not translated_scores
         else:
             low = logistic(s.match_weights, evidence) < s.min_match
-        return Answer(original, lang, mode, hits, bool(low or not hits), notices, evidence)
+        terms = self.highlight_terms(text)
+        return Answer(original, lang, mode, hits, bool(low or not hits), notices, evidence, terms)
+
+    def highlight_terms(self, question: str) -> frozenset[str]:
+        """The words to mark in passages: the question's content words, and for an English question their
+        Japanese translations too."""
+        terms = question_terms_to_mark(question, self.tokenizer)
+        translated, _ = self.index.keyword.translate(sorted(terms))
+        return frozenset(terms | set(translated))
 
     def _bridge_every_word(self, lang: str, doc: str | None) -> bool:
         """Whether the bridge translates every word of a question in `lang` (see bridge_every_word)."""

@@ -115,16 +115,43 @@ def test_bad_requests_get_a_json_error(client, request_kwargs, status, fragment)
     assert fragment in error and "\n" not in error and "Traceback" not in error
 
 
-def test_unknown_slide_is_a_json_404(client):
-    for path in (f"/api/slides/{BRIEFING_DOC}/999", "/api/slides/nope/1"):
+def test_unknown_slide_or_document_is_a_json_404_that_names_it(client):
+    response = client.get(f"/api/slides/{BRIEFING_DOC}/999")
+    assert response.status_code == 404 and "no slide 999" in response.json()["error"]
+    for path in ("/api/slides/nope/1", "/api/slides/nope/1/picture"):
         response = client.get(path)
-        assert response.status_code == 404 and "no slide" in response.json()["error"]
+        assert response.status_code == 404 and response.json() == {
+            "error": "no document named 'nope'; see /api/slides for the documents"
+        }
 
 
-def test_openapi_docs_are_served(client):
+@pytest.mark.parametrize(
+    "method, path, status, allow",
+    [
+        ("GET", "/api/ask", 405, "POST"),
+        ("DELETE", "/api/slides", 405, "GET"),
+        ("PUT", f"/api/slides/{BRIEFING_DOC}/5", 405, "GET"),
+        ("GET", "/api/nothing-here", 404, None),
+        ("POST", "/api/ask/more", 404, None),
+    ],
+)
+def test_every_error_under_api_has_the_api_shape(client, method, path, status, allow):
+    response = client.request(method, path)
+    assert response.status_code == status and set(response.json()) == {"error"}
+    assert response.headers.get("allow") == allow
+
+
+def test_openapi_docs_are_served_without_a_network(client):
+    import re
+
     spec = client.get("/api/openapi.json").json()
     assert {"/api/ask", "/api/slides", "/api/slides/{doc}/{number}"} <= set(spec["paths"])
-    assert client.get("/api/docs").status_code == 200
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and not [a for a in assets if a.startswith(("http:", "https:", "//"))]
+    for asset in assets:  # the script and styles Swagger UI needs, from the installed package
+        assert client.get(asset).status_code == 200, asset
 
 
 def test_credentials_are_required_when_the_server_has_them(guarded):

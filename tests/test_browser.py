@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import pytest
 
 from .conftest import ROOT
-from .servers import QAServer, free_port
+from .servers import QAServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -522,7 +522,9 @@ def test_the_picture_view_serves_the_picture_with_the_region(browser, searcher, 
     from types import SimpleNamespace
 
     from qa.documents import Region
-    from ui.app import build_app, serve
+    from ui.app import build_server
+
+    from .servers import InProcessServer
 
     slide = searcher.slide("jst-crds-sti-2023", 5)
     passages = [p for _, p in searcher.slide_passages("jst-crds-sti-2023", 5)]
@@ -542,11 +544,9 @@ def test_the_picture_view_serves_the_picture_with_the_region(browser, searcher, 
             slide.__class__(**{**slide.__dict__, "regions": regions}) if n == 5 else real(doc, n)
         ),
     )
-    app = build_app(searcher, tmp_path / "feedback.jsonl")
-    serve(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, quiet=True, pictures=[picture])
-    try:
+    with InProcessServer(build_server(searcher, feedback_path=tmp_path / "feedback.jsonl")) as server:
         w = watched()
-        page = w.open(SimpleNamespace(url=app.local_url))
+        page = w.open(SimpleNamespace(url=server.url + "/"))
         w.ask("EUのホライゾン・ヨーロッパの投資総額は？")
         page.wait_for_function(
             "() => { const i = document.querySelector('#qa-slide-view .qa-picture img');"
@@ -564,8 +564,6 @@ def test_the_picture_view_serves_the_picture_with_the_region(browser, searcher, 
         page.locator("#qa-next").click()
         page.wait_for_function("document.querySelector('#qa-slide-view .qa-pos').innerText === '6 / 15'")
         assert page.locator("#qa-slide-view .qa-picture").count() == 0
-    finally:
-        app.close()
 
 
 def test_the_batch_tab_tables_fit_and_explain_their_metrics(briefing, watched, tmp_path):

@@ -17,10 +17,11 @@ def eval_app(searcher):
     import gradio as gr
 
     from ui.eval_tab import build_eval_tab
+    from ui.received import ReceivedFiles
 
     with gr.Blocks() as app:
         with gr.Tab("Batch evaluation"):
-            tab = build_eval_tab(searcher, max_upload_bytes=2_000)
+            tab = build_eval_tab(searcher, ReceivedFiles(app), max_upload_bytes=2_000)
     app.queue().launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True)
     yield app, tab
     app.close()
@@ -88,7 +89,8 @@ def test_only_uploaded_files_are_read(eval_app, tmp_path):
     outside = tmp_path / "server-side.jsonl"
     outside.write_text('{"question": "x", "slides": [1]}', encoding="utf-8")
     status, *_rest, report = tab.run(str(outside), 5, "hybrid", progress=lambda *a, **k: None)
-    assert "Only an uploaded file" in status and report is None
+    assert "only a file uploaded through this page" in status and report is None
+    assert outside.is_file()  # refused, and left alone
     status, *_rest = tab.run(None, 5, "hybrid", progress=lambda *a, **k: None)
     assert "Choose a question file" in status
 

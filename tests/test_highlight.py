@@ -90,3 +90,12 @@ def test_a_packed_passages_units_stand_on_lines_of_their_own():
     html = passage_html(text, question_terms("英国の投資は？"), answer=(start, start + len("総額955億ユーロ")))
     colon = escape(": ")
     assert html == f'EU{colon}<mark class="qa-span">総額955億ユーロ</mark><br><mark>英国</mark>{colon}200億ポンド'
+
+
+def test_an_answer_mark_never_splits_a_word():
+    from qa.highlight import highlight_html
+
+    text = "費用は合計420万円です"
+    start = text.index("計")
+    html = highlight_html(text, set(), answer=(start, start + len("計420万円")))
+    assert '<mark class="qa-span">合計420万円</mark>' in html

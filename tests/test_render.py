@@ -58,3 +58,18 @@ def test_a_slide_that_repeats_an_earlier_hit_is_cited_not_printed_again():
         at = {line.split()[0]: i for i, line in enumerate(lines) if line.startswith("[")}
         assert lines[at["[2]"] + 1 :][:1] == [f"      ({words})"] and at["[3]"] == at["[2]"] + 2
         assert lines.count(f"      {quiz}") == 3  # [1], [3] and [4] print it; [2] points at [1]
+
+
+def test_the_brief_answer_gives_each_source_one_line_and_the_line_that_matches():
+    from qa.highlight import question_terms
+    from qa.render import format_brief
+
+    packed = MERGE_SEPARATOR.join(["米国: 2,500億ドル", "EU: ホライゾン・ヨーロッパに955億ユーロ", "英国: 200億ポンド"])
+    hits = [Hit(n, 2.0, "deck", n, "投資" if n != 2 else "", packed, "文脈", n, "section", 0.8) for n in range(1, 6)]
+    question = "ホライゾン・ヨーロッパの投資は？"
+    answer = Answer(question, "ja", "hybrid", hits, False, terms=frozenset(question_terms(question)))
+    lines = format_brief(answer).splitlines()
+    assert len(lines) == 10 <= 25
+    assert lines[0] == "[1] deck · スライド1「投資」" and lines[2] == "[2] deck · スライド2"  # untitled: number only
+    assert lines[1] == "    EU: ホライゾン・ヨーロッパに955億ユーロ" and "文脈" not in "\n".join(lines)
+    assert format_brief(Answer("x", "en", "hybrid", hits[:1], True)).splitlines()[0].startswith("No good match")

@@ -149,7 +149,8 @@ def test_notes_are_labelled_and_pictures_show_the_cited_region(searcher, tmp_pat
     picture.write_bytes(b"\x89PNG\r\n\x1a\n")
     monkeypatch.setattr(searcher, "picture", lambda doc, n: picture)
     html = slide_html(searcher, BRIEFING, 5, "ja", cited_id, "", total=15)
-    assert f'src="gradio_api/file={picture}"' in unescape(html)  # served by Gradio from allowed_paths
+    build = searcher.index.folder.name  # served by the JSON API, which checks it; no server path in the page
+    assert f'src="api/slides/{BRIEFING}/5/picture?build={build}"' in unescape(html) and str(tmp_path) not in html
     assert "left:20.00%;top:40.00%;width:60.00%;height:5.00%" in html
     assert "qa-slide-text" in html and "qa-cited" in html  # the text view beside the picture
     # Without a cited passage there is no rectangle.
@@ -312,21 +313,36 @@ def test_a_single_deck_has_no_document_filter(searcher, tmp_path):
     assert len(filters) == 1 and filters[0].visible is False
 
 
-def test_only_the_slide_pictures_themselves_are_served(searcher, tmp_path, monkeypatch):
-    """Gradio may serve each picture file, never the index folder around it (passages, vectors, feedback)."""
-    from ui.app import serve, slide_pictures
+def test_pictures_are_served_by_the_api_alone_and_only_when_they_match_the_index(own_index, tmp_path):
+    """Gradio's file route serves nothing of the disk; the API serves a picture the manifest vouches for."""
+    from urllib.parse import quote
 
-    assert slide_pictures(searcher) == []  # the briefing is a text deck
-    picture = tmp_path / "5.png"
-    monkeypatch.setattr(searcher, "picture", lambda doc, n: picture if n == 5 else None)
-    assert slide_pictures(searcher) == [picture]
-    calls = []
-    monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kwargs: calls.append(kwargs))
-    with gr.Blocks() as app:
-        gr.Markdown("x")
-    serve(app, host="127.0.0.1", port=7999, pictures=slide_pictures(searcher))
-    assert calls[0]["allowed_paths"] == [str(picture)]
+    import httpx
 
+    from qa.index import build_index
+    from qa.search import Searcher
+    from ui.app import build_server
+
+    from .servers import InProcessServer
+    from .test_uploads import PDF
+
+    corpus, index = own_index
+    (corpus / "hello.pdf").write_bytes(PDF)
+    build_index(corpus, index)
+    searcher = Searcher.open(corpus, index)
+    picture = searcher.picture("hello", 1)
+    if picture is None:
+        pytest.skip("the PDF deck's slide was not rendered as a picture")
+    with InProcessServer(build_server(searcher, feedback_path=tmp_path / "fb.jsonl")) as server:
+        api = f"{server.url}/api/slides/hello/1/picture"
+        response = httpx.get(api)
+        assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+        assert httpx.get(f"{server.url}/gradio_api/file={quote(str(picture))}").status_code == 403
+        manifest = picture.parents[2] / "manifest.json"
+        assert httpx.get(f"{server.url}/gradio_api/file={quote(str(manifest))}").status_code == 403
+        picture.write_bytes(picture.read_bytes() + b"edited")  # no longer the file the build made
+        refused = httpx.get(api)
+        assert refused.status_code >= 400 and refused.headers["content-type"].startswith("application/json")
 
 def test_after_a_swap_the_deck_lists_are_remade_and_a_gone_decks_choices_reset(searcher, two_decks, tmp_path):
     from qa.live import LiveSearcher

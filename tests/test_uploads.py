@@ -157,14 +157,12 @@ def test_a_pdf_deck_is_added(uploads, tmp_path):
 
 
 def test_the_pictures_of_a_deck_added_later_are_served(uploads, tmp_path):
-    """Gradio serves only allowed files: a new build's slide pictures are allowed when it is swapped in."""
-    from urllib.parse import quote
-
+    """The page asks the API for a slide's picture: a new build's pictures are served once it is swapped in."""
     from fastapi.testclient import TestClient
 
     from qa.readers import ReaderError, read_deck
     from ui.app import build_server
-    from ui.slide_view import FILE_ROUTE
+    from ui.slide_view import picture_url
 
     try:
         read_deck(_file(tmp_path, "probe.pdf", PDF), "probe")
@@ -173,15 +171,10 @@ def test_the_pictures_of_a_deck_added_later_are_served(uploads, tmp_path):
     server = build_server(uploads.live, feedback_path=tmp_path / "fb.jsonl", uploads=uploads)
     uploads.add(_file(tmp_path, "hello.pdf", PDF), "hello.pdf")
     wait_for_swap(uploads, 1)
-    picture = uploads.live.current.picture("hello", 1)
-    if picture is None:
+    if uploads.live.current.picture("hello", 1) is None:
         pytest.skip("the PDF deck's slide was not rendered as a picture")
-    client = TestClient(server)
-    response = client.get("/" + FILE_ROUTE + quote(str(picture)))
+    response = TestClient(server).get("/" + picture_url("hello", 1, uploads.live.current.index.folder.name))
     assert response.status_code == 200 and response.headers["content-type"] == "image/png"
-    manifest = picture.parents[2] / "manifest.json"  # the build folder around the pictures stays closed
-    assert manifest.is_file() and client.get("/" + FILE_ROUTE + quote(str(manifest))).status_code == 403
-
 
 def test_uploads_need_credentials_beyond_loopback(tmp_path, capsys, monkeypatch):
     from qa.cli import main
@@ -358,3 +351,41 @@ def test_a_scanned_pdf_is_read_by_ocr_once(own_index, tmp_path, monkeypatch):
     wait_for_swap(uploads, 1)
     hits = uploads.live.current.search("How much does China invest?", k=10).hits
     assert any(hit.doc == "scanned" and hit.ocr for hit in hits)
+
+
+@pytest.mark.browser
+def test_removing_in_the_browser_names_the_deck_asks_first_and_the_trash_gives_it_back(page, upload_server):
+    corpus = upload_server[1]
+    deck = corpus / "jst-crds-sti-2023.txt"
+    original = deck.read_bytes()
+    assert page.locator("#qa-remove-doc input").input_value() == ""  # nothing chosen for the user
+    page.locator("#qa-remove").click()
+    page.wait_for_function("document.querySelector('#qa-upload-result').innerText.includes('choose the deck')")
+    assert deck.read_bytes() == original
+
+    def choose_briefing():
+        page.locator("#qa-remove-doc input").click()
+        page.get_by_role("option", name="科学技術・イノベーションを取り巻く国際情勢と新潮流").first.click()
+        page.locator("#qa-remove").click()
+        page.locator("#qa-remove-question").wait_for(state="visible")
+        return page.locator("#qa-remove-question").inner_text()
+
+    question = choose_briefing()
+    assert "jst-crds-sti-2023.txt" in question and "科学技術・イノベーション" in question
+    page.locator("#qa-remove-no").click()
+    page.wait_for_function("document.querySelector('#qa-upload-result').innerText.includes('cancelled')")
+    assert deck.read_bytes() == original  # a cancelled removal leaves the file where it was
+
+    choose_briefing()
+    page.locator("#qa-remove-yes").click()
+    page.wait_for_function("document.querySelector('#qa-upload-result').innerText.includes('removed')")
+    assert not deck.exists()
+    (kept,) = list((corpus / ".trash").rglob("jst-crds-sti-2023.txt"))
+    assert kept.read_bytes() == original
+
+    # Restored at once: the build it asks for follows the removal's (the server stops with the module).
+    page.locator("#qa-trash-doc input").click()
+    page.get_by_role("option", name="jst-crds-sti-2023.txt").first.click()
+    page.locator("#qa-restore").click()
+    page.wait_for_function("document.querySelector('#qa-upload-result').innerText.includes('restored')")
+    assert deck.read_bytes() == original and not list((corpus / ".trash").rglob("jst-crds-sti-2023.txt"))

@@ -2,29 +2,27 @@
 
 Three faces of one Searcher (UI, API, MCP tool): nothing here retrieves, it validates,
 calls the library, and returns its JSON. `POST /api/ask` returns exactly what
-`qa ask --json` prints. Beyond loopback the same credentials as the UI are required,
-as HTTP Basic (also for the MCP endpoint, which Gradio itself leaves open).
+`qa ask --json` prints. Credentials and body limits are ui.guards', in front of every route.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import secrets
 from collections.abc import Callable
 from typing import Literal
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa.errors import QAError
 from qa.search import MAX_K, Searcher
 
-MAX_BODY_BYTES = 64 * 1024  # a question is at most a few kB; anything larger is refused unread
-PROTECTED = ("/api/", "/gradio_api/mcp")  # what Basic credentials guard when the server has them
+from .guards import error_response
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class AskRequest(BaseModel):
@@ -35,17 +33,15 @@ class AskRequest(BaseModel):
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, allow: list[str] | None = None) -> None:
         super().__init__(message)
         self.status = status
-
-
-def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
+        self.headers = {"Allow": ", ".join(allow)} if allow else None
 
 
 def slide_json(searcher: Searcher, doc: str, number: int, *, picture_url: str | None) -> dict:
     """One slide: its text, speaker notes, passages, and the picture's URL when there is one."""
+    known_document(searcher, doc)
     slide = searcher.slide(doc, number)
     if slide is None:
         raise ApiError(404, f"no slide {number} in document {doc!r}; see /api/slides")
@@ -62,6 +58,12 @@ def slide_json(searcher: Searcher, doc: str, number: int, *, picture_url: str | 
         ],
         "picture": picture_url if searcher.picture(doc, number) else None,
     }
+
+
+def known_document(searcher: Searcher, doc: str) -> None:
+    """ApiError 404 naming the document when the index has none of that id."""
+    if doc not in {d["doc"] for d in searcher.documents()}:
+        raise ApiError(404, f"no document named {doc!r}; see /api/slides for the documents")
 
 
 def outline_json(searcher: Searcher) -> dict:
@@ -86,7 +88,9 @@ def router(current: Callable[[], Searcher]) -> APIRouter:
 
     @api.get("/slides/{doc:path}/{number}/picture", summary="The slide's picture (PNG), when its deck has one")
     def picture(doc: str, number: int):
-        path = current().picture(doc, number)
+        searcher = current()
+        known_document(searcher, doc)
+        path = searcher.picture(doc, number)
         if path is None:
             raise ApiError(404, f"slide {number} of {doc!r} has no picture")
         return FileResponse(path, media_type="image/png")
@@ -96,87 +100,55 @@ def router(current: Callable[[], Searcher]) -> APIRouter:
         url = str(request.url_for("picture", doc=doc, number=number).path)
         return slide_json(current(), doc, number, picture_url=url)
 
+    # Last: any other path or method under /api/ gets the API's own error, not the UI's (mounted at /).
+    @api.api_route("/{rest:path}", methods=list(METHODS), include_in_schema=False)
+    def elsewhere(rest: str, request: Request):
+        path = request.url.path
+        allowed = sorted(
+            {m for r in api.routes if r.name != "elsewhere" and r.path_regex.match(path) for m in r.methods}
+        )
+        if allowed:
+            raise ApiError(405, f"{request.method} is not allowed on {path}; use {' or '.join(allowed)}", allowed)
+        raise ApiError(404, f"no API route {path}; see /api/docs")
+
     return api
 
 
-class BasicAuthGuard:
-    """ASGI middleware: paths under PROTECTED need HTTP Basic credentials matching the server's."""
-
-    def __init__(self, app, credentials: tuple[str, str]) -> None:
-        self.app = app
-        self.expected = f"{credentials[0]}:{credentials[1]}".encode()
-
-    def _allowed(self, headers: list[tuple[bytes, bytes]]) -> bool:
-        for name, value in headers:
-            if name == b"authorization" and value[:6].lower() == b"basic ":
-                try:
-                    given = base64.b64decode(value[6:].strip(), validate=True)
-                except (binascii.Error, ValueError):
-                    return False
-                return secrets.compare_digest(given, self.expected)
-        return False
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(PROTECTED) and not self._allowed(scope["headers"]):
-            response = _error(401, "credentials required (HTTP Basic, the UI's user:password)")
-            response.headers["WWW-Authenticate"] = 'Basic realm="qa"'
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
-class BodyLimit:
-    """ASGI middleware: an /api request declaring more than MAX_BODY_BYTES is refused before it is read."""
-
-    def __init__(self, app, limit: int = MAX_BODY_BYTES) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/"):
-            length = dict(scope["headers"]).get(b"content-length", b"0")
-            if not length.isdigit() or int(length) > self.limit:
-                await _error(413, f"request body over {self.limit} bytes")(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-def api_app(current: Callable[[], Searcher], *, auth: tuple[str, str] | None) -> FastAPI:
-    """A FastAPI app with the /api routes, JSON errors, and the exposure rules; Gradio mounts under it."""
-    app = FastAPI(
+def api_app(current: Callable[[], Searcher]) -> FastAPI:
+    """A FastAPI app with the /api routes and JSON errors; Gradio mounts under it (ui.guards guards both)."""
+    # The docs page's script and styles come from the installed fastapi-offline, never a CDN.
+    app = FastAPIOffline(
         title="Slide deck Q&A",
         description="Cited bilingual (日本語 / English) search over slide decks.",
         docs_url="/api/docs",
         redoc_url=None,
+        static_url="/api/docs/static",
         openapi_url="/api/openapi.json",
     )
     app.include_router(router(current))
     _error_handlers(app)
-    app.add_middleware(BodyLimit)
-    if auth is not None:
-        app.add_middleware(BasicAuthGuard, credentials=auth)
     return app
 
 
 def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request, exc: ApiError):
-        return _error(exc.status, str(exc))
+        return error_response(exc.status, str(exc), exc.headers)
 
     @app.exception_handler(QAError)
     async def qa_error(request, exc: QAError):
-        return _error(400, str(exc))
+        return error_response(400, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request, exc: RequestValidationError):
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
-        return _error(422, f"{where or 'request'}: {first.get('msg', 'invalid request')}")
+        return error_response(422, f"{where or 'request'}: {first.get('msg', 'invalid request')}")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request, exc: StarletteHTTPException):
-        return _error(exc.status_code, str(exc.detail))
+        return error_response(exc.status_code, str(exc.detail))
 
     @app.exception_handler(Exception)
     async def unexpected(request, exc: Exception):  # a traceback is for the server log, never the client
-        return _error(500, f"internal error ({type(exc).__name__})")
+        return error_response(500, f"internal error ({type(exc).__name__})")

@@ -15,17 +15,13 @@ import gradio as gr  # noqa: E402
 from qa.feedback import FeedbackLog, default_path  # noqa: E402
 from qa.search import Searcher  # noqa: E402
 
+from .eval_tab import MAX_UPLOAD_BYTES as EVAL_UPLOAD_BYTES  # noqa: E402
+from .eval_tab import build_eval_tab  # noqa: E402
 from .handlers import ChatApp  # noqa: E402
 from .labels import UI_LANGS, mode_choices, t  # noqa: E402
+from .received import ReceivedFiles  # noqa: E402
 from .render import cards_html  # noqa: E402
 from .style import CSS, HEAD, SCROLL_TO_NEWEST, THEME  # noqa: E402
-
-try:
-    from ui.eval_tab import build_eval_tab
-except ModuleNotFoundError as exc:  # the batch-evaluation tab is written separately; the chat works without it
-    if exc.name != "ui.eval_tab":
-        raise
-    build_eval_tab = None
 
 EXAMPLES = [
     "EUのホライゾン・ヨーロッパの投資総額は？",
@@ -127,10 +123,10 @@ def build_app(searcher: Searcher, feedback_path: Path | None = None, *, uploads=
                     )
             with gr.Tab(f"{t('docs_tab', ja)} / Documents", id="docs"):
                 cards = gr.HTML(cards_html(searcher, ja), elem_id="qa-cards")
-            if build_eval_tab is not None:
-                with gr.Tab(f"{t('eval_tab', ja)} / Batch evaluation", id="eval"):
-                    build_eval_tab(searcher)
-            _uploads_tab(uploads)
+            received = ReceivedFiles(app)
+            with gr.Tab(f"{t('eval_tab', ja)} / Batch evaluation", id="eval"):
+                build_eval_tab(searcher, received)
+            _uploads_tab(uploads, received)
         _search_tool(searcher)
 
         slide_outputs = [slide_view, cite_box, view, outline, cited, prev_btn, next_btn]
@@ -216,18 +212,17 @@ def serve(
     auth=None,
     prevent_thread_lock: bool = False,
     quiet: bool = False,
-    pictures: list[Path] | None = None,
 ):
-    """Start the server: local fonts only, never a share link; of the disk, only the given slide pictures are served."""
+    """Start the Blocks alone (no JSON API: slide pictures are not served): local fonts only, never a share link,
+    nothing of the disk. `qa serve` runs build_server instead."""
     app.queue(default_concurrency_limit=4)
-    allowed = [str(path) for path in pictures or []]
     return app.launch(
         server_name=host,
         server_port=port,
         auth=auth,
         share=False,
         **PAGE,
-        allowed_paths=allowed,
+        allowed_paths=[],
         footer_links=[],
         prevent_thread_lock=prevent_thread_lock,
         quiet=quiet,
@@ -237,6 +232,8 @@ def serve(
 # ---------------------------------------------------------------- serving a team (issue 13)
 
 QUEUE_CONCURRENCY = 16  # UI events run together so their questions share encoder calls (qa/batching.py)
+# Gradio's copies of uploads and reports: every 10 minutes, those older than an hour are deleted.
+CACHE_CLEANUP = (600, 3600)
 
 
 def _search_tool(searcher) -> None:
@@ -261,29 +258,31 @@ def _follow_swaps(app: gr.Blocks, chat_app: ChatApp, live, inputs: list, lists: 
         event(follow, [*inputs, seen], [*lists, seen], api_visibility="private", queue=False)
 
 
-def _uploads_tab(uploads) -> None:
+def _uploads_tab(uploads, received: ReceivedFiles) -> None:
     """The tab adding and removing decks, when the operator allowed uploads."""
     if uploads is not None:
         from .uploads import build_uploads_tab
 
         with gr.Tab("資料の追加 / Add decks", id="uploads"):
-            build_uploads_tab(uploads)
+            build_uploads_tab(uploads, received)
 
 
 def build_server(searcher: Searcher, *, auth=None, feedback_path: Path | None = None, uploads=None):
-    """The whole server as one ASGI app: the JSON API (/api, docs at /api/docs), the UI at /, MCP."""
+    """The whole server as one ASGI app: the JSON API (/api, docs at /api/docs), the UI at /, MCP;
+    in front of every route a body-size limit and, with `auth`, the credentials (ui.guards)."""
     from .api import api_app
+    from .guards import AuthGuard, BodyLimit, BodyLimits
     from .mcp import only_search_tool
 
     blocks = build_app(searcher, feedback_path, uploads=uploads)
     only_search_tool(blocks)
     blocks.queue(default_concurrency_limit=QUEUE_CONCURRENCY)
-    server = api_app(lambda: getattr(searcher, "current", searcher), auth=auth)
-    if uploads is not None:
-        uploads.before_swap.append(lambda old, new: _allow_pictures(blocks, old, new))
+    blocks.delete_cache = CACHE_CLEANUP
+    server = api_app(lambda: getattr(searcher, "current", searcher))
+    largest = max(EVAL_UPLOAD_BYTES, uploads.max_bytes if uploads is not None else 0)
     with warnings.catch_warnings():  # about the UI's chat-state events, which MCP does not list
         warnings.filterwarnings("ignore", message="This MCP server includes a tool that has a gr.State input")
-        return gr.mount_gradio_app(
+        server = gr.mount_gradio_app(
             server,
             blocks,
             path="/",
@@ -291,8 +290,23 @@ def build_server(searcher: Searcher, *, auth=None, feedback_path: Path | None = 
             **PAGE,
             footer_links=["api"],
             mcp_server=True,
-            allowed_paths=[str(path) for path in slide_pictures(searcher)],  # each picture file, not its folder
+            max_file_size=largest,
+            allowed_paths=[],  # slide pictures are served by /api/slides/…/picture, which verifies them
         )
+    # Gradio checks that an event's file was uploaded only in apps it launched itself: mounted, it must be told.
+    blocks.has_launched = True
+    server.add_middleware(BodyLimit, limits=BodyLimits(upload=largest))
+    if auth is not None:
+        server.add_middleware(AuthGuard, credentials=auth, sessions=lambda: _gradio_app(server).tokens)
+    return server
+
+
+def _gradio_app(server):
+    """The Gradio app mounted in the server (it holds the tokens of logged-in users)."""
+    from gradio.routes import App
+    from starlette.routing import Mount
+
+    return next(r.app for r in server.routes if isinstance(r, Mount) and isinstance(r.app, App))
 
 
 def launch(
@@ -304,18 +318,3 @@ def launch(
     app = build_server(searcher, auth=auth, feedback_path=feedback_path, uploads=uploads)
     # Browsers and Gradio clients hold event streams open: stop waiting for them after a few seconds.
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
-
-
-def _allow_pictures(blocks: gr.Blocks, old: Searcher, new: Searcher) -> None:
-    """Before an upload's build answers, let Gradio serve its pictures (Gradio reads allowed_paths per request).
-
-    The build it replaces stays allowed for the pages still showing its slides; older
-    builds are deleted by then (qa.index keeps the current and the previous build).
-    """
-    blocks.allowed_paths = [str(path) for path in (*slide_pictures(old), *slide_pictures(new))]
-
-
-def slide_pictures(searcher: Searcher) -> list[Path]:
-    """Every slide picture of the index: the files Gradio may serve (each one, not their folder)."""
-    found = (searcher.picture(slide.doc, slide.number) for slide in searcher.outline())
-    return [path for path in found if path is not None]

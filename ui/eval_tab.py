@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 import gradio as gr
@@ -18,6 +19,12 @@ from qa.evaluation import evaluate, parse_questions, write_report
 from qa.evaluation.report import TABLE_COLUMNS, metrics_table, misses_rows
 from qa.render import short_title
 from qa.search import MODES, Searcher
+
+from .received import ReceivedFiles
+
+MAX_UPLOAD_BYTES = 2_000_000  # a question file
+# Questions one run of the tab evaluates: about 20 s of server time at k=50 (`qa eval` has no limit).
+MAX_QUESTIONS = 500
 
 UPLOAD_SUFFIXES = (".jsonl", ".csv")
 MISS_COLUMNS = ("id", "lang", "question", "gold", "見つかったもの / found instead")
@@ -69,17 +76,16 @@ def found_instead(searcher: Searcher, result, n: int = 3) -> str:
 class EvalTab:
     """The tab's handler: checks the upload, evaluates it and packs the report."""
 
-    def __init__(self, searcher: Searcher, *, max_upload_bytes: int) -> None:
+    def __init__(self, searcher: Searcher, received: ReceivedFiles, *, max_upload_bytes: int) -> None:
         self.searcher = searcher
+        self.received = received
         self.max_upload_bytes = max_upload_bytes
 
     def read_upload(self, path: str | None) -> tuple[bytes, str]:
         """The uploaded file's bytes and name, read from Gradio's upload folder only."""
         if not path:
             raise QAError("ファイルを選んでください / Choose a question file first.")
-        file = Path(path).resolve()
-        if not file.is_relative_to(Path(get_upload_folder()).resolve()) or not file.is_file():
-            raise QAError("アップロードされたファイルだけを評価できます / Only an uploaded file can be evaluated.")
+        file = self.received.check(path)
         if file.suffix.lower() not in UPLOAD_SUFFIXES:
             raise QAError(f"{file.name}: JSONL または CSV のみ / only .jsonl or .csv question files are accepted here.")
         size = file.stat().st_size
@@ -93,8 +99,16 @@ class EvalTab:
         """(status Markdown, metric table, misses table, report zip) for an uploaded question file."""
         empty = (pd.DataFrame(columns=TABLE_COLUMNS), pd.DataFrame(columns=MISS_COLUMNS), None)
         try:
-            data, name = self.read_upload(path)
+            try:
+                data, name = self.read_upload(path)
+            finally:
+                self.received.discard(path or "")
             questions = parse_questions(data, name, allowed=("jsonl", "csv"))
+            if len(questions.questions) > MAX_QUESTIONS:
+                raise QAError(
+                    f"{name}: {len(questions.questions)} 問 — ここでは {MAX_QUESTIONS} 問まで / "
+                    f"{MAX_QUESTIONS} questions at most here; evaluate larger sets with `qa eval` on the command line"
+                )
             mode = mode if mode in MODES else "hybrid"
             k = max(1, min(int(k or 10), 50))
             progress((0, len(questions.questions)), desc="評価中 / evaluating", unit="questions")
@@ -108,9 +122,7 @@ class EvalTab:
             )
         except QAError as exc:
             return (f"**エラー / Error:** {exc}", *empty)
-        folder = Path(tempfile.mkdtemp(prefix="qa-eval-"))
-        write_report(result, folder / "report")
-        archive = shutil.make_archive(str(folder / f"{Path(name).stem}-report"), "zip", folder / "report")
+        archive = pack_report(result, Path(name).stem)
         lines = [
             f"**{name}**: {result.n} 問 / questions · top {result.k} · {result.mode} · "
             f"{len(result.misses)} 件の取りこぼし / missed"
@@ -129,9 +141,21 @@ class EvalTab:
         )
 
 
-def build_eval_tab(searcher: Searcher, *, max_upload_bytes: int = 2_000_000) -> EvalTab:
+def pack_report(result, stem: str) -> str:
+    """The report as a zip in Gradio's cache folder, which Gradio empties of old files (ui.app CACHE_CLEANUP);
+    the report's own files are removed at once."""
+    target = Path(get_upload_folder()) / "qa-eval" / uuid.uuid4().hex
+    target.mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix="qa-eval-") as tmp:
+        write_report(result, Path(tmp) / "report")
+        return shutil.make_archive(str(target / f"{stem}-report"), "zip", Path(tmp) / "report")
+
+
+def build_eval_tab(
+    searcher: Searcher, received: ReceivedFiles, *, max_upload_bytes: int = MAX_UPLOAD_BYTES
+) -> EvalTab:
     """Create the tab's components in the current Blocks context and wire them up."""
-    tab = EvalTab(searcher, max_upload_bytes=max_upload_bytes)
+    tab = EvalTab(searcher, received, max_upload_bytes=max_upload_bytes)
     gr.Markdown(INTRO)
     with gr.Row():
         upload = gr.File(

@@ -7,6 +7,7 @@ import gradio as gr
 from qa.errors import QAError
 from qa.feedback import Feedback, FeedbackLog
 from qa.highlight import escape
+from qa.lang import clean_question
 from qa.render import citation, short_title, slide_label
 from qa.search import Searcher
 
@@ -181,13 +182,14 @@ class ChatApp:
         if not text.strip():
             return (gr.update(),) * 10
         ui = UI_LANGS.get(ui_lang, "ja")
-        history.append({"role": "user", "content": escape(text.strip())})
+        # The question is searched and shown up to MAX_QUESTION_CHARS (the answer says when it was cut)
+        history.append({"role": "user", "content": escape(clean_question(text).shown)})
         nothing = (gr.update(),) * 4 + (gr.update(choices=[], value=None), gr.update(), gr.update())
         try:
             answer = self.searcher.search(text, k=int(k or 5), mode=mode or "hybrid", doc=doc or None)
         except QAError as exc:
             history.append({"role": "assistant", "content": f"<p>{escape(t('error', ui, message=str(exc)))}</p>"})
-            turns.append({"question": text, "lang": ui, "sources": []})
+            turns.append({"question": clean_question(text).shown, "lang": ui, "sources": []})
             return "", history, turns, *nothing
         # The interface language frames the answer (unless the settings force one);
         # the question's own language only decides how it is searched.

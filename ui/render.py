@@ -7,8 +7,7 @@ blank line would end the HTML block and a newline would become <br>.
 from __future__ import annotations
 
 from qa.answer_span import RELIABLE_KINDS, Span, find_span
-from qa.highlight import escape, highlight_html, passage_html, question_terms
-from qa.lang import Tokenizer
+from qa.highlight import escape, highlight_html, passage_html
 from qa.messages import say
 from qa.render import (
     CONFIDENCE_BOUNDS,
@@ -25,11 +24,8 @@ from .labels import t
 
 
 def terms_for(searcher: Searcher, question: str) -> set[str]:
-    """The words to mark: the question's content words, plus their Japanese translations for an English question."""
-    tokenizer: Tokenizer = searcher.tokenizer
-    terms = question_terms(question, tokenizer)
-    translated, _ = searcher.index.keyword.translate(sorted(terms))
-    return terms | set(translated)
+    """The words to mark for a question (the library's Searcher.highlight_terms)."""
+    return set(searcher.highlight_terms(question))
 
 
 def doc_title(searcher: Searcher, doc: str) -> str:
@@ -102,7 +98,7 @@ def _source_html(
 
 def answer_html(searcher: Searcher, answer: Answer, lang: str) -> str:
     """The answer: a lead line when the top passage holds the asked-for value, then numbered sources."""
-    terms = terms_for(searcher, answer.question)
+    terms = set(answer.terms) if answer.terms else terms_for(searcher, answer.question)
     weak = answer.low_confidence
     parts = [f'<div class="qa-answer{" qa-weak" if weak else ""}" lang="{lang}">']
     parts += [f'<p class="qa-notice">{escape(note)}</p>' for note in answer.notices]

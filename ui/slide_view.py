@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
 
 from qa.highlight import escape, passage_box, passage_html
@@ -13,11 +12,14 @@ from qa.search import Searcher
 from .labels import t
 from .render import doc_title, terms_for
 
-# Gradio serves files under allowed_paths at this route, relative to the page.
-FILE_ROUTE = "gradio_api/file="
+
+def picture_url(doc: str, number: int, build: str) -> str:
+    """The JSON API's route for a slide's picture, relative to the page: it checks the file against the
+    index's manifest and reveals no server path. `build` makes a new build's picture a new URL."""
+    return f"api/slides/{quote(doc)}/{number}/picture?build={quote(build)}"
 
 
-def picture_html(picture: Path, box: tuple[float, float, float, float] | None, number: int, lang: str) -> str:
+def picture_html(src: str, box: tuple[float, float, float, float] | None, number: int, lang: str) -> str:
     """The slide's picture, with the cited passage's region as a translucent rectangle over it."""
     alt = escape(t("picture_alt", lang, n=number))
     region = ""
@@ -27,8 +29,7 @@ def picture_html(picture: Path, box: tuple[float, float, float, float] | None, n
             f'<div class="qa-region" aria-hidden="true" style="left:{x0 * 100:.2f}%;top:{y0 * 100:.2f}%;'
             f'width:{(x1 - x0) * 100:.2f}%;height:{(y1 - y0) * 100:.2f}%"></div>'
         )
-    src = escape(FILE_ROUTE + quote(str(picture)))
-    return f'<figure class="qa-picture"><img src="{src}" alt="{alt}" loading="lazy">{region}</figure>'
+    return f'<figure class="qa-picture"><img src="{escape(src)}" alt="{alt}" loading="lazy">{region}</figure>'
 
 
 def _passage_label(kind: str, is_cited: bool, weak: bool, lang: str) -> str:
@@ -85,11 +86,11 @@ def slide_html(
             text.append(f'<div class="qa-p qa-{passage.kind} {mark}" id="{mark}">{label}{body}</div>')
         else:
             text.append(f'<div class="qa-p qa-{passage.kind}">{label}{body}</div>')
-    picture = searcher.picture(doc, number)
-    if picture is None:
+    if searcher.picture(doc, number) is None:
         return f'<div class="qa-slide" lang="ja">{head}{"".join(text)}</div>'
     box = passage_box(slide.regions, cited_text) if cited_text else None
+    src = picture_url(doc, number, searcher.index.folder.name)
     return (
         f'<div class="qa-slide qa-with-picture" lang="ja">{head}<div class="qa-slide-body">'
-        f'{picture_html(picture, box, number, lang)}<div class="qa-slide-text">{"".join(text)}</div></div></div>'
+        f'{picture_html(src, box, number, lang)}<div class="qa-slide-text">{"".join(text)}</div></div></div>'
     )

@@ -31,6 +31,7 @@ from .build import BuildSummary, DeckSummary, Prepared, Skipped
 from .inputs import build_inputs, corpus_files
 from .latent import previous_table
 from .loaded import LoadedIndex, load_index
+from .pictures import Previous
 from .staleness import Stale, compare, only_corpus
 from .store import IndexInvalid, current_build, index_lock
 
@@ -129,13 +130,25 @@ def _index_locked(
         raise
     embedded = _embed(prepared, encoder, config, progress, inputs, index_dir)
     recipe = build.Recipe(inputs, encoder, config, started)
-    write = build.writer(prepared, embedded, recipe, corpus_dir=corpus_dir, limits=limits, progress=progress)
+    previous = _previous(index_dir)
+    write = build.writer(
+        prepared, embedded, recipe, corpus_dir=corpus_dir, limits=limits, progress=progress, previous=previous
+    )
     folder = store.publish(index_dir, write)
     if own_cache and limits.ocr and ocr.engine() is not None:
         # Every page this build needed was read from the cache or into it: the rest is for decks that
         # are gone or changed. Without Tesseract (or with OCR off) nothing was read, so nothing goes.
         ocr.prune(limits.ocr_cache, since)
     return build.summary(folder, store.open_manifest(folder)[0], prepared)
+
+
+def _previous(index_dir: Path) -> Previous | None:
+    """The current build, whose pictures of unchanged decks the next build takes over; None when unusable."""
+    try:
+        folder = current_build(index_dir)
+        return Previous(folder, store.open_manifest(folder)[0]) if folder else None
+    except QAError:
+        return None
 
 
 def _embed(
@@ -206,12 +219,15 @@ def ensure_index(
     progress: bool = False,
     packing: Packing | None = None,
     latent: bool = False,
+    stale_ok: bool = False,
 ) -> LoadedIndex:
     """The current index, built or rebuilt first when missing, damaged or stale (and said so).
     With `latent` an index without the passages' latent terms is stale.
 
-    When only corpus files changed but the corpus no longer yields any passage,
-    the previous index stays in use (with a notice) rather than leaving nothing to answer from.
+    When only corpus files changed and the rebuild fails (no deck yields a passage, a full disk),
+    the previous index stays in use with a notice rather than leaving nothing to answer from.
+    With `stale_ok` (a server, which rebuilds in the background) such an index is returned at once,
+    its `pending` saying why it needs a rebuild.
     `packing` (None: the package's) is for measuring other ones (scripts/ablations.py).
     """
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
@@ -225,6 +241,10 @@ def ensure_index(
     previous, reasons = fresh_index(index_dir, inputs)
     if not reasons:
         return previous
+    if stale_ok and previous is not None and only_corpus(reasons):
+        notify(messages.say("answering_stale", reasons=messages.stale_reasons(reasons)))
+        previous.pending = reasons
+        return previous
     with _lock(index_dir, notify):
         # Another process may have rebuilt it while this one waited for the lock.
         fresh, again = fresh_index(index_dir, inputs)
@@ -236,7 +256,7 @@ def ensure_index(
                 corpus_dir, index_dir, encoder, VectorConfig(), Limits(), progress, notify, inputs, packing or PACKING
             )
             _tell_skipped(built, notify)
-        except QAError as exc:
+        except Exception as exc:  # a full disk as well as a corpus with nothing to index
             if previous is None or not only_corpus(reasons):
                 raise
             message = messages.say("kept_previous", error=exc)

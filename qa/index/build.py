@@ -198,11 +198,24 @@ def document_row(doc: Document, pictured: pictures.DeckPictures) -> dict:
 
 
 def render_pictures(
-    docs: list[Document], corpus_dir: Path, folder: Path, limits: Limits, progress: bool
+    docs: list[Document],
+    corpus_dir: Path,
+    folder: Path,
+    limits: Limits,
+    progress: bool,
+    inputs: dict,
+    previous: pictures.Previous | None = None,
 ) -> dict[str, pictures.DeckPictures]:
-    """Each deck's slide pictures, rendered into the build folder (a bar over decks when progress)."""
+    """Each deck's slide pictures in the build folder (a bar over decks when progress): taken over from the
+    previous build when the deck is unchanged, else rendered, until the build's picture budget is spent."""
     items = progress_bar("slide pictures", "deck")(docs) if progress else docs
-    return {d.doc_id: pictures.render(d.doc_id, Path(corpus_dir) / d.path, d.format, folder, limits) for d in items}
+    left, pictured = limits.max_picture_bytes, {}
+    for d in items:
+        reuse = previous.pictures(d.doc_id, d.path, inputs) if previous and d.path in inputs["corpus"] else {}
+        deck = pictures.render(d.doc_id, Path(corpus_dir) / d.path, d.format, folder, limits, left, reuse)
+        left -= pictures.size(deck, folder)
+        pictured[d.doc_id] = deck
+    return pictured
 
 
 def writer(
@@ -214,10 +227,12 @@ def writer(
     documents: list[dict] | None = None,
     limits: Limits = Limits(),
     progress: bool = False,
+    previous: pictures.Previous | None = None,
 ) -> Callable[[Path], dict]:
     """The store's write callback: save every component (pictures from corpus_dir) and return the manifest.
 
-    `documents` gives the manifest's document rows for passages that come without decks (write_index).
+    `documents` gives the manifest's document rows for passages that come without decks (write_index);
+    `previous`, the build being replaced, lends the pictures of unchanged decks.
     """
 
     def write(folder: Path) -> dict:
@@ -231,7 +246,9 @@ def writer(
             latent.save(*embedded.latent, embedded.latent_words, folder)
         rows, pictured = documents or [], {}
         if corpus_dir is not None:
-            pictured = render_pictures(prepared.documents, corpus_dir, folder, limits, progress)
+            pictured = render_pictures(
+                prepared.documents, corpus_dir, folder, limits, progress, recipe.inputs, previous
+            )
             rows = [document_row(d, pictured[d.doc_id]) for d in prepared.documents]
         return {
             "format": FORMAT,

@@ -39,6 +39,7 @@ class LoadedIndex:
     latent_words: WordTable | None = None  # the words' latent terms, built with the passages'
     notices: list[str] = field(default_factory=list)
     rebuilt_for: list[Stale] = field(default_factory=list)  # why ensure_index rebuilt it, if it did
+    pending: list[Stale] = field(default_factory=list)  # why it needs a rebuild it has not had yet (stale_ok)
 
     @property
     def documents(self) -> list[dict]:

@@ -54,4 +54,9 @@ def read_deck(path: Path, doc_id: str, limits: Limits = Limits(), fmt: str | Non
     # Each format's reader is the module of its name, imported when a deck of that format is read:
     # answering a question over a built index never loads pypdfium2, python-pptx or markdown-it.
     reader = importlib.import_module(f".{fmt or deck_format(path)}", __name__)
-    return reader.read(path, doc_id, limits)
+    deck = reader.read(path, doc_id, limits)
+    # PDF and PowerPoint are counted before they are read; text and Markdown, which are cheap to
+    # split, here: before their slides are chunked and embedded
+    if len(deck.slides) > limits.max_pages:
+        raise ReaderError(f"{path.name}: {len(deck.slides)} slides, over the limit of {limits.max_pages} slides")
+    return deck

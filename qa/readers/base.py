@@ -107,13 +107,22 @@ class ReaderError(QAError):
     """A deck that cannot be read; the message names the file and says why in one line."""
 
 
+UNPACK_RATIO = 200  # real decks unpack to 1-20 times their size; a zip bomb to thousands
+
+
 @dataclass(frozen=True)
 class Limits:
     """How much a reader accepts and renders; configurable per corpus (README, 'Limits')."""
 
     max_bytes: int = 200_000_000  # per file
-    max_pages: int = 600  # a PDF or PPTX with more pages is refused
-    render_width: int = 1280  # slide pictures, in pixels (the longer side)
+    max_pages: int = 600  # a deck of any format with more pages (slides) is refused
+    # A PowerPoint file is a zip that python-pptx inflates whole into memory: its parts may unpack to at
+    # most this many bytes, and to at most UNPACK_RATIO times the file's size (a zip bomb is refused unread).
+    max_unpacked_bytes: int = 400_000_000
+    max_zip_members: int = 20_000
+    render_width: int = 1280  # slide pictures, in pixels (the longer side; so at most 1280 x 1280 per page)
+    max_deck_picture_bytes: int = 100_000_000  # a deck's pictures stop here (the rest of its slides: text only)
+    max_picture_bytes: int = 400_000_000  # all pictures of one build
     render_timeout_s: int = 180  # LibreOffice converting one PPTX
     ocr: bool = True  # read PDF pages without a text layer with Tesseract, when installed (qa/readers/ocr.py)
     ocr_cache: Path | None = None  # where OCR readings are kept between builds (an index build sets index/ocr-cache)

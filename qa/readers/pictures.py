@@ -41,22 +41,31 @@ def picture_support() -> dict[str, str]:
     }
 
 
-def render(path: Path, fmt: str, out_dir: Path, limits: Limits = Limits()) -> dict[int, str]:
-    """Render each slide of a PDF / PPTX deck to a PNG in out_dir; {} when the deck has no pictures."""
+def render(path: Path, fmt: str, out_dir: Path, limits: Limits = Limits(), budget: int | None = None) -> dict[int, str]:
+    """Render each slide of a PDF / PPTX deck to a PNG in out_dir; {} when the deck has no pictures.
+    Rendering stops once the pictures take `budget` bytes (default limits.max_deck_picture_bytes)."""
+    budget = limits.max_deck_picture_bytes if budget is None else budget
     if fmt == "pdf":
-        return render_pdf(path, out_dir, limits)
+        return render_pdf(path, out_dir, limits, budget=budget)
     if fmt == "pptx":
-        return render_pptx(path, out_dir, limits)
+        return render_pptx(path, out_dir, limits, budget)
     return {}
 
 
 def render_pdf(
-    path: Path, out_dir: Path, limits: Limits, skip: frozenset[int] = frozenset(), pages: int | None = None
+    path: Path,
+    out_dir: Path,
+    limits: Limits,
+    skip: frozenset[int] = frozenset(),
+    pages: int | None = None,
+    budget: int | None = None,
 ) -> dict[int, str]:
-    """Every page (but those in skip) as <n>.png, its longer side limits.render_width pixels; {} when
-    the PDF cannot be opened or, given `pages`, has another number of pages."""
+    """Every page (but those in skip) as <n>.png, its longer side limits.render_width pixels, until the
+    files take `budget` bytes; {} when the PDF cannot be opened or, given `pages`, has another number of pages."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    budget = limits.max_deck_picture_bytes if budget is None else budget
     written: dict[int, str] = {}
+    spent = 0
     try:
         with open_pdf(path, limits) as pdf:
             if pages is not None and len(pdf) != pages:
@@ -65,6 +74,8 @@ def render_pdf(
                 number = index + 1
                 if number in skip:
                     continue
+                if spent >= budget:  # the deck's remaining slides are shown as text
+                    break
                 page = pdf[index]
                 try:
                     scale = limits.render_width / max(page.get_size())
@@ -74,6 +85,7 @@ def render_pdf(
                     bitmap.to_pil().save(out_dir / name, compress_level=1)
                     bitmap.close()
                     written[number] = name
+                    spent += (out_dir / name).stat().st_size
                 finally:
                     page.close()
     except ReaderError:
@@ -83,7 +95,7 @@ def render_pdf(
     return written
 
 
-def render_pptx(path: Path, out_dir: Path, limits: Limits) -> dict[int, str]:
+def render_pptx(path: Path, out_dir: Path, limits: Limits, budget: int | None = None) -> dict[int, str]:
     """LibreOffice converts the deck to PDF (within limits.render_timeout_s), then its pages are rendered."""
     office = soffice()
     if office is None:
@@ -108,4 +120,4 @@ def render_pptx(path: Path, out_dir: Path, limits: Limits) -> dict[int, str]:
         if not converted.is_file():
             return {}
         # pages that do not match slides one to one would show the wrong picture
-        return render_pdf(converted, out_dir, limits, skip=hidden, pages=count)
+        return render_pdf(converted, out_dir, limits, skip=hidden, pages=count, budget=budget)

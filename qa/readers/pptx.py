@@ -22,7 +22,7 @@ from pptx.shapes.shapetree import SlideShapeFactory
 
 from ..documents import DocumentCard, Slide
 from ..lang import JAPANESE_TEXT
-from .base import Deck, Limits, ReaderError, have, ideographs, numbered, property_value, with_slide_title
+from .base import UNPACK_RATIO, Deck, Limits, ReaderError, have, ideographs, numbered, property_value, with_slide_title
 from .layout import TITLE_CHARS, joined, page_region, reading_order
 from .tables import table_markdown
 
@@ -50,8 +50,30 @@ class _Box:
     grouped: bool = False  # part of a group: a diagram's label, not a heading
 
 
+def check_unpacked_size(path: Path, limits: Limits) -> None:
+    """Refuse a zip whose parts would unpack beyond the limits, from its directory alone (nothing inflated).
+
+    The sizes a zip declares bound what Python's zipfile (python-pptx's reader) returns: a part
+    that inflates past its declared size fails its check instead of growing."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReaderError(f"{path.name}: damaged or not a PowerPoint file ({exc})") from None
+    if len(parts) > limits.max_zip_members:
+        raise ReaderError(f"{path.name}: {len(parts)} parts in the file, over the limit of {limits.max_zip_members}")
+    unpacked = sum(part.file_size for part in parts)
+    allowed = min(limits.max_unpacked_bytes, UNPACK_RATIO * max(path.stat().st_size, 1))
+    if unpacked > allowed:
+        raise ReaderError(
+            f"{path.name}: unpacks to {unpacked / 1e6:,.0f} MB, over the limit of {allowed / 1e6:,.0f} MB"
+            " (a PowerPoint file this small cannot hold that much; is it a zip bomb?)"
+        )
+
+
 def open_presentation(path: Path, limits: Limits):
-    """The presentation; a damaged file or one over the slide limit is a ReaderError."""
+    """The presentation; a damaged file, a zip bomb or one over the slide limit is a ReaderError."""
+    check_unpacked_size(path, limits)
     try:
         prs = Presentation(str(path))
     except PackageNotFoundError:  # python-pptx's word for "not a readable zip"
