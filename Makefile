@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test lint index bench bench-ingest serve-report quality unseen ablations test-deps clean
+.PHONY: run test lint index bench bench-ingest serve-report quality unseen ablations trust test-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ quality: $(VENV)/.dev test-deps
 # The default search on real decks no constant was fitted on (tests/fixtures/unseen*/).
 unseen: $(VENV)/.dev test-deps
 	$(BIN)/python scripts/unseen_decks.py
+
+# The answer line and the no-good-match flag: fitted on dev, measured on test (docs/answer_line.md).
+trust: $(VENV)/.dev test-deps
+	$(BIN)/python scripts/trust.py
 
 clean:
 	rm -rf $(VENV) index .pytest_cache .ruff_cache

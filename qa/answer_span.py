@@ -54,15 +54,27 @@ _SPANS = {
         rf"{_ABOUT}[$€£¥]\s?{_NUM}{_SCALE}?",
         rf"{_ABOUT}{_NUM}\s?{_SCALE}?\s?{_CURRENCY}",
     ],
-    "percentage": [rf"{_ABOUT}{_NUM}\s?(?:%|パーセント|percent)(?:以上|以下|超)?"],
-    "count": [rf"{_ABOUT}{_NUM}\s?(?:大学|校|人|名|件|か国|カ国|ヶ国|社|機関|個|本|つ|universities|countries|people)"],
-    "duration": [r"(?:最長|最短|約)?\d{1,3}\s?(?:年間|年|か月|カ月|ヶ月|週間|日間|years?|months?|weeks?|days?)"],
+    "percentage": [
+        rf"{_ABOUT}{_NUM}\s?(?:%|パーセント|percent)(?:以上|以下|超)?",
+        rf"{_NUM}(?:\s?[-~〜]\s?{_NUM})?\s?(?:倍|times\b)",  # "how much more": 3-5倍, 2 times
+        r"\d+/\d+",  # a fraction: 1/3短縮
+    ],
+    "count": [
+        rf"{_ABOUT}{_NUM}\s?(?:大学|校|人|名|件|か国|カ国|ヶ国|社|機関|個|本|つ|回|種類|ビット|"
+        rf"universities|countries|people|domains?|bits?|digits?|items?|times)"
+    ],
+    "duration": [
+        r"(?:最長|最短|約)?\d{1,3}\s?(?:年間|年|か月|カ月|ヶ月|週間|日間|時間|分間?|秒|"
+        r"years?|months?|weeks?|days?|hours?|minutes?|seconds?)"
+    ],
     "date": [
         r"\d{4}年\d{1,2}月(?:\d{1,2}日)?",
         r"\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?",
         r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (?:\d{1,2}, )?\d{4}",
         r"\d{1,2}月\d{1,2}日",
         r"(?:19|20)\d{2}年(?:度)?",
+        r"(?:January|February|March|April|May|June|July|August|September|October|November|December),? \d{4}",
+        r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,%])",  # a year alone: "released in 2005"
     ],
 }
 _SPAN_PATTERNS = {kind: [re.compile(p, re.IGNORECASE) for p in patterns] for kind, patterns in _SPANS.items()}
@@ -123,19 +135,34 @@ def _proper_candidates(passage: str, kind: str, tokenizer: Tokenizer) -> list[tu
     return sorted(found)
 
 
-def _nearness(passage: str, span: tuple[int, int], words: list[str]) -> tuple[int, int]:
-    """How many of the question's words appear in the span's own unit of a packed passage (the bullet
-    or row between " · " marks), then within 30 characters before the span."""
+def unit_bounds(passage: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The span's own unit of a packed passage: the bullet or row between " · " marks around it."""
     start = passage.rfind(MERGE_SEPARATOR, 0, span[0])
     end = passage.find(MERGE_SEPARATOR, span[1])
-    unit = passage[start + len(MERGE_SEPARATOR) if start >= 0 else 0 : end if end >= 0 else len(passage)].lower()
+    return (start + len(MERGE_SEPARATOR) if start >= 0 else 0, end if end >= 0 else len(passage))
+
+
+def nearness(passage: str, span: tuple[int, int], words: list[str]) -> tuple[int, int]:
+    """How many of the question's words appear in the span's own unit of a packed passage, then within
+    30 characters before the span."""
+    start, end = unit_bounds(passage, span)
+    unit = passage[start:end].lower()
     window = passage[max(0, span[0] - 30) : span[0]].lower()
     return sum(1 for word in words if word in unit), sum(1 for word in words if word in window)
 
 
-def find_span(question: str, passage: str, tokenizer: Tokenizer | None = None) -> Span | None:
+def candidates_of(passage: str, kind: str) -> list[tuple[int, int]]:
+    """The (start, end) of every value of a number kind in the passage."""
+    return _pattern_candidates(passage, kind)
+
+
+def find_span(
+    question: str, passage: str, tokenizer: Tokenizer | None = None, extra_words: list[str] = ()
+) -> Span | None:
     """The part of the passage that answers the question, or None when its kind is unknown or absent.
 
+    Among several candidates the one nearest the question's words wins; `extra_words` (their
+    translations, for a question in the other language than the deck) count as its words too.
     The passage must be NFKC text (passages in the index are); offsets index into it.
     """
     kind = question_kind(question)
@@ -153,7 +180,8 @@ def find_span(question: str, passage: str, tokenizer: Tokenizer | None = None) -
     if not candidates:
         return None
     words = [token for _, token in tokenizer.spans(unicodedata.normalize("NFKC", question), "A") if len(token) > 1]
-    best = max(candidates, key=lambda span: (*_nearness(passage, span, words), -span[0]))
+    words += [word.lower() for word in extra_words if len(word) > 1 and word.lower() not in words]
+    best = max(candidates, key=lambda span: (*nearness(passage, span, words), -span[0]))
     start, end = best
     text = passage[start:end].strip()
     start += len(passage[start:end]) - len(passage[start:end].lstrip())

@@ -47,6 +47,7 @@ NOTICES = {
     ),
     "building": ("索引を作成しています（{reasons}）…", "Building the index ({reasons}) …"),
     "relevance_label": ("関連度", "relevance"),
+    "answer_label": ("答え", "Answer"),
     "answering_stale": (
         "前回の索引で回答しながら、バックグラウンドで作り直します（{reasons}）…",
         "Answering from the last good build while the index is rebuilt in the background ({reasons}) …",

@@ -71,6 +71,28 @@ def repeated(hits) -> dict[int, int]:
     return out
 
 
+def answer_line_text(answer) -> str:
+    """答え: 955億ユーロ（[1] スライド5） / Answer: … ([1] Slide 5), or "" when the answer has no line."""
+    line = answer.line
+    if line is None:
+        return ""
+    hit = next(h for h in answer.hits if h.rank == line.hit)
+    where = f"[{line.hit}] {slide_name(hit.slide, answer.lang)}"
+    if answer.lang == "ja":
+        return f"{say('answer_label', answer.lang)}: {line.text}（{where}）"
+    return f"{say('answer_label', answer.lang)}: {line.text} ({where})"
+
+
+def _opening(answer) -> list[str]:
+    """What comes before the sources: notices, no good match, or the answer line."""
+    lines = [f"note: {note}" for note in answer.notices]
+    if answer.hits and answer.low_confidence:
+        lines.append(say("no_good_match", answer.lang))
+    elif answer.line is not None:
+        lines.append(answer_line_text(answer))
+    return lines
+
+
 BRIEF_CHARS = 120  # of the matched line `qa ask` prints under each source
 
 
@@ -79,9 +101,7 @@ def format_brief(answer) -> str:
     and under it the line of the slide's passages that holds most of the question's words."""
     from .highlight import marked_spans
 
-    lines = [f"note: {note}" for note in answer.notices]
-    if answer.hits and answer.low_confidence:
-        lines.append(say("no_good_match", answer.lang))
+    lines = _opening(answer)
     repeats = repeated(answer.hits)
     for hit in answer.hits:
         ocr = f"  [{say('ocr_mark', answer.lang)}]" if hit.ocr else ""
@@ -97,16 +117,15 @@ def format_brief(answer) -> str:
 
 
 def format_answer(answer, show_context: bool = True, scores: bool = True) -> str:
-    """An answer as plain text (`qa ask`, the MCP tool): notices, then one block per cited slide.
+    """An answer as plain text (`qa ask --full`, the MCP tool): notices or the answer line, then one block per
+    cited slide.
 
     Each block: [rank] relevance  document · slide and title, then the slide's passages
     (its context line once for the passages it heads; further passages marked "· ", and
     the units of a packed passage each on a line). `scores=False` leaves the
     relevance out. An answer without hits gives its notices alone ("" when none).
     """
-    lines = [f"note: {note}" for note in answer.notices]
-    if answer.hits and answer.low_confidence:
-        lines.append(say("no_good_match", answer.lang))
+    lines = _opening(answer)
     repeats = repeated(answer.hits)
     for hit in answer.hits:
         # relevance is the calibrated 0-1 score: comparable across questions, unlike the fused score

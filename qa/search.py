@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .answer_line import AnswerLine, answer_line
 from .chunking import SEARCH_ONLY, Passage
 from .documents import Slide
 from .encoders import Encoder, load_encoder
@@ -21,6 +22,7 @@ from .hubness import row_for
 from .index import LoadedIndex, ensure_index
 from .lang import MAX_QUESTION_CHARS, clean_question, detect_language, question_terms
 from .latent import LATENT_SETTINGS, LatentTerms, scores, term_columns
+from .logistic import logistic
 from .messages import Notice, notice
 from .sentences import best_sentence_scores
 from .stores import FaissStore
@@ -105,8 +107,8 @@ class SearchSettings:
     relevance_weights: tuple[float, ...] = (0.2864, 5.9749, -0.1211, -0.2972, 0.862, -0.6596, -1.6504, -1.5369)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (32.3037, 1.7688, -0.217, 4.4298, 0.4386, -0.4746, -3.1107)
-    min_match: float = 0.4769
+    match_weights: tuple[float, ...] = (30.955, 1.9529, 0.2771, 3.6662, 0.8406, -0.2188, -5.2455)
+    min_match: float = 0.2384
 
     def with_latent_terms(self) -> SearchSettings:
         """These settings with what --latent-terms sets (qa/latent.py's LATENT_SETTINGS, fitted on dev)."""
@@ -150,6 +152,7 @@ class Answer:
     notes: list[Notice] = field(default_factory=list)  # codes; qa/messages.py words them
     evidence: tuple[float, ...] = ()  # (margin, overlap, coverage, reach, is_english, corpus size): see SearchSettings
     terms: frozenset[str] = frozenset()  # the words to mark in a passage (Searcher.highlight_terms)
+    line: AnswerLine | None = None  # the value asked for, when likely right (qa/answer_line.py)
 
     @property
     def notices(self) -> list[str]:
@@ -163,6 +166,7 @@ class Answer:
             "lang": self.lang,
             "mode": self.mode,
             "low_confidence": self.low_confidence,
+            "answer": self.line.to_json() if self.line else None,
             "notices": self.notices,
             "hits": [
                 {
@@ -184,14 +188,6 @@ class Answer:
                 for h in self.hits
             ],
         }
-
-
-def logistic(weights: tuple[float, ...], features: tuple[float, ...]) -> float:
-    """A fitted logistic model: weights are one per feature, then the bias."""
-    if len(weights) != len(features) + 1:  # a feature added without refitting (make ablations)
-        raise ValueError(f"{len(weights)} weights for {len(features)} features")
-    z = sum(w * f for w, f in zip(weights, features, strict=False)) + weights[-1]
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def deck_languages(passages: list[Passage]) -> dict[str, str]:
@@ -449,7 +445,9 @@ class Searcher:
         else:
             low = logistic(s.match_weights, evidence) < s.min_match
         terms = self.highlight_terms(text)
-        return Answer(original, lang, mode, hits, bool(low or not hits), notices, evidence, terms)
+        answer = Answer(original, lang, mode, hits, bool(low or not hits), notices, evidence, terms)
+        answer.line = answer_line(answer, self.tokenizer)
+        return answer
 
     def highlight_terms(self, question: str) -> frozenset[str]:
         """The words to mark in passages: the question's content words, and for an English question their

@@ -249,9 +249,9 @@ def leader(out: dict) -> str | None:
 
 
 def fitted_default(calibration: dict) -> SearchSettings:
-    """The default settings with the relevance and no-good-match calibration fitted in this run."""
-    fitted = ("relevance_weights", "match_weights", "min_match")
-    return replace(SearchSettings(), **{key: calibration[key] for key in fitted})
+    """The default settings with the relevance calibration fitted in this run (the no-good-match model is
+    scripts/trust.py's, fitted on the larger off-topic set and kept as the code has it)."""
+    return replace(SearchSettings(), relevance_weights=calibration["relevance_weights"])
 
 
 def _choice(out: dict) -> str:

@@ -81,6 +81,8 @@ def test_doc_ids_with_a_slash_reach_the_slide(client, searcher, monkeypatch):
     real = searcher.slide(BRIEFING_DOC, 3)
     monkeypatch.setattr(type(searcher), "slide", lambda self, doc, n: real if (doc, n) == ("real/deck", 3) else None)
     monkeypatch.setattr(type(searcher), "slide_passages", lambda self, doc, n: [])
+    documents = [*searcher.documents(), {"doc": "real/deck"}]
+    monkeypatch.setattr(type(searcher), "documents", lambda self: documents)
     body = client.get("/api/slides/real/deck/3").json()
     assert body["doc"] == "real/deck" and body["slide"] == 3 and body["title"] == real.title
 

@@ -6,7 +6,7 @@ blank line would end the HTML block and a newline would become <br>.
 
 from __future__ import annotations
 
-from qa.answer_span import RELIABLE_KINDS, Span, find_span
+from qa.answer_span import Span
 from qa.highlight import escape, highlight_html, passage_html
 from qa.messages import say
 from qa.render import (
@@ -35,12 +35,10 @@ def doc_title(searcher: Searcher, doc: str) -> str:
     return doc
 
 
-def lead_span(searcher: Searcher, answer: Answer) -> Span | None:
-    """The answer span in the top passage, when the question's kind is one measured reliable on dev."""
-    if answer.low_confidence or not answer.hits:
-        return None
-    span = find_span(answer.question, answer.hits[0].text, searcher.tokenizer)
-    return span if span and span.kind in RELIABLE_KINDS else None
+def lead_span(answer: Answer) -> Span | None:
+    """The answer line's value as a span of the top passage (qa/answer_line.py decides whether there is one)."""
+    line = answer.line
+    return Span(line.start, line.end, line.text, line.kind) if line is not None else None
 
 
 def confidence_html(relevance: float, lang: str, weak: bool = False) -> str:
@@ -70,7 +68,15 @@ def _passage_html(
 
 
 def _source_html(
-    searcher: Searcher, hit: Hit, terms, lang: str, several: bool, span, weak: bool, repeats: int | None = None
+    searcher: Searcher,
+    hit: Hit,
+    terms,
+    lang: str,
+    several: bool,
+    span,
+    weak: bool,
+    repeats: int | None = None,
+    span_passage: int | None = None,
 ) -> str:
     """One cited slide: its hit (numbered by rank), then the slide's further passages (Hit.more); a
     slide that shows what the hit ranked `repeats` shows is cited with a pointer to it instead."""
@@ -87,10 +93,11 @@ def _source_html(
         return "".join(parts)
     previous = ""
     for passage in (hit, *hit.more):
-        first = hit.rank == 1 and passage is hit
+        # the answer line's value is marked where it is: in the top hit's passage or one under it
+        holds = span is not None and hit.rank == 1 and passage.passage_id == span_passage
         # A context line is shown once for the passages of one slide that share it.
         fresh = bool(passage.context) and passage.context != previous
-        parts.append(_passage_html(passage, terms, searcher.tokenizer, lang, span if first else None, fresh))
+        parts.append(_passage_html(passage, terms, searcher.tokenizer, lang, span if holds else None, fresh))
         previous = passage.context
     parts.append("</li>")
     return "".join(parts)
@@ -108,7 +115,7 @@ def answer_html(searcher: Searcher, answer: Answer, lang: str) -> str:
             parts.append(f'<p class="qa-weak-note">{escape(t("weak", lang))}</p>')
     elif not answer.hits:
         parts.append(f"<p>{escape(t('no_hits', lang))}</p>")
-    span = lead_span(searcher, answer)
+    span = lead_span(answer)
     if span:
         where = escape(f"[1] {slide_name(answer.hits[0].slide, lang)}")
         parts.append(
@@ -119,8 +126,10 @@ def answer_html(searcher: Searcher, answer: Answer, lang: str) -> str:
         several = len(searcher.documents()) > 1  # every hit's deck is one of them
         parts.append('<ol class="qa-sources">')
         repeats = repeated(answer.hits)
+        held_by = answer.line.passage_id if answer.line else None
         parts += [
-            _source_html(searcher, hit, terms, lang, several, span, weak, repeats.get(hit.rank)) for hit in answer.hits
+            _source_html(searcher, hit, terms, lang, several, span, weak, repeats.get(hit.rank), held_by)
+            for hit in answer.hits
         ]
         parts.append("</ol>")
     parts.append("</div>")
