@@ -76,6 +76,10 @@ class SearchSettings:
     # The role bonus (title slide / card, summary, agenda) for a question about the deck as a
     # whole: 8.0 won on dev after the readers' fixes of 2026-11-29 ("role bonus 6.0", the value before).
     role_weight: float = 8.0
+    # A closing slide (thanks, Q&A, contact, credits) sinks by this much unless the question asks for
+    # what such slides hold (qa/structure.py's "closing" intent): as much as the role bonus lifts. On dev
+    # it changes no slide@1 or slide@5 and takes closing slides out of most top fives (make trust).
+    closing_weight: float = 8.0
     # Vector pseudo-relevance feedback (Rocchio): re-score the dense candidates with the question
     # vector plus this times the mean of its top passages. Measured worse on dev (ablations): off.
     dense_prf: float = 0.0
@@ -107,8 +111,8 @@ class SearchSettings:
     relevance_weights: tuple[float, ...] = (0.2864, 5.9749, -0.1211, -0.2972, 0.862, -0.6596, -1.6504, -1.5369)
     # "No good match": logistic(w · (margin, overlap, coverage, reach, is_english, size, 1)) that the question
     # is about the decks at all, below min_match (set to flag at most 3 % of real dev questions).
-    match_weights: tuple[float, ...] = (30.955, 1.9529, 0.2771, 3.6662, 0.8406, -0.2188, -5.2455)
-    min_match: float = 0.2384
+    match_weights: tuple[float, ...] = (30.8017, 1.8517, 0.3134, 3.6791, 0.8408, -0.2257, -5.2167)
+    min_match: float = 0.2381
 
     def with_latent_terms(self) -> SearchSettings:
         """These settings with what --latent-terms sets (qa/latent.py's LATENT_SETTINGS, fitted on dev)."""
@@ -548,9 +552,12 @@ class Searcher:
         deck_term = self._per_doc(deck_z)[doc]
         value = value + (s.slide_weight * slide_term[self._row_slide[rows]] + s.deck_weight * deck_term)
         value = value + s.deck_name_weight * self._per_doc(named)[doc]
-        wanted = [self._role_rows[role][rows] for role in question_roles(question) if role in self._role_rows]
+        asked_roles = question_roles(question)
+        wanted = [self._role_rows[role][rows] for role in asked_roles if role in self._role_rows]
         if wanted:
             value[np.logical_or.reduce(wanted)] += s.role_weight
+        if "closing" not in asked_roles and "closing" in self._role_rows:
+            value[self._role_rows["closing"][rows]] -= s.closing_weight
         return dict(zip(rows.tolist(), value.tolist(), strict=True))
 
     def _per_doc(self, values: dict[str, float]) -> np.ndarray:

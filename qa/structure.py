@@ -26,6 +26,14 @@ _AGENDA_TITLE = re.compile(
     r"\b(?:agenda|outline|contents|overview|today)\b",
     re.I,
 )
+# Closing slides: thanks, questions, contact, credits, social media. They answer only questions that
+# ask for what they hold (who made the deck, how to reach them, the series it belongs to).
+_CLOSING_TITLE = re.compile(
+    r"ご清聴|ありがとうございま|御礼|質疑|質問(?:タイム|受付|コーナー)?$|連絡先|お問い?合わせ|作成担当|謝辞|"
+    r"\b(?:thanks?(?: you)?|q\s?&\s?a|q and a|questions\??|contact(?: us| me)?|credits?|acknowledge?ments?|"
+    r"follow (?:me|us)|the end)\b",
+    re.I,
+)
 INTENTS = {
     "who": re.compile(
         r"誰|だれ|講演者|発表者|登壇者|著者|作成者|話者|スピーカー|"
@@ -49,9 +57,23 @@ INTENTS = {
         r"what is (?:this|the) (?:talk|deck|presentation|seminar) about",
         re.I,
     ),
+    "closing": re.compile(
+        r"連絡|問い?合わせ|メール|住所|所在地|所属|部署|担当|作成|発行|ISBN|連載|メルマガ|ニュースレター|"
+        r"SNS|ツイッター|フォロー|シリーズ|質疑|感謝|"
+        r"\b(?:contact|e-?mail|address|newsletter|credits?|acknowledg|thank|twitter|follow|department|"
+        r"affiliat|series|who (?:made|wrote|prepared|gave)|q\s?&\s?a)",
+        re.I,
+    ),
 }
 # Which slide role answers which intent.
-ROLE_OF_INTENT = {"who": "title", "when": "title", "title": "title", "summary": "summary", "agenda": "agenda"}
+ROLE_OF_INTENT = {
+    "who": "title",
+    "when": "title",
+    "title": "title",
+    "summary": "summary",
+    "agenda": "agenda",
+    "closing": "closing",
+}
 
 
 def slide_roles(slides: list[Slide]) -> dict[tuple[str, int], set[str]]:
@@ -67,6 +89,8 @@ def slide_roles(slides: list[Slide]) -> dict[tuple[str, int], set[str]]:
             found.add("summary")
         if _AGENDA_TITLE.search(title) and slide.body:
             found.add("agenda")
+        if _CLOSING_TITLE.search(title) and (slide.doc, slide.number) not in openers:
+            found.add("closing")
         if found:
             roles[(slide.doc, slide.number)] = found
     return roles

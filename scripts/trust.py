@@ -25,6 +25,7 @@ import json
 import re
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -34,11 +35,12 @@ sys.path.insert(0, str(ROOT))
 
 from qa.answer_line import FEATURES, propose  # noqa: E402
 from qa.answer_span import RELIABLE_KINDS, is_right, question_kind  # noqa: E402
-from qa.evaluation import RelevanceJudge  # noqa: E402
+from qa.evaluation import RelevanceJudge, evaluate  # noqa: E402
 from qa.logistic import logistic  # noqa: E402
 from qa.render import confidence  # noqa: E402
+from qa.search import SearchSettings  # noqa: E402
 from scripts.ablations import fit_logistic, fit_no_good_match  # noqa: E402
-from scripts.quality import briefing_alone_searcher, copied_corpus_searcher, ocr_engine  # noqa: E402
+from scripts.quality import briefing_alone_searcher, copied_corpus_searcher, figures, ocr_engine  # noqa: E402
 from scripts.question_sets import question_sets  # noqa: E402
 from scripts.unseen_decks import SETS as UNSEEN  # noqa: E402
 from scripts.unseen_decks import corpus_files, questions_of  # noqa: E402
@@ -241,6 +243,21 @@ def write_match(fitted: dict) -> None:
     SETTINGS.write_text(text, encoding="utf-8")
 
 
+def closing_slides(searcher) -> dict:
+    """With and without the closing slides' demotion, on the dev questions: slide@1, slide@5, and how many
+    questions have a closing slide (thanks, Q&A, contact, credits) among their five sources."""
+    closing = {key for key, roles in searcher._roles.items() if "closing" in roles}
+    questions = dev_real()
+    out = {}
+    for name, weight in (("without", 0.0), ("with", searcher.settings.closing_weight)):
+        searcher.settings = replace(SearchSettings(), closing_weight=weight)
+        result = evaluate(searcher, questions, k=5)
+        cluttered = sum(any((t.doc, t.slide) in closing for t in r.top) for r in result.results)
+        out[name] = {**figures(result, ("slide@1", "slide@5"))["all"], "with a closing slide": cluttered}
+    searcher.settings = SearchSettings()
+    return out
+
+
 def markdown(results: dict) -> str:
     lines = [
         "# The answer line and the confidence words",
@@ -273,6 +290,17 @@ def markdown(results: dict) -> str:
                 f"| {corpus} | {lang} | {f['off-topic questions']} | {f['off-topic flagged']} |"
                 f" {f['real questions']} | {f['real flagged']} |"
             )
+    c = results["closing slides (dev)"]
+    lines += [
+        "",
+        "Closing slides (thanks, Q&A, contact, credits) sunk unless asked for, dev questions:",
+        "",
+        "| closing slides | slide@1 | slide@5 | questions with a closing slide among five sources |",
+        "|---|---|---|---|",
+    ]
+    for name, f in c.items():
+        shown = f"{f['with a closing slide']} of {f['n']}"
+        lines.append(f"| {name} demotion | {f['slide@1']} | {f['slide@5']} | {shown} |")
     return "\n".join(lines) + "\n"
 
 
@@ -291,6 +319,7 @@ def main() -> int:
             with briefing_alone_searcher(args.index.parent) as alone:
                 matching = no_good_match(searcher, alone)
             write_match(matching["fitted"])
+            closing = closing_slides(searcher)
             test = ask(searcher, test_questions())
             weights = tuple(fitted["weights"])
             probability = {id(r): logistic(weights, tuple(r["features"])) for r in test if r["features"]}
@@ -305,6 +334,7 @@ def main() -> int:
                 "fitted": fitted,
                 "confidence words (dev)": confidence_words(searcher, dev),
                 "no good match": matching,
+                "closing slides (dev)": closing,
                 "test": {
                     "answer line": {
                         lang: shown_figures([r for r in test if r["lang"] == lang], probability, fitted["show_at"])

@@ -31,3 +31,25 @@ def test_question_intents():
     assert question_roles("What is the conclusion of this talk?") == {"summary"}
     assert question_roles("What topics does the deck cover?") == {"agenda"}
     assert question_roles("How do I install MongoDB?") == set()
+
+
+def test_closing_slides_are_recognised_in_both_languages():
+    slides = deck(
+        ("量子計画", "山田"), ("予算", "100億円"), ("ご清聴ありがとうございました", ""), ("作成担当", "山田 花子"),
+        ("Thank you!", ""), ("Q&A", ""), ("Contact", "a@example.org"), ("Credits", "photos"), ("Questions?", ""),
+    )
+    closing = {number for (_, number), found in slide_roles(slides).items() if "closing" in found}
+    assert closing == {3, 4, 5, 6, 7, 8, 9}
+
+
+def test_only_a_question_about_what_closing_slides_hold_asks_for_them():
+    for asking in ("この資料の作成担当者は？", "How can I contact the authors?", "連絡先のメールアドレスは？"):
+        assert "closing" in question_roles(asking), asking
+    for other in ("EUの研究予算はいくら？", "What did the G7 agree on research security?"):
+        assert "closing" not in question_roles(other), other
+
+
+def test_closing_slides_leave_the_sources_unless_asked_for(searcher):
+    budget = searcher.search("EUのホライゾン・ヨーロッパの投資総額は？", k=5)
+    assert {h.slide for h in budget.hits}.isdisjoint({14, 15})  # the thanks and credits slides
+    assert searcher.search("この資料の作成担当者は？", k=3).hits[0].slide == 15
