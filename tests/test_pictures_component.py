@@ -16,7 +16,7 @@ def rendered(monkeypatch):
     """Pretend text decks have page images: the renderer writes one PNG per slide it is asked for."""
     calls = []
 
-    def render(path, fmt, out_dir, limits):
+    def render(path, fmt, out_dir, limits, budget=None):
         calls.append((path.name, fmt))
         (out_dir / "1.png").write_bytes(PNG + b"1")
         (out_dir / "2.png").write_bytes(PNG + b"2")
