@@ -74,15 +74,23 @@ class Rebuilder:
         self._start = threading.Lock()
 
     def request(self) -> None:
-        self._dirty.set()
         with self._start:
-            if self._worker is None or not self._worker.is_alive():
-                self._worker = threading.Thread(target=self._loop, name="qa-rebuild", daemon=True)
+            self._dirty.set()
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="qa-rebuild", daemon=True)
                 self._worker.start()
 
     def cancel_pending(self) -> None:
         """Forget a requested build that has not started (its changes were undone)."""
         self._dirty.clear()
+
+    def _run(self) -> None:
+        while True:
+            self._loop()
+            with self._start:  # a request that came as the loop ended is built, never lost
+                if not self._dirty.is_set():
+                    self._worker = None
+                    return
 
     def _loop(self) -> None:
         from .index import build_index, load_index
