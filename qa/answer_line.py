@@ -74,13 +74,14 @@ def propose(answer, tokenizer: Tokenizer) -> Proposal | None:
     top = answer.hits[0]
     words = sorted(answer.terms)
     found = []
-    for order, passage in enumerate((top, *top.more)):
+    for place, passage in enumerate((top, *top.more)):
         span = find_span(answer.question, passage.text, tokenizer, extra_words=words)
         if span is not None and span.kind in RELIABLE_KINDS:
-            found.append((_context(passage.text, span, words), -order, span, passage))
+            found.append((_context(passage.text, span, words), place, span, passage))
     if not found:
         return None
-    (unit_words, window_words, in_unit), order, span, passage = max(found, key=lambda f: (f[0][:2], f[1]))
+    # nearest the question's words; among equals, the earliest passage
+    (unit_words, window_words, in_unit), place, span, passage = max(found, key=lambda f: (f[0][:2], -f[1]))
     second = answer.hits[1].relevance if len(answer.hits) > 1 else 0.0
     features = (
         top.relevance,
@@ -90,7 +91,7 @@ def propose(answer, tokenizer: Tokenizer) -> Proposal | None:
         float(len(candidates_of(passage.text, span.kind))),
         float(in_unit),
         1.0 if answer.lang == "en" else 0.0,
-        float(-order),
+        float(place),
     )
     return Proposal(span, passage.passage_id, features)
 

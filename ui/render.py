@@ -6,7 +6,7 @@ blank line would end the HTML block and a newline would become <br>.
 
 from __future__ import annotations
 
-from qa.answer_span import Span
+from qa.answer_line import AnswerLine
 from qa.highlight import escape, highlight_html, passage_html
 from qa.messages import say
 from qa.render import (
@@ -35,12 +35,6 @@ def doc_title(searcher: Searcher, doc: str) -> str:
     return doc
 
 
-def lead_span(answer: Answer) -> Span | None:
-    """The answer line's value as a span of the top passage (qa/answer_line.py decides whether there is one)."""
-    line = answer.line
-    return Span(line.start, line.end, line.text, line.kind) if line is not None else None
-
-
 def confidence_html(relevance: float, lang: str, weak: bool = False) -> str:
     """確度 高 / Confidence High, with a small bar in tenths (the word carries the meaning; the bar is decoration).
 
@@ -58,11 +52,11 @@ def confidence_html(relevance: float, lang: str, weak: bool = False) -> str:
 
 
 def _passage_html(
-    passage: Hit | More, terms: set[str], tokenizer, lang: str, span: Span | None, context: bool = True
+    passage: Hit | More, terms: set[str], tokenizer, lang: str, line: AnswerLine | None, context: bool = True
 ) -> str:
     note = f'<span class="qa-note-label">{escape(say("notes_label", lang))}</span> ' if passage.kind == "note" else ""
     context = f'<div class="qa-context">{highlight_html(passage.context, terms, tokenizer)}</div>' if context else ""
-    answer = (span.start, span.end) if span else None
+    answer = (line.start, line.end) if line else None
     body = passage_html(passage.text, terms, tokenizer, answer)
     return f'<div class="qa-hit qa-kind-{passage.kind}">{context}<div class="qa-text">{note}{body}</div></div>'
 
@@ -73,10 +67,9 @@ def _source_html(
     terms,
     lang: str,
     several: bool,
-    span,
+    line: AnswerLine | None,
     weak: bool,
     repeats: int | None = None,
-    span_passage: int | None = None,
 ) -> str:
     """One cited slide: its hit (numbered by rank), then the slide's further passages (Hit.more); a
     slide that shows what the hit ranked `repeats` shows is cited with a pointer to it instead."""
@@ -93,11 +86,11 @@ def _source_html(
         return "".join(parts)
     previous = ""
     for passage in (hit, *hit.more):
-        # the answer line's value is marked where it is: in the top hit's passage or one under it
-        holds = span is not None and hit.rank == 1 and passage.passage_id == span_passage
+        # the answer line's value is marked where it is: in its hit's passage or one under it
+        holds = line is not None and hit.rank == line.hit and passage.passage_id == line.passage_id
         # A context line is shown once for the passages of one slide that share it.
         fresh = bool(passage.context) and passage.context != previous
-        parts.append(_passage_html(passage, terms, searcher.tokenizer, lang, span if holds else None, fresh))
+        parts.append(_passage_html(passage, terms, searcher.tokenizer, lang, line if holds else None, fresh))
         previous = passage.context
     parts.append("</li>")
     return "".join(parts)
@@ -115,21 +108,20 @@ def answer_html(searcher: Searcher, answer: Answer, lang: str) -> str:
             parts.append(f'<p class="qa-weak-note">{escape(t("weak", lang))}</p>')
     elif not answer.hits:
         parts.append(f"<p>{escape(t('no_hits', lang))}</p>")
-    span = lead_span(answer)
-    if span:
-        where = escape(f"[1] {slide_name(answer.hits[0].slide, lang)}")
+    line = answer.line
+    if line:
+        slide = next(h.slide for h in answer.hits if h.rank == line.hit)
+        where = escape(f"[{line.hit}] {slide_name(slide, lang)}")
         parts.append(
             f'<p class="qa-lead"><span class="qa-lead-label">{escape(t("lead", lang))}</span> '
-            f'<mark class="qa-span">{escape(span.text)}</mark> <span class="qa-lead-src">{where}</span></p>'
+            f'<mark class="qa-span">{escape(line.text)}</mark> <span class="qa-lead-src">{where}</span></p>'
         )
     if answer.hits:
         several = len(searcher.documents()) > 1  # every hit's deck is one of them
         parts.append('<ol class="qa-sources">')
         repeats = repeated(answer.hits)
-        held_by = answer.line.passage_id if answer.line else None
         parts += [
-            _source_html(searcher, hit, terms, lang, several, span, weak, repeats.get(hit.rank), held_by)
-            for hit in answer.hits
+            _source_html(searcher, hit, terms, lang, several, line, weak, repeats.get(hit.rank)) for hit in answer.hits
         ]
         parts.append("</ol>")
     parts.append("</div>")

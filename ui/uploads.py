@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -46,11 +46,6 @@ class Change:
     kind: str  # added | removed
     path: Path  # the deck's place in the corpus
     trashed: Path | None = None  # where a removed deck waits
-
-
-@dataclass
-class Pending:
-    changes: list[Change] = field(default_factory=list)
 
 
 def _scripts(name: str) -> set[str]:
@@ -92,7 +87,7 @@ class DeckUploads:
         self.corpus, self.index, self.live = Path(corpus), Path(index), live
         self.max_bytes = max_bytes
         self._lock = threading.Lock()  # one change to the corpus at a time
-        self._pending = Pending()
+        self._pending: list[Change] = []  # changes not yet in a good build
         self.rebuilder = rebuilder or Rebuilder(corpus, index, live, store=store)
         self.rebuilder.snapshot = self._building
         self.rebuilder.succeeded = self._built
@@ -125,7 +120,7 @@ class DeckUploads:
                 part = self.corpus / f".{target.name}.part"  # hidden: never indexed half-written
                 shutil.copyfile(trial, part)
                 os.replace(part, target)
-            self._pending.changes.append(Change("added", target))
+            self._pending.append(Change("added", target))
         self.rebuilder.request()
         renamed = f" (saved as {target.name})" if target.name != name else ""
         return f"added {name}{renamed}: {len(deck.slides)} slides; indexing in the background"
@@ -142,7 +137,7 @@ class DeckUploads:
             if len(deck_files(self.corpus)) <= 1:
                 raise QAError("the last deck cannot be removed: the index would be empty")
             item = to_trash(self.corpus, path)
-            self._pending.changes.append(Change("removed", path, item.path))
+            self._pending.append(Change("removed", path, item.path))
         self.rebuilder.request()
         return f"removed {doc} ({path.name} is in the trash: restore it below); indexing in the background"
 
@@ -150,7 +145,7 @@ class DeckUploads:
         """Put a deck from the trash back into the corpus and start reindexing."""
         with self._lock:
             target = restore(self.corpus, deck_id)
-            self._pending.changes.append(Change("added", target))
+            self._pending.append(Change("added", target))
         self.rebuilder.request()
         return f"restored {target.name}; indexing in the background"
 
@@ -173,17 +168,17 @@ class DeckUploads:
 
     def _building(self) -> list[Change]:
         with self._lock:
-            return list(self._pending.changes)
+            return list(self._pending)
 
     def _built(self, building: list[Change]) -> None:
         with self._lock:
-            self._pending.changes = [c for c in self._pending.changes if c not in building]
+            self._pending = [c for c in self._pending if c not in building]
 
     def _failed(self, exc: Exception, building: list[Change]) -> str:
         """A build failed: the corpus goes back to the decks of the index that answers."""
         with self._lock:
-            undone = self._roll_back(self._pending.changes)
-            self._pending.changes.clear()
+            undone = self._roll_back(self._pending)
+            self._pending.clear()
             self.rebuilder.cancel_pending()
         return undone
 

@@ -44,7 +44,6 @@ def picture_support() -> dict[str, str]:
 def render(path: Path, fmt: str, out_dir: Path, limits: Limits = Limits(), budget: int | None = None) -> dict[int, str]:
     """Render each slide of a PDF / PPTX deck to a PNG in out_dir; {} when the deck has no pictures.
     Rendering stops once the pictures take `budget` bytes (default limits.max_deck_picture_bytes)."""
-    budget = limits.max_deck_picture_bytes if budget is None else budget
     if fmt == "pdf":
         return render_pdf(path, out_dir, limits, budget=budget)
     if fmt == "pptx":
