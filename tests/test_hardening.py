@@ -414,7 +414,10 @@ def test_a_server_answers_from_the_last_good_build_at_once_and_rebuilds_behind(s
     (corpus / "new.md").write_text("# Robots\n\n- Robot budgets grew in 2023 in this new deck\n", encoding="utf-8")
     env = env_without_auth(dict(os.environ, QA_CORPUS=str(corpus), QA_INDEX=str(index)))
     build = subprocess.Popen([sys.executable, "-m", "qa", "index"], env=env, stderr=subprocess.DEVNULL)
-    time.sleep(4)
+    deadline = time.monotonic() + 120
+    while not (index / ".lock").exists():  # the build holds the index's lock: it reads and embeds next
+        assert build.poll() is None and time.monotonic() < deadline, "the build did not start"
+        time.sleep(0.05)
     build.send_signal(signal.SIGKILL)
     build.wait()
     server = QAServer(env, tmp_path / "serve.log").wait()
