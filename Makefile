@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test lint index bench bench-ingest serve-report quality unseen ablations trust test-deps clean
+.PHONY: run demo test lint index bench bench-ingest serve-report quality unseen ablations trust test-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ $(VENV)/.dev: $(VENV)/.app
 
 run: $(VENV)/.app
 	$(BIN)/qa serve --host $(HOST) --port $(PORT)
+
+# The development corpus (tests/decks/: the briefing and eleven real decks by other people), in its own index.
+demo: $(VENV)/.app
+	$(BIN)/qa serve --corpus tests/decks --index index/demo --host $(HOST) --port $(PORT)
 
 index: $(VENV)/.app
 	$(BIN)/qa index

@@ -113,7 +113,7 @@ LATENCY_BOUND = 1.25
 
 def packed_searcher(packing: Packing, index_dir: Path, like: Searcher) -> Searcher:
     """A searcher over the corpus chunked with `packing` (its index kept under index_dir, rebuilt when stale)."""
-    loaded = ensure_index(ROOT / "corpus", index_dir, like.encoder, packing=packing, notify=print)
+    loaded = ensure_index(ROOT / "tests" / "decks", index_dir, like.encoder, packing=packing, notify=print)
     return Searcher(loaded, like.encoder, like.settings)
 
 
@@ -369,7 +369,7 @@ def main() -> int:
         return 0
 
     # The index of the default model holds the latent terms (and the word table the default looks up).
-    searcher = Searcher.open(ROOT / "corpus", args.index, notify=print, latent=True)
+    searcher = Searcher.open(ROOT / "tests" / "decks", args.index, notify=print, latent=True)
     sets = dev_sets(ROOT)
     if args.check_only:
         out = json.loads((ROOT / "docs" / "ablations.json").read_text("utf-8"))

@@ -22,8 +22,8 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-QUESTIONS = CORPUS / "questions" / "decks.jsonl"
+CORPUS = ROOT / "tests" / "decks"  # the development corpus: the briefing and the real decks
+QUESTIONS = ROOT / "corpus" / "questions" / "decks.jsonl"
 # Where a question's "doc" is looked up: the shipped corpus, then the unseen decks of the
 # generalisation check (doc "unseen-2/<name>" -> tests/fixtures/unseen-2/<name>.pdf, .pptx or .md).
 ROOTS = (CORPUS, ROOT / "tests" / "fixtures")

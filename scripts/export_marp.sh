@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Export every Marp deck in corpus/real/ to PDF with marp-cli and compare page counts
+# Export every Marp deck in tests/decks/real/ to PDF with marp-cli and compare page counts
 # with the slide counts of scripts/check_questions.py (the gold slide number of a
 # Marp deck is the page number of Marp's own PDF export).
 #
@@ -24,7 +24,7 @@ while IFS=$'\t' read -r doc format count; do
   [ "$format" = md ] || continue
   name="${doc#real/}"
   # </dev/null: marp-cli reads Markdown from a non-terminal stdin, which here is this loop's input
-  if ! $MARP --pdf --browser-timeout 120 "$ROOT/corpus/$doc.md" -o "$OUT/$name.pdf" </dev/null >"$OUT/$name.log" 2>&1; then
+  if ! $MARP --pdf --browser-timeout 120 "$ROOT/tests/decks/$doc.md" -o "$OUT/$name.pdf" </dev/null >"$OUT/$name.log" 2>&1; then
     echo "FAILED    $doc  (see $OUT/$name.log)"; status=1; continue
   fi
   pages="$(pdfinfo "$OUT/$name.pdf" | awk '/^Pages:/ {print $2}')"

@@ -88,7 +88,7 @@ def main() -> int:
         report(json.loads((ROOT / "docs" / "fit_weights.json").read_text("utf-8")))
         return 0
 
-    searcher = Searcher.open(ROOT / "corpus", args.index, notify=print)
+    searcher = Searcher.open(ROOT / "tests" / "decks", args.index, notify=print)
     sets = {k: v for k, v in dev_sets(ROOT).items() if k != "offtopic"}
     start = SearchSettings()
     out = {"date": time.strftime("%Y-%m-%d"), "steps": STEPS, "min_gain": args.min_gain, "two-fold": []}

@@ -476,7 +476,7 @@ def row(searcher: Searcher, sets: dict) -> dict:
 def main() -> int:
     sets = {k: v for k, v in dev_sets(ROOT).items() if k != "offtopic"}
     index = ROOT / "index"
-    default = Searcher.open(ROOT / "corpus", index, notify=print)
+    default = Searcher.open(ROOT / "tests" / "decks", index, notify=print)
     out = {"date": time.strftime("%Y-%m-%d"), "rows": {"default": row(default, sets)}}
 
     def like(cls, **attrs):
@@ -517,7 +517,7 @@ def main() -> int:
     titles = {d["doc"]: d.get("title") or "" for d in default.index.documents}
     for everywhere, name in ((False, "dense vectors"), (True, "every text")):
         with deck_titles_embedded(titles, everywhere), tempfile.TemporaryDirectory(prefix="qa-titled-") as tmp:
-            searcher = Searcher.open(ROOT / "corpus", Path(tmp), settings=default.settings, notify=print)
+            searcher = Searcher.open(ROOT / "tests" / "decks", Path(tmp), settings=default.settings, notify=print)
             out["rows"][f"deck title before every passage ({name})"] = row(searcher, sets)
     out["per-language weights"] = per_language_fit(default, sets)
     OUT.with_suffix(".json").write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", "utf-8")

@@ -132,7 +132,7 @@ def briefing_alone(questions, index: Path, latent: bool = False) -> dict:
 
 def measure(index: Path, with_jsquad: bool, latent: bool = False) -> dict:
     """Every figure of the table, for the default search or (`latent`) with --latent-terms."""
-    searcher = Searcher.open(ROOT / "corpus", index, notify=print, latent=latent)
+    searcher = Searcher.open(ROOT / "tests" / "decks", index, notify=print, latent=latent)
     sets = question_sets(ROOT, "test")
     out: dict = {"date": time.strftime("%Y-%m-%d"), "model": searcher.encoder.model_id, "split": "test"}
     out["corpus"] = {"decks": len(searcher.documents()), "passages": len(searcher.passages)}
@@ -207,7 +207,7 @@ def markdown(results: dict) -> str:
     lines = [
         f"Measured {results['date']} by `make quality` (scripts/quality.py → docs/quality.json), on the **test**"
         f" splits only; every constant was fitted on the dev splits (`make ablations` → docs/ablations.json)."
-        f" Corpus: {results['corpus']['decks']} decks in one index (the briefing + the real decks of corpus/real/)."
+        f" Corpus: {results['corpus']['decks']} decks in one index (the development corpus, tests/decks/)."
         f" {ocr_line(results)}",
         "",
         *figure_table(results),

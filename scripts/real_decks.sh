@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The real decks under corpus/real/: where each file comes from, pinned to a commit.
+# The real decks under tests/decks/real/: where each file comes from, pinned to a commit.
 #
 #   scripts/real_decks.sh            verify the committed files against their SHA-256 (offline)
-#   scripts/real_decks.sh --fetch    rebuild corpus/real/ from GitHub at the pinned commits
+#   scripts/real_decks.sh --fetch    rebuild tests/decks/real/ from GitHub at the pinned commits
 #                                    (needs network; the marp-made PDF also needs marp-cli,
 #                                    see scripts/export_marp.sh), then verify
 #
@@ -10,10 +10,10 @@
 # the upstream Marp Markdown exported to PDF by marp-cli v4.5.1 with the author's own
 # build command (`marp slides/*.md --pdf --allow-local-files`); a re-export embeds a new
 # creation date, so after --fetch it is checked by page count instead of by hash.
-# Licences and authors are in corpus/README.md ("Real decks").
+# Licences and authors are in tests/decks/README.md ("Real decks").
 set -euo pipefail
 
-cd "$(dirname "$0")/../corpus/real"
+cd "$(dirname "$0")/../tests/decks/real"
 MARP="${MARP:-npx --yes @marp-team/marp-cli@4.5.1}"
 
 # name | how | repository | commit | path in the repository | sha256 | pages (marp only)

@@ -52,7 +52,7 @@ def questions_of(name: str) -> list:
 
 def corpus_files() -> dict[str, Path]:
     """The shipped corpus (decks and catalog, not the question sets) and each set's decks under <set>/."""
-    corpus = ROOT / "corpus"
+    corpus = ROOT / "tests" / "decks"
     files = {str(p.relative_to(corpus)): p for p in deck_files(corpus)}
     files["catalog.toml"] = corpus / "catalog.toml"
     for name in SETS:
@@ -181,7 +181,7 @@ def markdown(results: dict) -> str:
         f"Measured {results['date']} by `make unseen` (scripts/unseen_decks.py → docs/unseen.json): "
         f"{unseen['all']['n']} questions on {c['unseen decks']} real decks that no constant was fitted on"
         f" ({folders}), searched in one index with the shipped corpus ({c['decks']} decks,"
-        f" {c['passages']} passages), default settings. Beside them: the development decks of corpus/real/,"
+        f" {c['passages']} passages), default settings. Beside them: the development decks of tests/decks/real/,"
         f" dev split (what the constants were fitted on) and test split (`make quality`). {ocr_line(results)}",
         "",
         "| group | unseen n | unseen slide@1 | unseen slide@5 | unseen passage hit@1 | unseen passage hit@5"
@@ -214,7 +214,7 @@ def markdown(results: dict) -> str:
 
 def set_label(name: str) -> str:
     """A question set's label in the tables: its folder, or the development decks' dev split ("dev")."""
-    return "corpus/real/, dev split" if name == "dev" else f"tests/fixtures/{name}/"
+    return "tests/decks/real/, dev split" if name == "dev" else f"tests/fixtures/{name}/"
 
 
 def set_table(results: dict) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+DECKS = ROOT / "tests" / "decks"  # the development corpus: the briefing and the eleven real decks
 BRIEFING_DOC = "jst-crds-sti-2023"
 SHARED = ROOT.parent / "shared"
 

@@ -596,10 +596,10 @@ def test_the_batch_tab_tables_fit_and_explain_their_metrics(briefing, watched, t
 
 @pytest.fixture(scope="module")
 def real_pdf(tmp_path_factory):
-    """A real Beamer deck from corpus/real/ (see corpus/README.md), alone in its corpus, indexed with pictures."""
+    """A real Beamer deck from tests/decks/real/ (see corpus/README.md), alone in its corpus, indexed with pictures."""
     folder = tmp_path_factory.mktemp("serve-real-pdf")
     (folder / "corpus").mkdir()
-    shutil.copy(ROOT / "corpus" / "real" / "bsdcan-fighting-spam.pdf", folder / "corpus")
+    shutil.copy(ROOT / "tests" / "decks" / "real" / "bsdcan-fighting-spam.pdf", folder / "corpus")
     with serving(folder, seconds=600) as server:
         yield server
 
@@ -620,7 +620,7 @@ def test_a_real_pdf_deck_cites_its_page_and_marks_the_region_on_its_picture(real
     page = w.open(real_pdf)
     w.ask("What does Postscreen do with inbound SMTP connections?")
     image = picture_shown(page)
-    expected = page_holding(ROOT / "corpus" / "real" / "bsdcan-fighting-spam.pdf", "Postscreen")
+    expected = page_holding(ROOT / "tests" / "decks" / "real" / "bsdcan-fighting-spam.pdf", "Postscreen")
     assert f"{expected} / 43" in page.locator("#qa-slide-view .qa-pos").inner_text()
     region = page.locator("#qa-slide-view .qa-region").first.bounding_box()
     picture = image.bounding_box()

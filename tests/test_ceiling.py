@@ -29,4 +29,4 @@ def test_the_best_row_for_each_question_counts_a_question_any_row_puts_first():
 def test_the_table_says_which_sets_the_best_rows_bring_to_the_bar():
     lines = ceiling_table(ceiling(RANKS, {"unseen-9": ["a", "b", "c", "d"], "dev": ["a"]}), rows=2)
     assert "| tests/fixtures/unseen-9/ | 4 | 0.250 | 0.500 | 0.500 | 0.750 |" in lines
-    assert lines[-1].endswith("reaches it on corpus/real/, dev split.")
+    assert lines[-1].endswith("reaches it on tests/decks/real/, dev split.")

@@ -7,7 +7,7 @@ from qa.errors import QAError
 from qa.readers.markdown import markdown_deck
 from qa.readers.text import decode, text_deck
 
-from .conftest import BRIEFING_DOC, CORPUS
+from .conftest import BRIEFING_DOC, CORPUS, DECKS
 
 EXPECTED_OUTLINE = {
     1: "科学技術・イノベーションを取り巻く国際情勢と新潮流",
@@ -55,6 +55,13 @@ def test_briefing_file_is_kept_exactly_as_given():
     if not seed.exists():
         pytest.skip("../shared/seed is not present in this checkout")
     assert (CORPUS / "jst-crds-sti-2023.txt").read_bytes() == seed.read_bytes()
+
+
+def test_default_corpus_is_the_briefing_and_the_development_corpus_holds_it_unchanged():
+    assert [d.doc_id for d in load_corpus(CORPUS).documents] == [BRIEFING_DOC]
+    for name in ("jst-crds-sti-2023.txt", "catalog.toml"):
+        assert (DECKS / name).read_bytes() == (CORPUS / name).read_bytes()
+    assert len(load_corpus(DECKS).documents) == 12
 
 
 def test_markdown_deck_splits_on_rule_lines():

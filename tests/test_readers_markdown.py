@@ -29,7 +29,7 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-REAL = Path(__file__).parent.parent / "corpus" / "real"
+REAL = Path(__file__).parent / "decks" / "real"
 
 
 def source_of(pdf: Path) -> Path:

@@ -1,4 +1,4 @@
-"""The real decks of corpus/real/ (written by other people): read exactly, and no markup anywhere."""
+"""The real decks of tests/decks/real/ (written by other people): read exactly, and no markup anywhere."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from qa.chunking import PACKING, chunk_document
 from qa.documents import load_corpus
 
-from .conftest import CORPUS
+from .conftest import CORPUS, DECKS
 
-REAL = CORPUS / "real"
+REAL = DECKS / "real"
 MARKUP = re.compile(
     r"<\s*/?\s*(?:div|style|span|section|br|img|script|p|a)\b[^>]*>|<!--|-->|^\s*(?:marp|theme|paginate|headingDivider)\s*:",
     re.I | re.M,
