@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run demo test lint index bench bench-ingest serve-report quality unseen ablations trust test-deps clean
+.PHONY: run demo test lint index bench bench-ingest serve-report quality unseen trust test-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(VENV)/.app: pyproject.toml | $(BIN)/python
 # torch is pinned first so nothing can pull a CUDA build.
 $(VENV)/.dev: $(VENV)/.app
 	$(BIN)/pip install -q 'torch==2.13.0'
-	$(BIN)/pip install -q -e '.[st,use,test]'
+	$(BIN)/pip install -q -e '.[st,test]'
 	touch $@
 
 run: $(VENV)/.app
@@ -37,7 +37,7 @@ test-deps:
 	@./scripts/test-deps.sh
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check qa ui tests bench scripts
+	$(BIN)/ruff check qa ui tests bench scripts research
 
 test: $(VENV)/.dev test-deps lint
 	$(BIN)/python -m pytest
@@ -62,14 +62,10 @@ trust: $(VENV)/.dev test-deps
 clean:
 	rm -rf $(VENV) index .pytest_cache .ruff_cache
 
-# Every retrieval constant and "measured and not kept" claim, on the dev splits only.
-ablations: $(VENV)/.dev test-deps
-	$(BIN)/python scripts/ablations.py --jsquad
-
 # `qa index` over 50 PDF decks x 40 pages: time and memory into the README.
 bench-ingest: $(VENV)/.dev
 	$(BIN)/python bench/ingest.py --decks 50 --pages 40
 
-# The serving tables (load, replicas, FAISS at 1M/10M) from their results files.
+# The serving load table (one `qa serve`, two replicas behind nginx) from its results files.
 serve-report: $(VENV)/.dev
 	$(BIN)/python bench/serve_report.py

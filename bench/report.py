@@ -63,6 +63,14 @@ def targets(results: dict) -> list[list]:
         check(f"warm latency p50 ≤ 15 ms ({lang})", 15, _get(hybrid, lang, "latency_ms", "p50"), " ms", note)
         check(f"warm latency p95 ≤ 30 ms ({lang})", 30, _get(hybrid, lang, "latency_ms", "p95"), " ms", note)
     check("cold start `qa ask` ≤ 2 s", 2, _get(results, "cold", "ask", "first_answer_s"), " s")
+    check("fresh `qa index` of corpus/ ≤ 150 s", 150, _get(results, "build", "seconds"), " s")
+    for part, name in (("incremental", "corpus/"), ("decks", "tests/decks/")):
+        added, full = _get(results, part, "added", "seconds"), _get(results, part, "full", "seconds")
+        check(f"one deck added to {name} ≤ 30 s", 30, added, " s")
+        share = round(added / full, 3) if added and full else None
+        check(f"one deck added to {name} ≤ ¼ of a full build", 0.25, share, "×")
+        if _get(results, part, "same_as_full") is False:
+            rows.append([f"one deck added to {name}: the index of a full build", "differs", "missed"])
     check("`qa serve` ready ≤ 8 s", 8, _get(results, "cold", "serve", "ready_s"), " s")
     check("peak memory `qa ask` ≤ 400 MB", 400, _get(results, "cold", "ask", "peak_rss_mb"), " MB")
     serve_rss = _get(results, "load", "server_peak_rss_bytes")
@@ -82,6 +90,79 @@ def targets(results: dict) -> list[list]:
             verdict = "met" if cached < fresh else "not faster"
             rows.append([f"repeated questions from the query cache ({lang})", f"{cached} ms vs {fresh} ms", verdict])
     return rows
+
+
+STAGE_NAMES = {
+    "read": "reading (and OCR)",
+    "passage_vectors": "passage vectors",
+    "gloss_texts": "glosses",
+    "gloss_vectors": "gloss vectors",
+    "keyword": "keyword index",
+    "hubness": "hubness",
+    "latent_passages": "latent terms",
+    "word_table": "word table",
+    "pictures": "pictures",
+}
+
+
+def _stage_cell(stage: dict | None) -> str:
+    if not stage:
+        return "–"
+    cell = _fmt(stage.get("seconds"))
+    if stage.get("computed") or stage.get("reused"):
+        cell += f" ({stage.get('computed', 0)} new"
+        cell += f", {stage['reused']} reused)" if stage.get("reused") else ")"
+    return cell
+
+
+def builds(results: dict) -> list[str]:
+    """Each build's seconds by stage (the manifest's "stages"): the fresh default corpus, and for both
+    corpora a full build, one deck removed, added back and changed (incremental builds)."""
+    columns: list[tuple[str, dict]] = []
+    if _get(results, "build", "stages"):
+        columns.append(("corpus/ fresh", results["build"]))
+    for part, name in (("incremental", "corpus/"), ("decks", "tests/decks/")):
+        found = results.get(part) or {}
+        if "full" not in found:
+            continue
+        deck = found.get("deck", "")
+        columns.append((f"{name} + {deck}: full", found["full"]))
+        columns.append((f"remove {deck}", found["removed"]))
+        columns.append((f"add {deck}", found["added"]))
+        if "changed" in found:
+            columns.append((f"change {found['changed']['deck']}", found["changed"]))
+    if not columns:
+        return []
+    out = [
+        "### Index builds, stage by stage",
+        "",
+        "Seconds of each stage (the build manifest's `stages`; in brackets the items computed and those taken "
+        "from the build cache, `index/cache/`). An incremental build reads and embeds the decks that changed "
+        "alone; keyword index, hubness and word table are computed again over the whole corpus.",
+        "",
+    ]
+    rows = [
+        [label] + [_stage_cell(build.get("stages", {}).get(key)) for _, build in columns]
+        for key, label in STAGE_NAMES.items()
+    ]
+    rows.append(["**whole build (wall)**"] + [f"**{_fmt(build.get('seconds'))}**" for _, build in columns])
+    rows.append(["passages / decks"] + [f"{build.get('passages')} / {build.get('decks', 1)}" for _, build in columns])
+    out += _table(["stage"] + [name for name, _ in columns], rows)
+    for part, name in (("incremental", "corpus/"), ("decks", "tests/decks/")):
+        found = results.get(part) or {}
+        if "full" not in found:
+            continue
+        rate, own = _get(found, "full", "passages_per_s"), _get(found, "encoder", "passages_per_s")
+        share = found.get("added_share_of_full")
+        same = {True: "equals", False: "differs from"}.get(found.get("same_as_full"), "was not compared with")
+        out += [
+            f"{name}: a full build embeds {_fmt(rate)} passages/s; the encoder alone, "
+            f"{_fmt(_get(found, 'encoder', 'passages'))} passages in one call, {_fmt(own)} passages/s. "
+            f"Adding {found.get('deck')} takes {_fmt(share)}× the full build, and the index it leaves "
+            f"{same} the full build's, file for file.",
+            "",
+        ]
+    return out
 
 
 def markdown(results: dict) -> str:
@@ -126,12 +207,12 @@ def markdown(results: dict) -> str:
                 f"{_fmt(build.get('seconds'))} s",
             ],
             [
-                f"index build, JSQuAD valid ({_fmt(jsq.get('passages'))} paragraphs, "
-                f"{_fmt(jsq.get('sentence_vectors'))} sentence vectors)",
+                f"index build, JSQuAD valid ({_fmt(jsq.get('passages'))} paragraphs)",
                 f"{_fmt(jsq.get('seconds'))} s",
             ],
         ],
     )
+    out += builds(results)
     phases = _get(cold, "phases_ms", default={})
     if phases and "error" not in phases:
         out += ["Start of `qa ask`, step by step (ms): " + ", ".join(f"{k} {v}" for k, v in phases.items()), ""]
@@ -161,18 +242,6 @@ def markdown(results: dict) -> str:
     out += _table(
         ["lang", "questions", "p50 ms", "p95 ms", "p99 ms", "embedding alone p50", "cached p50", "cached p95"], rows
     )
-    latent = _get(results, "latent", "hybrid", default={})
-    if latent:
-        out += [
-            "With `--latent-terms` (a second model pass a question), uncached: "
-            + "; ".join(
-                f"{lang} p50 {_fmt(_get(latent, lang, 'latency_ms', 'p50'))} ms, "
-                f"p95 {_fmt(_get(latent, lang, 'latency_ms', 'p95'))} ms"
-                for lang in LANGS
-            )
-            + ".",
-            "",
-        ]
     batch = results.get("batch") or {}
     if batch:
         lib, cmd = batch.get("library", {}), batch.get("command", {})
@@ -247,7 +316,7 @@ def markdown(results: dict) -> str:
             "### Scale: vector search over synthetic corpora",
             "",
             f"Perturbed copies (noise norm {scale['noise']}) of {scale['source_vectors']:,} real passage and "
-            f"sentence vectors; {scale['queries']} real question vectors; one query at a time, top 10; recall@10 "
+            f"gloss vectors; {scale['queries']} real question vectors; one query at a time, top 10; recall@10 "
             "against exact search. nprobe / efSearch: the smallest reaching recall@10 ≥ 0.95.",
             "",
         ]

@@ -1,8 +1,9 @@
 """The benchmark, in one run: `make bench` (or `.venv/bin/python bench/run.py`).
 
-Measures cold start, index builds, warm latency, batch throughput, peak memory, a
-load test of the UI, vector search at 100k / 1M passages, and the side-by-side
-comparison with keyword-only, dense-only and the tutorial recipe; writes
+Measures cold start, index builds (each stage's seconds; a deck added, changed and
+removed, on the default corpus and on tests/decks/), warm latency, batch throughput,
+peak memory, a load test of the UI, vector search at 100k / 1M passages, and the
+side-by-side comparison with keyword-only, dense-only and the tutorial recipe; writes
 bench/results.json and bench/results.md (the README's performance section).
 Everything goes through the library (qa.*) and the `qa` command, so a re-run
 measures the code as it is. `--quick` is a smoke run of every part, in small sizes.
@@ -38,6 +39,12 @@ from bench.questions import answerable, load_questions  # noqa: E402
 JSQUAD = ROOT.parent / "shared" / "data" / "jsquad-v1.3-valid.json"
 QUESTIONS = ROOT / "corpus" / "questions" / "briefing.jsonl"
 SCALE_QUERIES = 200
+DECKS = ROOT / "tests" / "decks"  # the development corpus: the briefing and eleven real decks
+# The incremental builds: the deck added to each corpus, and the one changed.
+ADDED_TO_DEFAULT = DECKS / "real" / "marp-example.md"
+DEFAULT_CHANGED = "jst-crds-sti-2023.txt"
+ADDED_TO_DECKS = "real/yodoq-ai-dev-day2.pdf"  # a Japanese PDF of 41 pages, 73 passages
+DECKS_CHANGED = "real/marp-example.md"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -65,15 +72,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     sizes = args.scale_sizes or ("5000" if quick else "100000,1000000")
     args.scale_sizes = tuple(int(s) for s in sizes.split(","))
     args.skip = {s for s in args.skip.split(",") if s}
-    if quick:  # quality over 10 questions per language only; no torch, no JSQuAD
-        args.skip |= {"jsquad", "tutorial", "threads", "batch", "latent"}
+    if quick:  # quality over 10 questions per language only; no torch, no JSQuAD, no second corpus
+        args.skip |= {"jsquad", "tutorial", "threads", "batch", "decks"}
     unknown = args.skip - set(PARTS)
     if unknown:
         p.error(f"unknown part(s) to skip: {', '.join(sorted(unknown))} (parts: {', '.join(PARTS)})")
     return args
 
 
-PARTS = ("build", "jsquad", "cold", "warm", "latent", "batch", "tutorial", "threads", "load", "scale")
+PARTS = ("build", "incremental", "decks", "jsquad", "cold", "warm", "batch", "tutorial", "threads", "load", "scale")
 
 
 class Bench:
@@ -136,6 +143,13 @@ def run(args) -> int:
             bench.part("build", lambda: builds.build_briefing(corpus, index, encoder))
         else:
             bench.results["parts"]["build"] = {"skipped": True, "reason": f"--index {args.index}"}
+        bench.part(
+            "incremental",
+            lambda: builds.build_corpus(
+                args.corpus, work / "incremental", encoder, ADDED_TO_DEFAULT.name, DEFAULT_CHANGED, ADDED_TO_DEFAULT
+            ),
+        )
+        bench.part("decks", lambda: builds.build_corpus(DECKS, work / "decks", encoder, ADDED_TO_DECKS, DECKS_CHANGED))
         if args.jsquad.is_file():
             bench.part("jsquad", lambda: builds.build_jsquad(args.jsquad, work / "jsquad-index", encoder))
         else:
@@ -154,7 +168,6 @@ def run(args) -> int:
         )
         searcher = Searcher.open(corpus, index, model=None, notify=log)
         bench.part("warm", lambda: warm(searcher, questions, args.per_lang, 10 if args.quick else None))
-        bench.part("latent", lambda: latent_terms(corpus, index, questions, args.per_lang))
         bench.part("batch", lambda: batch(searcher, questions, corpus, index, args.questions))
         bench.part("tutorial", lambda: tutorial(searcher, questions, args.per_lang, work))
         bench.part("threads", lambda: threads.embedding_threads([q.question for q in questions][:20]))
@@ -189,14 +202,6 @@ def warm(searcher, questions, per_lang: int, limit: int | None) -> dict:
     judge = RelevanceJudge(searcher.passages)
     ceiling = {lang: answerable(judge, [q for q in questions if q.lang == lang]) for lang in latency.LANGS}
     return {"modes": modes, "extras": latency.warm_extras(searcher, questions, per_lang), "answerable": ceiling}
-
-
-def latent_terms(corpus: Path, index: Path, questions, per_lang: int) -> dict:
-    """--latent-terms (the question's latent terms from a model pass) on the same index: the warm hybrid search."""
-    from qa.search import Searcher
-
-    searcher = Searcher.open(corpus, index, latent=True)
-    return {"hybrid": latency.measure_mode(searcher, questions, "hybrid", per_lang)}
 
 
 def batch(searcher, questions, corpus: Path, index: Path, questions_file: Path) -> dict:

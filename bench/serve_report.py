@@ -1,10 +1,11 @@
-"""The README's serving tables from their results files: `make serve-report`.
+"""The serving load table from its results files: `make serve-report`.
 
     python bench/serve_report.py
 
-Reads bench/serve_load.json (bench/serve_load.py: one `qa serve`), bench/replicas_load.json
-(scripts/replicas.sh --load: two replicas behind nginx) and bench/scale_big_*.json
-(bench/scale_big.py), and splices two tables into README.md (`serve-load` and `scale-big`).
+Reads bench/serve_load.json (bench/serve_load.py: one `qa serve`) and bench/replicas_load.json
+(scripts/replicas.sh --load: two replicas behind nginx), and splices the table into the section
+`serve-load` (scripts/splice_readme.py). The FAISS 1M / 10M table (`scale-big`) is research:
+`python research/scale_big.py --report`.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(ROOT))
 
 from scripts.splice_readme import splice  # noqa: E402
-
-KINDS = {"ivf-sq8": "IVF-SQ8", "ivf-pq48": "IVF-PQ48"}  # the kinds bench/scale_big.py builds
 
 
 def load_row(name: str, result: dict) -> str:
@@ -46,32 +45,10 @@ def load_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-def scale_table() -> str:
-    lines = [
-        "| passages | index | memory (index) | as floats | build s | nprobe | recall@10 (in 100 candidates)"
-        " | search p50 ms | file |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    # scale_big_briefing_only.json perturbs only the briefing's vectors: its recall says nothing of real decks
-    for path in sorted(p for p in (ROOT / "bench").glob("scale_big_*.json") if "briefing_only" not in p.name):
-        for row in json.loads(path.read_text(encoding="utf-8"))["rows"]:
-            if row.get("kind") not in KINDS:
-                continue
-            recall = f"{row['recall_at_10']:.3f} ({row['recall_10_at_100']:.3f})" if "recall_at_10" in row else "–"
-            search = f"{row['search_ms_1t']['p50']:.2f}" if "search_ms_1t" in row else "–"
-            lines.append(
-                f"| {row['n']:,} | {KINDS[row['kind']]}, {row.get('lists', '–')} lists | {row['index_mb']:,.0f} MB"
-                f" | {row['flat_mb_equivalent']:,.0f} MB | {row['build_s']:.0f} | {row.get('nprobe', '–')} | {recall}"
-                f" | {search} | {path.name} |"
-            )
-    return "\n".join(lines) + "\n"
-
-
 def main() -> int:
-    splice("serve-load", load_table())
-    splice("scale-big", scale_table())
-    print(load_table())
-    print(scale_table())
+    table = load_table()
+    splice("serve-load", table)
+    print(table)
     return 0
 
 

@@ -4,9 +4,8 @@ Readable rules, no model: a question asking "how much" wants an amount, "when" a
 "how many" a count, and so on (`question_kind`); the passage's candidates of that kind
 are found by patterns (numbers with their units) or, for names and places, by Sudachi's
 proper-noun parts of speech (`find_span`). When a passage has several candidates, the
-one nearest the question's own words wins. scripts/answer_span_eval.py measures how
-often the marked span is right on the dev questions; RELIABLE_KINDS lists the kinds
-shown to people (precision >= 0.8 there).
+one nearest the question's own words wins. RELIABLE_KINDS lists the kinds whose marked
+span was right often enough on the dev questions to offer (precision >= 0.8 there).
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from .lang import Tokenizer, default_tokenizer
 GROUPS = {"numbers": ("amount", "percentage", "count", "duration", "date"), "names": ("name", "place")}
 MIN_PRECISION = 0.8
 # The groups whose marked spans were right at least MIN_PRECISION of the time on the dev
-# questions (docs/answer_span.json, `python scripts/answer_span_eval.py`): numbers 24/28,
+# questions (measured 2026-12-08, docs/research.md): numbers 24/28,
 # names 3/9 (the briefing and the real decks, one index). Only their spans are shown as an answer.
 RELIABLE_KINDS = frozenset(GROUPS["numbers"])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import messages
 from .index import BuildSummary
+from .index.progress import STAGES
 
 HEADER = ("doc", "format", "slides", "passages", "pictures", "warnings")
 
@@ -50,4 +51,15 @@ def footer(summary: BuildSummary) -> str:
     return (
         f"indexed {summary.n_passages} passages from {summary.n_slides} slides of "
         f"{len(summary.decks)} document(s) in {summary.seconds:.1f} s → {summary.folder}"
-    )
+    ) + (f"\n{stages(summary)}" if summary.stages else "")
+
+
+def stages(summary: BuildSummary) -> str:
+    """Where the build's time went, stage by stage, and what it took over from the build cache."""
+    parts = []
+    for name, stage in summary.stages.items():
+        part = f"{STAGES.get(name, name)} {stage['seconds']:.1f} s"
+        if stage.get("reused"):
+            part += f" ({stage['reused']} reused)"
+        parts.append(part)
+    return "time: " + " · ".join(parts)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .documents import Document, Slide, paragraph_blocks
 from .lang import JAPANESE_TEXT
+from .slides import Document, Slide, paragraph_blocks
 
 MAX_PASSAGE_CHARS = 600
 # Runs of short lone lines (a title slide, a contact box) read as one unit: merged up to this size.
@@ -46,7 +46,7 @@ class Packing:
     long (a label bullet such as 「具体例:」 or "Linux" says nothing without what it heads);
     then neighbouring units under the same heading join up to `run_chars`. A one-line
     bullet alone rarely holds enough words to be found or to answer. Sizes fitted on
-    the dev splits (`make ablations`, "passages" variants); 0 turns a step off.
+    the dev splits (research/ablations.py, "passages" variants); 0 turns a step off.
     """
 
     branch_chars: int = 300

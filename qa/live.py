@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ class Status:
     state: str = "idle"  # idle | indexing | failed
     message: str = ""
     generation: int = 0  # searcher swaps so far
+    stage: str = ""  # while indexing: the build's stage (qa/index/progress.py STAGES), and how far it is
+    done: int = 0
+    total: int = 0
 
 
 class Rebuilder:
@@ -51,7 +55,10 @@ class Rebuilder:
 
     `request()` asks for a build; requests during a build ask for one more after it. The optional
     hooks let the caller tie its changes to a build: `snapshot()` is taken as a build starts and given
-    to `succeeded(snapshot)`, or `failed(exc, snapshot)` returns what was undone, in words.
+    to `succeeded(snapshot)`, or `failed(exc, snapshot)` returns what was undone, in words. While it
+    builds, `status` says the stage and how far it is (and with `progress`, None: when stderr is a
+    terminal, a bar per stage shows there too). A build reads and embeds only the decks that changed
+    (qa/index/cache.py): an upload takes seconds.
     """
 
     def __init__(
@@ -62,9 +69,11 @@ class Rebuilder:
         *,
         store: str | None = None,
         notify: Callable[[str], None] = lambda message: None,
+        progress: bool | None = None,
     ) -> None:
         self.corpus, self.index, self.live, self.store = Path(corpus), Path(index), live, store
         self.notify = notify
+        self.progress = sys.stderr.isatty() if progress is None else progress
         self.status = Status()
         self.snapshot: Callable[[], object] = lambda: None
         self.succeeded: Callable[[object], None] = lambda snapshot: None
@@ -102,7 +111,14 @@ class Rebuilder:
             old = self.live.current
             snapshot = self.snapshot()
             try:
-                build_index(self.corpus, self.index, old.encoder, notify=self._progress)
+                build_index(
+                    self.corpus,
+                    self.index,
+                    old.encoder,
+                    notify=self._progress,
+                    progress=self.progress,
+                    on_stage=self._stage,
+                )
                 searcher = Searcher(load_index(self.index), old.encoder, old.settings)
                 use_store(searcher, self.store)
             except Exception as exc:  # the old index keeps answering; the reason is shown
@@ -116,6 +132,12 @@ class Rebuilder:
 
     def _progress(self, message: str) -> None:
         self.status = Status("indexing", message, self.status.generation)
+
+    def _stage(self, update) -> None:
+        """A step of the build (qa.index.StageUpdate): the status line says the stage and the count."""
+        self.status = Status(
+            "indexing", f"indexing: {update.line()}", self.status.generation, update.stage, update.done, update.total
+        )
 
     def _say(self, status: Status) -> None:
         self.status = status

@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .documents import Slide
+import numpy as np
+
+from .fusion import zscores
+from .slides import Slide
 
 _SUMMARY_TITLE = re.compile(
     r"まとめ|結論|おわりに|終わりに|総括|結び|サマリ|要点|"
@@ -121,3 +124,43 @@ def question_roles(question: str) -> set[str]:
     """The slide roles that would answer a question (empty for an ordinary question)."""
     text = unicodedata.normalize("NFKC", question)
     return {ROLE_OF_INTENT[name] for name, pattern in INTENTS.items() if pattern.search(text)}
+
+
+class SlideStructure:
+    """Per index, which slide and roles each passage row has: a search adds its slide's whole-slide score
+    and its role's bonus (or a closing slide's penalty) to a few hundred candidates at once."""
+
+    def __init__(self, passages, slides: list[Slide], decks: set[str], search_only: set[int]) -> None:
+        self.slide_of = [(p.doc, p.slide) for p in passages]
+        self.search_only = search_only
+        self._slide_number = {key: i for i, key in enumerate(dict.fromkeys(self.slide_of))}
+        self._row_slide = np.array([self._slide_number[key] for key in self.slide_of], dtype=np.int64)
+        # Roles are a deck's: passages an evaluation brings (a SQuAD set) have no title slide to favour.
+        self.roles = slide_roles([slide for slide in slides if slide.doc in decks])
+        found = {role for roles in self.roles.values() for role in roles}
+        self._role_rows = {role: np.array([role in self.roles.get(key, ()) for key in self.slide_of]) for role in found}
+
+    def shown(self, fused: dict[int, float]) -> dict[int, float]:
+        """The scores of the passages a hit may show (the search-only whole-slide rows left out)."""
+        return {row: score for row, score in fused.items() if row not in self.search_only}
+
+    def apply(self, fused: dict[int, float], asked: set[str], settings) -> dict[int, float]:
+        """Each shown passage's score plus slide_weight × its slide's whole-slide z-score, plus role_weight
+        when its slide's role meets what the question asks, minus closing_weight on a closing slide
+        unless the question asks for one."""
+        slide_scores = {self.slide_of[row]: v for row, v in fused.items() if row in self.search_only}
+        slide_z = zscores(slide_scores)
+        floor = min(slide_z.values(), default=0.0)
+        shown = self.shown(fused)
+        rows = np.fromiter(shown, dtype=np.int64, count=len(shown))
+        slide_term = np.full(len(self._slide_number), floor)
+        for key, z in slide_z.items():
+            slide_term[self._slide_number[key]] = z
+        value = np.fromiter(shown.values(), dtype=np.float64, count=len(shown))
+        value = value + settings.slide_weight * slide_term[self._row_slide[rows]]
+        wanted = [self._role_rows[role][rows] for role in asked if role in self._role_rows]
+        if wanted:
+            value[np.logical_or.reduce(wanted)] += settings.role_weight
+        if "closing" not in asked and "closing" in self._role_rows:
+            value[self._role_rows["closing"][rows]] -= settings.closing_weight
+        return dict(zip(rows.tolist(), value.tolist(), strict=True))

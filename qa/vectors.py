@@ -5,8 +5,7 @@ bench/results.md). One exact query costs about 0.11 µs per vector here (11 ms a
 100k, 110 ms at 1M), so exact search stays under ~3 ms, a fifth of the 15 ms
 answer budget, up to FLAT_LIMIT vectors. Above it an inverted file (IVF, 4·√n
 lists) reached recall@10 ≥ 0.95 at nprobe 16 (100k) and 8 (1M), searching in
-under a millisecond, and built 2.5–4× faster than HNSW (M=32), which searched
-no faster at 100k.
+under a millisecond; HNSW measured no better (docs/research.md).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import numpy as np
 
 from .errors import QAError
 
-KINDS = ("auto", "flat", "hnsw", "ivf")
+KINDS = ("auto", "flat", "ivf")
 FLAT_LIMIT = 30_000  # exact search below this many vectors, LARGE_KIND at or above
 LARGE_KIND = "ivf"
 IVF_MIN = 1_000  # an IVF over fewer vectors saves nothing (and cannot be trained on none): flat
@@ -28,14 +27,10 @@ IVF_TRAIN_ITERATIONS = 10
 
 @dataclass(frozen=True)
 class VectorConfig:
-    """Which FAISS index to build: 'auto' picks flat, or `large_kind` from `flat_limit` vectors on."""
+    """Which FAISS index to build: 'auto' picks flat, or IVF from `flat_limit` vectors on."""
 
-    kind: str = "auto"  # auto | flat | hnsw | ivf
+    kind: str = "auto"  # auto | flat | ivf
     flat_limit: int = FLAT_LIMIT
-    large_kind: str = LARGE_KIND  # hnsw | ivf
-    hnsw_m: int = 32
-    hnsw_ef_construction: int = 80
-    hnsw_ef_search: int = 96
     ivf_lists: int = 0  # 0: 4·√n, the usual rule of thumb
     ivf_nprobe: int = 16  # lists scanned per query (stored inside the FAISS file); the larger tuned value
     seed: int = 1234  # k-means sample and initialisation, so builds are reproducible
@@ -43,10 +38,10 @@ class VectorConfig:
     def resolve(self, n: int) -> str:
         """The kind actually built for n vectors."""
         kind = self.kind
-        if kind not in KINDS or self.large_kind not in ("hnsw", "ivf"):
+        if kind not in KINDS:
             raise QAError(f"unknown vector index kind {kind!r} (use {', '.join(KINDS)})")
         if kind == "auto":
-            kind = "flat" if n < self.flat_limit else self.large_kind
+            kind = "flat" if n < self.flat_limit else LARGE_KIND
         if kind == "ivf" and n < IVF_MIN:
             return "flat"
         return kind
@@ -66,10 +61,6 @@ def build_vector_index(vectors: np.ndarray, config: VectorConfig = VectorConfig(
     kind = config.resolve(n)
     if kind == "flat":
         index = faiss.IndexFlatIP(dim)
-    elif kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, config.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = config.hnsw_ef_construction
-        index.hnsw.efSearch = config.hnsw_ef_search
     else:
         index = _trained_ivf(vectors, config)
     if n:
@@ -90,6 +81,6 @@ def _trained_ivf(vectors: np.ndarray, config: VectorConfig):
     index.cp.seed = config.seed
     index.train(vectors)
     index.nprobe = min(config.ivf_nprobe, lists)
-    # search.py reads stored vectors back by row (reconstruct_batch): keep the row → list map.
+    # the dense signal reads stored vectors back by row (reconstruct_batch): keep the row → list map.
     index.make_direct_map()
     return index

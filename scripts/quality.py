@@ -1,7 +1,7 @@
 """Regenerate the README's retrieval-quality table from one results file: `make quality`.
 
 Reports on the held-out **test** splits only (the constants were fitted on dev by
-`make ablations`): the briefing and the real decks in one corpus (./corpus), per
+research/ablations.py): the briefing and the real decks in one corpus (./corpus), per
 language and per direction (question language > deck language), passage- and
 slide-level; off-topic flagging; JSQuAD's test half when ../shared has it; the
 warm latency of a question against the encoder's own query time. Writes
@@ -102,37 +102,36 @@ def ocr_line(results: dict) -> str:
 
 
 @contextmanager
-def copied_corpus_searcher(files: dict[str, Path], index: Path, latent: bool = False) -> Iterator[Searcher]:
+def copied_corpus_searcher(files: dict[str, Path], index: Path) -> Iterator[Searcher]:
     """A searcher over a corpus of these files ({name in the corpus: source file}; a name's folder is
-    part of its document id), its index kept at `index`; `latent`: with the passages' latent terms."""
+    part of its document id), its index kept at `index`."""
     with tempfile.TemporaryDirectory(prefix="qa-corpus-") as tmp:
         corpus = Path(tmp) / "corpus"
         for name, source in files.items():
             (corpus / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, corpus / name)
-        yield Searcher.open(corpus, index, notify=print, latent=latent)
+        yield Searcher.open(corpus, index, notify=print)
 
 
 @contextmanager
-def briefing_alone_searcher(index: Path, latent: bool = False) -> Iterator[Searcher]:
-    """A searcher over a corpus of the briefing only (its index kept at index/briefing-alone;
-    `latent`: with the passages' latent terms and --latent-terms' settings)."""
+def briefing_alone_searcher(index: Path) -> Iterator[Searcher]:
+    """A searcher over a corpus of the briefing only (its index kept at index/briefing-alone)."""
     files = {name: ROOT / "corpus" / name for name in ("jst-crds-sti-2023.txt", "catalog.toml")}
-    with copied_corpus_searcher(files, index / "briefing-alone", latent) as searcher:
+    with copied_corpus_searcher(files, index / "briefing-alone") as searcher:
         yield searcher
 
 
-def briefing_alone(questions, index: Path, latent: bool = False) -> dict:
+def briefing_alone(questions, index: Path) -> dict:
     """The briefing's test split with the briefing as the only deck (as before the real decks were added)."""
     if not questions:
         return {}
-    with briefing_alone_searcher(index, latent) as searcher:
+    with briefing_alone_searcher(index) as searcher:
         return figures(evaluate(searcher, questions, k=10))
 
 
-def measure(index: Path, with_jsquad: bool, latent: bool = False) -> dict:
-    """Every figure of the table, for the default search or (`latent`) with --latent-terms."""
-    searcher = Searcher.open(ROOT / "tests" / "decks", index, notify=print, latent=latent)
+def measure(index: Path, with_jsquad: bool) -> dict:
+    """Every figure of the table."""
+    searcher = Searcher.open(ROOT / "tests" / "decks", index, notify=print)
     sets = question_sets(ROOT, "test")
     out: dict = {"date": time.strftime("%Y-%m-%d"), "model": searcher.encoder.model_id, "split": "test"}
     out["corpus"] = {"decks": len(searcher.documents()), "passages": len(searcher.passages)}
@@ -145,14 +144,14 @@ def measure(index: Path, with_jsquad: bool, latent: bool = False) -> dict:
             real += sets[name]
             real_flags += [r.low_confidence for r in result.results]
             print(name, json.dumps(out[name]["all"]), flush=True)
-    out["briefing alone"] = briefing_alone(sets.get("briefing", []), index, latent)
+    out["briefing alone"] = briefing_alone(sets.get("briefing", []), index)
     out["flagged"] = {
         "real": share(real_flags),
         "offtopic": flagged(searcher, sets.get("offtopic", [])),
         "n_offtopic": len(sets.get("offtopic", [])),
     }
     out["latency"] = latency(searcher, real)
-    if with_jsquad and (squad := jsquad_split(ROOT, "test", index, latent)) is not None:
+    if with_jsquad and (squad := jsquad_split(ROOT, "test", index)) is not None:
         out["jsquad"] = figures(evaluate(squad.searcher, squad.questions, k=10))
     return out
 
@@ -206,7 +205,7 @@ def verdict_table(results: dict, measured_only: bool = False) -> list[str]:
 def markdown(results: dict) -> str:
     lines = [
         f"Measured {results['date']} by `make quality` (scripts/quality.py → docs/quality.json), on the **test**"
-        f" splits only; every constant was fitted on the dev splits (`make ablations` → docs/ablations.json)."
+        f" splits only; every constant was fitted on the dev splits (research/ablations.py → docs/ablations.json)."
         f" Corpus: {results['corpus']['decks']} decks in one index (the development corpus, tests/decks/)."
         f" {ocr_line(results)}",
         "",
@@ -217,18 +216,6 @@ def markdown(results: dict) -> str:
         "",
         *verdict_table(results),
     ]
-    latent = results.get("latent terms")
-    if latent:
-        lines += [
-            "",
-            "**With `--latent-terms`** (opt-in: the question's latent terms computed by a second model pass"
-            " instead of looked up from its words; its weights and calibration fitted on dev), the same test"
-            " questions:",
-            "",
-            *figure_table(latent),
-            "",
-            *verdict_table(latent, measured_only=True),
-        ]
     return "\n".join(lines) + "\n"
 
 
@@ -239,12 +226,10 @@ def main() -> int:
     parser.add_argument("--render-only", action="store_true", help="rewrite the Markdown from docs/quality.json")
     args = parser.parse_args()
 
-    def both() -> dict:
-        results = measure(args.index, not args.no_jsquad)
-        results["latent terms"] = measure(args.index, not args.no_jsquad, latent=True)
-        return results
+    def run() -> dict:
+        return measure(args.index, not args.no_jsquad)
 
-    publish(ROOT / "docs" / "quality.json", None if args.render_only else both, markdown, "quality")
+    publish(ROOT / "docs" / "quality.json", None if args.render_only else run, markdown, "quality")
     return 0
 
 

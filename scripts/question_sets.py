@@ -67,14 +67,13 @@ class SquadHalf:
     questions: list
 
 
-def jsquad_split(root: Path, split: str, index_dir: Path | None = None, latent: bool = False) -> SquadHalf | None:
-    """JSQuAD's questions of one split, with a searcher over all its paragraphs (None when absent;
-    `latent`: with --latent-terms)."""
+def jsquad_split(root: Path, split: str, index_dir: Path | None = None) -> SquadHalf | None:
+    """JSQuAD's questions of one split, with a searcher over all its paragraphs (None when absent)."""
     path = root.parent / "shared" / "data" / "jsquad-v1.3-valid.json"
     if not path.exists():
         return None
     squad = read_questions(path)
     titles = {p.number: p.title for p in squad.paragraphs}
     chosen = [q for q in squad.questions if article_split(titles[q.slides[0]]) == split]
-    searcher = squad_searcher(squad, index_dir or root / "index", progress=True, notify=print, latent=latent)
+    searcher = squad_searcher(squad, index_dir or root / "index", progress=True, notify=print)
     return SquadHalf(searcher, chosen)

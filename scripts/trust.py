@@ -25,21 +25,22 @@ import json
 import re
 import sys
 import time
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
+from scipy.optimize import minimize
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qa.answer_line import FEATURES, propose  # noqa: E402
 from qa.answer_span import RELIABLE_KINDS, is_right, question_kind  # noqa: E402
+from qa.calibration import MatchModel  # noqa: E402
 from qa.evaluation import RelevanceJudge, evaluate  # noqa: E402
 from qa.logistic import logistic  # noqa: E402
 from qa.render import confidence  # noqa: E402
 from qa.search import SearchSettings  # noqa: E402
-from scripts.ablations import fit_logistic, fit_no_good_match  # noqa: E402
 from scripts.quality import briefing_alone_searcher, copied_corpus_searcher, figures, ocr_engine  # noqa: E402
 from scripts.question_sets import question_sets  # noqa: E402
 from scripts.unseen_decks import SETS as UNSEEN  # noqa: E402
@@ -50,9 +51,38 @@ MAX_REAL_FLAGGED = 0.03  # of the real dev questions: the held-out bar is 0.05
 FOLDS = 5
 RESULTS = ROOT / "docs" / "answer_line.json"
 MODULE = ROOT / "qa" / "answer_line.py"
-SETTINGS = ROOT / "qa" / "search.py"
+SETTINGS = ROOT / "qa" / "settings.py"
 LANGS = ("ja", "en")
 BRIEFING = "jst-crds-sti-2023"
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, ...]:
+    """Logistic regression (L2, on standardised features), returned as weights on the raw features + bias."""
+    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z1 = np.hstack([(x - mean) / std, np.ones((len(x), 1))])
+
+    def loss(w):
+        z = z1 @ w
+        return float(np.mean(np.logaddexp(0, z) - y * z)) + 1e-2 * float(w[:-1] @ w[:-1])
+
+    w = minimize(loss, np.zeros(z1.shape[1]), method="L-BFGS-B").x
+    raw = w[:-1] / std
+    return tuple(round(float(v), 4) for v in (*raw, w[-1] - float(raw @ mean)))
+
+
+def fit_no_good_match(questions: list[tuple[tuple, bool]], max_real_flagged: float) -> dict:
+    """Real vs off-topic from a question's evidence, and the highest threshold that flags at most
+    max_real_flagged of the real questions."""
+    match = fit_logistic(np.asarray([f for f, _ in questions]), np.asarray([float(y) for _, y in questions]))
+    real = sorted(logistic(match, f) for f, is_real in questions if is_real)
+    threshold = round(float(real[int(np.floor(max_real_flagged * len(real)))]) - 1e-4, 4) if real else 0.5
+    off = [logistic(match, f) < threshold for f, is_real in questions if not is_real]
+    return {
+        "match_weights": match,
+        "min_match": threshold,
+        "real flagged (dev)": round(float(np.mean([r < threshold for r in real])), 3),
+        "offtopic flagged (dev)": round(float(np.mean(off)), 3) if off else None,
+    }
 
 
 def with_gold(questions) -> list:
@@ -185,7 +215,8 @@ def evidence(searcher, questions, real: bool) -> list[dict]:
     """Per question: the search's evidence (the no-good-match model's features) and whether it is real."""
     rows = []
     for q in questions:
-        rows.append({"lang": q.lang, "evidence": list(searcher.search(q.question, k=5).evidence), "real": real})
+        found = searcher.search(q.question, k=5)
+        rows.append({"lang": q.lang, "evidence": list(found.evidence.values()), "real": real})
     return rows
 
 
@@ -235,10 +266,13 @@ def briefing_of(questions) -> list:
 
 
 def write_match(fitted: dict) -> None:
+    """The fitted no-good-match model into qa/settings.py (MatchModel's fields, then min_match)."""
     text = SETTINGS.read_text(encoding="utf-8")
-    weights = ", ".join(f"{w}" for w in fitted["match_weights"])
-    pattern = r"match_weights: tuple\[float, \.\.\.\] = \([^)]*\)"
-    text = re.sub(pattern, f"match_weights: tuple[float, ...] = ({weights})", text)
+    model = MatchModel.from_vector(fitted["match_weights"])
+    arguments = "".join(f"            {f.name}={getattr(model, f.name)},\n" for f in fields(MatchModel))
+    pattern = r"(match: MatchModel = field\(\n        default_factory=lambda: MatchModel\(\n)(.*?)(        \)\n)"
+    text, found = re.subn(pattern, lambda m: m.group(1) + arguments + m.group(3), text, flags=re.S)
+    assert found == 1, "qa/settings.py: the match model's block has moved"
     text = re.sub(r"min_match: float = [0-9.]+", f"min_match: float = {fitted['min_match']}", text)
     SETTINGS.write_text(text, encoding="utf-8")
 
@@ -246,7 +280,7 @@ def write_match(fitted: dict) -> None:
 def closing_slides(searcher) -> dict:
     """With and without the closing slides' demotion, on the dev questions: slide@1, slide@5, and how many
     questions have a closing slide (thanks, Q&A, contact, credits) among their five sources."""
-    closing = {key for key, roles in searcher._roles.items() if "closing" in roles}
+    closing = {key for key, roles in searcher.structure.roles.items() if "closing" in roles}
     questions = dev_real()
     out = {}
     for name, weight in (("without", 0.0), ("with", searcher.settings.closing_weight)):
@@ -312,7 +346,7 @@ def main() -> int:
     if args.render_only:
         results = json.loads(RESULTS.read_text(encoding="utf-8"))
     else:
-        with copied_corpus_searcher(corpus_files(), args.index, latent=True) as searcher:
+        with copied_corpus_searcher(corpus_files(), args.index) as searcher:
             dev = ask(searcher, dev_questions())
             fitted = fit(dev)
             write_constants(fitted)

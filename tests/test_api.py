@@ -1,4 +1,7 @@
-"""The JSON API: same answers as `qa ask --json`, the outline and slides, exposure rules, JSON errors."""
+"""The JSON API: same answers as `qa ask --json`, the outline and slides, exposure rules, JSON errors.
+
+Plumbing: the API answers from an index of the test encoder (tests/conftest.py, plumbing_*).
+"""
 
 from __future__ import annotations
 
@@ -20,24 +23,24 @@ AUTH = ("alice", "s3cret")
 
 
 @pytest.fixture(scope="module")
-def client(searcher, tmp_path_factory):
-    app = build_server(searcher, feedback_path=tmp_path_factory.mktemp("fb") / "feedback.jsonl")
+def client(plumbing_searcher, tmp_path_factory):
+    app = build_server(plumbing_searcher, feedback_path=tmp_path_factory.mktemp("fb") / "feedback.jsonl")
     with TestClient(app) as c:
         yield c
 
 
 @pytest.fixture(scope="module")
-def guarded(searcher, tmp_path_factory):
-    app = build_server(searcher, auth=AUTH, feedback_path=tmp_path_factory.mktemp("fb") / "feedback.jsonl")
+def guarded(plumbing_searcher, tmp_path_factory):
+    app = build_server(plumbing_searcher, auth=AUTH, feedback_path=tmp_path_factory.mktemp("fb") / "feedback.jsonl")
     with TestClient(app) as c:
         yield c
 
 
 @pytest.mark.parametrize("question", [JA, EN])
-def test_ask_returns_exactly_the_cli_json(client, cli_env, question):
+def test_ask_returns_exactly_the_cli_json(client, plumbing_env, plumbing_searcher, question):
     cli = subprocess.run(
         [sys.executable, "-m", "qa", "ask", "--json", "--k", "4", question],
-        env=cli_env,
+        env=plumbing_env,
         capture_output=True,
         text=True,
         timeout=300,
@@ -45,52 +48,56 @@ def test_ask_returns_exactly_the_cli_json(client, cli_env, question):
     assert cli.returncode == 0, cli.stderr
     response = client.post("/api/ask", json={"question": question, "k": 4})
     assert response.status_code == 200
-    assert response.json() == json.loads(cli.stdout)
-    assert "955億ユーロ" in response.json()["hits"][0]["text"]
+    assert response.json() == json.loads(cli.stdout) == plumbing_searcher.search(question, k=4).to_json()
+    assert len(response.json()["hits"]) == 4 and response.json()["question"] == question
 
 
-def test_ask_options_are_honoured(client, searcher):
+def test_ask_options_are_honoured(client, plumbing_searcher):
     body = client.post("/api/ask", json={"question": "Horizon Europe", "k": 2, "mode": "keyword"}).json()
-    assert body == searcher.search("Horizon Europe", k=2, mode="keyword").to_json()
+    assert body == plumbing_searcher.search("Horizon Europe", k=2, mode="keyword").to_json()
     scoped = client.post("/api/ask", json={"question": JA, "doc": BRIEFING_DOC}).json()
     assert {h["doc"] for h in scoped["hits"]} == {BRIEFING_DOC}
 
 
-def test_outline_lists_documents_with_cards_and_every_slide(client, searcher):
+def test_outline_lists_documents_with_cards_and_every_slide(client, plumbing_searcher):
     body = client.get("/api/slides").json()
     assert [d["doc"] for d in body["documents"]] == [BRIEFING_DOC]
     assert "card" in body["documents"][0]
-    assert len(body["slides"]) == len(searcher.outline())
+    assert len(body["slides"]) == len(plumbing_searcher.outline())
     assert body["slides"][0] == {
         "doc": BRIEFING_DOC,
         "slide": 1,
-        "title": searcher.slide(BRIEFING_DOC, 1).title,
-        "kind": searcher.slide(BRIEFING_DOC, 1).kind,
+        "title": plumbing_searcher.slide(BRIEFING_DOC, 1).title,
+        "kind": plumbing_searcher.slide(BRIEFING_DOC, 1).kind,
     }
 
 
-def test_one_slide_with_its_passages(client, searcher):
+def test_one_slide_with_its_passages(client, plumbing_searcher):
     body = client.get(f"/api/slides/{BRIEFING_DOC}/2").json()
-    slide = searcher.slide(BRIEFING_DOC, 2)
+    slide = plumbing_searcher.slide(BRIEFING_DOC, 2)
     assert body["title"] == slide.title and body["body"] == slide.body
-    assert [p["text"] for p in body["passages"]] == [p.text for _, p in searcher.slide_passages(BRIEFING_DOC, 2)]
+    assert [p["text"] for p in body["passages"]] == [
+        p.text for _, p in plumbing_searcher.slide_passages(BRIEFING_DOC, 2)
+    ]
     assert body["picture"] is None  # a text deck has no pictures
 
 
-def test_doc_ids_with_a_slash_reach_the_slide(client, searcher, monkeypatch):
-    real = searcher.slide(BRIEFING_DOC, 3)
-    monkeypatch.setattr(type(searcher), "slide", lambda self, doc, n: real if (doc, n) == ("real/deck", 3) else None)
-    monkeypatch.setattr(type(searcher), "slide_passages", lambda self, doc, n: [])
-    documents = [*searcher.documents(), {"doc": "real/deck"}]
-    monkeypatch.setattr(type(searcher), "documents", lambda self: documents)
+def test_doc_ids_with_a_slash_reach_the_slide(client, plumbing_searcher, monkeypatch):
+    real = plumbing_searcher.slide(BRIEFING_DOC, 3)
+    monkeypatch.setattr(
+        type(plumbing_searcher), "slide", lambda self, doc, n: real if (doc, n) == ("real/deck", 3) else None
+    )
+    monkeypatch.setattr(type(plumbing_searcher), "slide_passages", lambda self, doc, n: [])
+    documents = [*plumbing_searcher.documents(), {"doc": "real/deck"}]
+    monkeypatch.setattr(type(plumbing_searcher), "documents", lambda self: documents)
     body = client.get("/api/slides/real/deck/3").json()
     assert body["doc"] == "real/deck" and body["slide"] == 3 and body["title"] == real.title
 
 
-def test_picture_url_when_the_deck_has_one(client, searcher, monkeypatch, tmp_path):
+def test_picture_url_when_the_deck_has_one(client, plumbing_searcher, monkeypatch, tmp_path):
     png = tmp_path / "p.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\nfake")
-    monkeypatch.setattr(type(searcher), "picture", lambda self, doc, n: png if n == 2 else None)
+    monkeypatch.setattr(type(plumbing_searcher), "picture", lambda self, doc, n: png if n == 2 else None)
     body = client.get(f"/api/slides/{BRIEFING_DOC}/2").json()
     assert body["picture"] == f"/api/slides/{BRIEFING_DOC}/2/picture"
     got = client.get(body["picture"])

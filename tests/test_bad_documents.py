@@ -62,7 +62,7 @@ def mixed_corpus(tmp_path, monkeypatch) -> Path:
     return corpus
 
 
-def test_bad_files_are_named_and_the_rest_is_indexed(mixed_corpus, tmp_path):
+def test_bad_files_are_named_and_the_rest_is_indexed(mixed_corpus, tmp_path, hash_model):
     messages = []
     build_index(mixed_corpus, tmp_path / "index", notify=messages.append)
     loaded = load_index(tmp_path / "index")
@@ -103,8 +103,8 @@ def _ruin(corpus: Path) -> None:
         path.write_bytes(b"\x00\x01binary now")
 
 
-def test_qa_index_over_an_unusable_corpus_keeps_the_current_index(own_index):
-    corpus, index = own_index
+def test_qa_index_over_an_unusable_corpus_keeps_the_current_index(own_plumbing_index):
+    corpus, index = own_plumbing_index
     before = current_build(index)
     _ruin(corpus)
     out = subprocess.run(
@@ -120,8 +120,8 @@ def test_qa_index_over_an_unusable_corpus_keeps_the_current_index(own_index):
     assert current_build(index) == before and load_index(index).manifest["n_passages"] > 0
 
 
-def test_searcher_keeps_answering_from_the_previous_index_when_the_corpus_becomes_unusable(own_index):
-    corpus, index = own_index
+def test_searcher_keeps_answering_from_the_previous_index_when_the_corpus_becomes_unusable(own_plumbing_index):
+    corpus, index = own_plumbing_index
     before = current_build(index)
     _ruin(corpus)
     messages = []

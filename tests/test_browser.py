@@ -2,6 +2,10 @@
 
 Every page records its requests and dialogs; a test fails when any request leaves
 127.0.0.1 (fonts, scripts, analytics) or any dialog opens.
+
+The briefing is served from the real model's session index: what the page shows of an answer (the
+answer line, the confidence in words, no good match) is fitted to that model. The decks that test the
+page's mechanics (escaping, pictures and their regions) are indexed with the test encoder.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import PLUMBING_MODEL, ROOT
 from .servers import QAServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,17 +58,22 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="browser test
 class Server(QAServer):
     """`qa serve` on a corpus and index, writing the feedback the tests read back to `feedback`."""
 
-    def __init__(self, corpus: Path, index: Path, feedback: Path, log: Path) -> None:
+    def __init__(self, corpus: Path, index: Path, feedback: Path, log: Path, model: str | None = None) -> None:
         env = dict(os.environ, QA_CORPUS=str(corpus), QA_INDEX=str(index))
+        if model:
+            env["QA_MODEL"] = model
         super().__init__(env, log, "--feedback", str(feedback))
         self.feedback = feedback
 
 
 @contextmanager
-def serving(folder: Path, corpus: Path | None = None, index: Path | None = None, seconds: float = 180):
-    """`qa serve` on a folder's corpus and index (or the given ones), up and answering, stopped afterwards."""
+def serving(
+    folder: Path, corpus: Path | None = None, index: Path | None = None, seconds: float = 180, model: str | None = None
+):
+    """`qa serve` on a folder's corpus and index (or the given ones), up and answering, stopped afterwards
+    (`model`: the embedding model's name, None for the default)."""
     corpus, index = corpus or folder / "corpus", index or folder / "index"
-    server = Server(corpus, index, folder / "feedback.jsonl", folder / "serve.log")
+    server = Server(corpus, index, folder / "feedback.jsonl", folder / "serve.log", model)
     try:
         server.wait(seconds)
         yield server
@@ -84,7 +93,7 @@ def evil(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve-evil")
     (folder / "corpus").mkdir()
     (folder / "corpus" / "evil.txt").write_text(EVIL_DECK, encoding="utf-8")
-    with serving(folder) as server:
+    with serving(folder, model=PLUMBING_MODEL) as server:
         yield server
 
 
@@ -482,14 +491,15 @@ def pdf_deck(browser, tmp_path_factory):
     context.close()
     if not render(deck, "pdf", folder / "probe"):
         pytest.skip("slide pictures are not rendered yet (qa/readers/pictures.render returns {} for a PDF deck)")
+    from qa.encoders import load_encoder
     from qa.index import build_index
     from qa.search import Searcher
 
-    build_index(folder / "corpus", folder / "index")
-    searcher = Searcher.open(folder / "corpus", folder / "index")
+    build_index(folder / "corpus", folder / "index", load_encoder(PLUMBING_MODEL))
+    searcher = Searcher.open(folder / "corpus", folder / "index", model=PLUMBING_MODEL)
     if all(searcher.picture("quantum", n) is None for n in (1, 2)):
         pytest.skip("searcher.picture returns None for every slide of the PDF deck")
-    with serving(folder) as server:
+    with serving(folder, model=PLUMBING_MODEL) as server:
         yield server
 
 
@@ -516,16 +526,19 @@ def test_a_pdf_slide_shows_its_picture_with_the_cited_region(pdf_deck, watched):
     page.screenshot(path=str(ARTIFACTS / "picture.png"))
 
 
-def test_the_picture_view_serves_the_picture_with_the_region(browser, searcher, watched, tmp_path, monkeypatch):
+def test_the_picture_view_serves_the_picture_with_the_region(
+    browser, plumbing_searcher, watched, tmp_path, monkeypatch
+):
     """The UI half of the picture view, in Chromium: the real page served in-process, with only the
     picture path and the slide's text regions supplied by the test (pictures.render is still a stub)."""
     from types import SimpleNamespace
 
-    from qa.documents import Region
+    from qa.slides import Region
     from ui.app import build_server
 
     from .servers import InProcessServer
 
+    searcher = plumbing_searcher
     slide = searcher.slide("jst-crds-sti-2023", 5)
     passages = [p for _, p in searcher.slide_passages("jst-crds-sti-2023", 5)]
     cited = next(p for p in passages if "955億ユーロ" in p.text)
@@ -596,11 +609,12 @@ def test_the_batch_tab_tables_fit_and_explain_their_metrics(briefing, watched, t
 
 @pytest.fixture(scope="module")
 def real_pdf(tmp_path_factory):
-    """A real Beamer deck from tests/decks/real/ (see corpus/README.md), alone in its corpus, indexed with pictures."""
+    """A real Beamer deck from tests/decks/real/ (see tests/decks/README.md), alone in its corpus, indexed with
+    pictures (and the test encoder)."""
     folder = tmp_path_factory.mktemp("serve-real-pdf")
     (folder / "corpus").mkdir()
     shutil.copy(ROOT / "tests" / "decks" / "real" / "bsdcan-fighting-spam.pdf", folder / "corpus")
-    with serving(folder, seconds=600) as server:
+    with serving(folder, seconds=600, model=PLUMBING_MODEL) as server:
         yield server
 
 

@@ -1,5 +1,6 @@
 from qa.chunking import MERGE_SEPARATOR, UNPACKED, Packing, chunk_document, chunk_slide, clean, join_lines
-from qa.documents import Slide, load_corpus
+from qa.documents import load_corpus
+from qa.slides import Slide
 
 from .conftest import BRIEFING_DOC, CORPUS
 

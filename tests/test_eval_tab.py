@@ -1,4 +1,4 @@
-"""The batch-evaluation tab, built inside a tiny Blocks and driven through its API."""
+"""The batch-evaluation tab, built inside a tiny Blocks and driven through its API (over the test encoder's index)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ gradio_client = pytest.importorskip("gradio_client")
 
 
 @pytest.fixture(scope="module")
-def eval_app(searcher):
+def eval_app(plumbing_searcher):
     import gradio as gr
 
     from ui.eval_tab import build_eval_tab
@@ -21,7 +21,7 @@ def eval_app(searcher):
 
     with gr.Blocks() as app:
         with gr.Tab("Batch evaluation"):
-            tab = build_eval_tab(searcher, ReceivedFiles(app), max_upload_bytes=2_000)
+            tab = build_eval_tab(plumbing_searcher, ReceivedFiles(app), max_upload_bytes=2_000)
     app.queue().launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True)
     yield app, tab
     app.close()

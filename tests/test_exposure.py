@@ -77,12 +77,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_running_server_requires_the_credentials(cli_env):
+def test_running_server_requires_the_credentials(plumbing_env):
     httpx = pytest.importorskip("httpx")
     gradio_client = pytest.importorskip("gradio_client")
     port = _free_port()
     # GRADIO_SHARE asks Gradio for a public link: the server must ignore it.
-    env = dict(cli_env, GRADIO_SHARE="True")
+    env = dict(plumbing_env, GRADIO_SHARE="True")  # the test encoder's index
     env.pop(AUTH_ENV, None)
     server = subprocess.Popen(
         [sys.executable, "-m", "qa", "serve", "--host", "127.0.0.1", "--port", str(port), "--auth", "u:p"],
@@ -111,6 +111,7 @@ def test_running_server_requires_the_credentials(cli_env):
 
         client = gradio_client.Client(url, auth=("u", "p"), verbose=False)
         result = client.predict(text="EUのホライゾン・ヨーロッパの投資総額は？", k=3, api_name="/ask")
+        client.close()  # its heartbeat stream would hold the server's shutdown open
         assert "955億ユーロ" in str(result)
     finally:
         server.terminate()

@@ -1,4 +1,5 @@
-"""Index faults: damage is detected at load, killed and concurrent builds never leave a broken index."""
+"""Index faults: damage is detected at load, killed and concurrent builds never leave a broken index
+(on indexes of the test encoder: own_plumbing_index, and QA_MODEL for the `qa index` it starts)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from qa.encoders import load_encoder
 from qa.errors import QAError
 from qa.index import IndexInvalid, build_index, current_build, ensure_index, index_lock, load_index
 from qa.search import Searcher
+
+from .conftest import PLUMBING_MODEL
 
 QUESTION = "EUのホライゾン・ヨーロッパの投資総額は？"
 EXTRA_DECK = "# 量子技術の国際動向\n- 量子コンピュータの研究開発を各国が推進\n---\n# 人材\n- 博士人材の国際流動\n"
@@ -111,26 +114,26 @@ DAMAGE = {
 
 
 @pytest.mark.parametrize("name", list(DAMAGE))
-def test_a_mismatched_index_is_refused_at_load(own_index, name):
-    _, index = own_index
+def test_a_mismatched_index_is_refused_at_load(own_plumbing_index, name):
+    _, index = own_plumbing_index
     damage, message = DAMAGE[name]
     damage(current_build(index))
     with pytest.raises(IndexInvalid, match=message):
         load_index(index)
 
 
-def test_a_coherent_index_of_another_model_is_rebuilt_and_answers(own_index):
-    corpus, index = own_index
+def test_a_coherent_index_of_another_model_is_rebuilt_and_answers(own_plumbing_index):
+    corpus, index = own_plumbing_index
     _vectors_of_another_model(current_build(index))
     messages = []
     loaded = ensure_index(corpus, index, notify=messages.append)
     assert any("out of step" in m for m in messages)
-    assert loaded.vectors.d == 384 and answers_the_budget_question(loaded)
+    assert loaded.vectors.d == load_encoder().dim and answers_the_budget_question(loaded)
 
 
-def test_an_edited_passage_never_answers(own_index):
+def test_an_edited_passage_never_answers(own_plumbing_index):
     """Searcher.open rebuilds rather than serving the edited (wrong) figure."""
-    corpus, index = own_index
+    corpus, index = own_plumbing_index
     _edit_passage_and_its_checksum(current_build(index))
     messages = []
     searcher = Searcher.open(corpus, index, notify=messages.append)
@@ -155,8 +158,8 @@ def run_index(corpus: Path, index: Path, **kwargs) -> subprocess.Popen:
 
 
 @pytest.mark.slow
-def test_builds_killed_at_random_moments_never_break_the_index(own_index):
-    corpus, index = own_index
+def test_builds_killed_at_random_moments_never_break_the_index(own_plumbing_index):
+    corpus, index = own_plumbing_index
     old = load_index(index)
     old_docs = {d["doc"] for d in old.documents}
     (corpus / "quantum.md").write_text(EXTRA_DECK, encoding="utf-8")
@@ -182,8 +185,8 @@ def test_builds_killed_at_random_moments_never_break_the_index(own_index):
     assert len([p for p in index.iterdir() if p.name.startswith("build-")]) <= 2
 
 
-def test_leftover_temporary_builds_do_not_break_loading(own_index):
-    _, index = own_index
+def test_leftover_temporary_builds_do_not_break_loading(own_plumbing_index):
+    _, index = own_plumbing_index
     leftover = index / ".tmp-build-20200101-000000-1-1"
     shutil.copytree(current_build(index), leftover)
     (leftover / "passages.jsonl").write_text("{broken", encoding="utf-8")
@@ -192,8 +195,8 @@ def test_leftover_temporary_builds_do_not_break_loading(own_index):
 
 
 @pytest.mark.slow
-def test_a_build_waits_for_the_lock_held_by_another(own_index):
-    corpus, index = own_index
+def test_a_build_waits_for_the_lock_held_by_another(own_plumbing_index):
+    corpus, index = own_plumbing_index
     before = current_build(index)
     (corpus / "quantum.md").write_text(EXTRA_DECK, encoding="utf-8")
     lock = index_lock(index)
@@ -211,10 +214,10 @@ def test_a_build_waits_for_the_lock_held_by_another(own_index):
     assert current_build(index) != before and "quantum" in {d["doc"] for d in load_index(index).documents}
 
 
-def test_a_lock_held_too_long_is_a_clear_error(own_index, monkeypatch):
+def test_a_lock_held_too_long_is_a_clear_error(own_plumbing_index, monkeypatch):
     import qa.index.store
 
-    corpus, index = own_index
+    corpus, index = own_plumbing_index
     monkeypatch.setattr(qa.index.store, "LOCK_TIMEOUT_S", 0.2)
     with index_lock(index):
         with pytest.raises(QAError, match="try again later"):
@@ -222,8 +225,8 @@ def test_a_lock_held_too_long_is_a_clear_error(own_index, monkeypatch):
 
 
 @pytest.mark.slow
-def test_two_builds_at_once_both_succeed(own_index):
-    corpus, index = own_index
+def test_two_builds_at_once_both_succeed(own_plumbing_index):
+    corpus, index = own_plumbing_index
     (corpus / "quantum.md").write_text(EXTRA_DECK, encoding="utf-8")
     builds = [run_index(corpus, index) for _ in range(2)]
     results = [b.communicate(timeout=900) for b in builds]
@@ -234,16 +237,18 @@ def test_two_builds_at_once_both_succeed(own_index):
 
 
 @pytest.mark.slow
-def test_a_reader_never_sees_a_damaged_index_while_a_writer_rebuilds(own_index):
-    corpus, index = own_index
+def test_a_reader_never_sees_a_damaged_index_while_a_writer_rebuilds(own_plumbing_index):
+    corpus, index = own_plumbing_index
     (corpus / "quantum.md").write_text(EXTRA_DECK, encoding="utf-8")
     writer = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys; from qa.index import build_index\nfor _ in range(2): build_index(sys.argv[1], sys.argv[2])",
+            "import sys; from qa.encoders import load_encoder; from qa.index import build_index\n"
+            "for _ in range(3): build_index(sys.argv[1], sys.argv[2], load_encoder(sys.argv[3]))",
             str(corpus),
             str(index),
+            PLUMBING_MODEL,
         ],
         env=dict(os.environ, HF_HUB_OFFLINE="1"),
         stderr=subprocess.PIPE,

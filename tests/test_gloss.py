@@ -44,12 +44,15 @@ def test_english_questions_are_matched_against_the_glosses(searcher):
     from qa.search import Searcher
 
     owners = set(searcher.index.gloss_owner.tolist())
-    _, _, glossed, _ = searcher._dense("What is the research budget?", "en", None, hybrid=True)
-    assert owners <= set(glossed)  # every gloss (the session corpus has fewer than `pool`)
-    assert searcher._dense("What is the research budget?", "en", None)[2] == {}  # dense mode does not fuse them
-    assert searcher._dense("研究開発の予算は？", "ja", None, hybrid=True)[2] == {}  # a Japanese question reads Japanese
+
+    def glosses(question: str, lang: str, hybrid: bool = True) -> dict:
+        vector = searcher.encoder.encode_queries([question])
+        return searcher.dense.scores(vector, lang, None, searcher.settings, glosses=hybrid).glosses
+
+    assert owners <= set(glosses("What is the research budget?", "en"))  # every gloss (fewer than the pool)
+    assert glosses("What is the research budget?", "en", hybrid=False) == {}  # dense mode does not fuse them
+    assert glosses("研究開発の予算は？", "ja") == {}  # a Japanese question reads Japanese
     off = Searcher(searcher.index, searcher.encoder, replace(searcher.settings, gloss_weight=0.0))
-    assert off._dense("What is the research budget?", "en", None, hybrid=True)[2] == {}
     question = "Which countries is Japan strengthening research cooperation with?"
     with_glosses = [(h.passage_id, round(h.score, 6)) for h in searcher.search(question, k=5).hits]
     without = [(h.passage_id, round(h.score, 6)) for h in off.search(question, k=5).hits]
@@ -77,8 +80,7 @@ def test_a_passage_without_a_gloss_counts_by_its_own_cosine(searcher):
     flat.add(vectors)
     partial = replace(index, glosses=flat, gloss_owner=index.gloss_owner[keep])
     question = "What is the research budget?"
-    vector = searcher.encoder.encode_queries([question])[0]
-    glossed = Searcher(partial, searcher.encoder, searcher.settings)._dense(question, "en", None, hybrid=True)[2]
-    assert abs(glossed[0] - float(index.vectors.reconstruct(0) @ vector)) < 1e-5
-    left_out = Searcher(partial, searcher.encoder, replace(searcher.settings, gloss_english_own=False))
-    assert 0 not in left_out._dense(question, "en", None, hybrid=True)[2]
+    vector = searcher.encoder.encode_queries([question])
+    partly = Searcher(partial, searcher.encoder, searcher.settings)
+    glossed = partly.dense.scores(vector, "en", None, searcher.settings, glosses=True).glosses
+    assert abs(glossed[0] - float(index.vectors.reconstruct(0) @ vector[0])) < 1e-5

@@ -1,7 +1,7 @@
 """Attacks on a shared `qa serve`, performed for real: each request is the one an attacker would send.
 
 A real server (uvicorn, the Gradio queue, the JSON API) answers from a small corpus of its own,
-so that a rebuild after an upload takes seconds.
+indexed with the test encoder (qa/hash_encoder.py), so that a rebuild after an upload takes a second.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ import pytest
 pytest.importorskip("gradio")
 httpx = pytest.importorskip("httpx")
 
+from qa.encoders import load_encoder  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.readers import Limits, ReaderError, read_deck  # noqa: E402
 
+from .conftest import PLUMBING_MODEL as MODEL  # noqa: E402
 from .servers import InProcessServer  # noqa: E402
 
 DECK = """# 量子計画
@@ -46,14 +48,14 @@ SECRET = "the server's private notes: launch code 0000"
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
-    """A corpus of one small deck and its index (the real default model)."""
+    """A corpus of one small deck and its index (the test encoder)."""
     from qa.index import build_index
 
     work = tmp_path_factory.mktemp("hardening")
     corpus, index = work / "corpus", work / "index"
     corpus.mkdir()
     (corpus / "plan.md").write_text(DECK, encoding="utf-8")
-    build_index(corpus, index)
+    build_index(corpus, index, load_encoder(MODEL))
     return corpus, index
 
 
@@ -70,7 +72,7 @@ def served(small, tmp_path):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(small[0], corpus)
     shutil.copytree(small[1], index, ignore=shutil.ignore_patterns(".lock"))
-    live = LiveSearcher(Searcher.open(corpus, index))
+    live = LiveSearcher(Searcher.open(corpus, index, model=MODEL))
     uploads = DeckUploads(corpus, index, live, max_bytes=2 * 2**20)
     app = build_server(live, feedback_path=tmp_path / "fb.jsonl", uploads=uploads)
     with InProcessServer(app) as server:
@@ -190,7 +192,7 @@ def test_a_zip_bomb_uploaded_is_refused_and_a_build_names_it(served, tmp_path):
     assert not (uploads.corpus / "bomb.pptx").exists()
     # dropped into the corpus by hand instead: the rest of the corpus is indexed, the bomb named with its reason
     os.replace(bomb, uploads.corpus / "bomb.pptx")
-    summary = index_corpus(uploads.corpus, uploads.index)
+    summary = index_corpus(uploads.corpus, uploads.index, load_encoder(MODEL))
     assert [d.doc for d in summary.decks] == ["plan"]
     assert [(s.path, "zip bomb" in s.reason) for s in summary.skipped] == [("bomb.pptx", True)]
 
@@ -235,7 +237,7 @@ def test_pictures_stop_at_their_budget_and_an_unchanged_deck_is_not_rendered_aga
     assert len(renderer.render_pdf(corpus / "pages.pdf", tmp_path / "probe", Limits(), budget=1)) == 1
     one_page = (tmp_path / "probe" / "1.png").stat().st_size
     budget = Limits(max_deck_picture_bytes=int(2.5 * one_page))
-    summary = index_corpus(corpus, index, limits=budget)
+    summary = index_corpus(corpus, index, load_encoder(MODEL), limits=budget)
     (deck,) = [d for d in summary.decks if d.doc == "pages"]
     assert deck.slides == 6 and 2 <= deck.pictures <= 4  # stopped once the budget was spent
 
@@ -244,7 +246,7 @@ def test_pictures_stop_at_their_budget_and_an_unchanged_deck_is_not_rendered_aga
 
     monkeypatch.setattr(renderer, "render", no_rendering)
     (corpus / "more.md").write_text("# More\n\n- another deck\n", encoding="utf-8")
-    index_corpus(corpus, index, limits=budget)
+    index_corpus(corpus, index, load_encoder(MODEL), limits=budget)
     loaded = load_index(index)
     assert sum(loaded.picture("pages", n) is not None for n in range(1, 7)) == deck.pictures
 
@@ -259,7 +261,7 @@ def test_a_link_out_of_the_corpus_is_not_followed(small, tmp_path):
     outside = tmp_path / "outside.md"
     outside.write_text(f"# Outside\n\n- {SECRET}\n", encoding="utf-8")
     (corpus / "link.md").symlink_to(outside)
-    summary = index_corpus(corpus, tmp_path / "index")
+    summary = index_corpus(corpus, tmp_path / "index", load_encoder(MODEL))
     assert [d.doc for d in summary.decks] == ["plan"]
     assert [s.path for s in summary.skipped] == ["link.md"] and "outside the corpus" in summary.skipped[0].reason
 
@@ -310,7 +312,11 @@ def test_a_long_question_is_echoed_cut_to_its_limit(served):
     from qa.lang import MAX_QUESTION_CHARS
 
     question = "量子計画の予算は？" + "あ" * 200_000
-    outputs = Client(served[0].url + "/", verbose=False).predict(text=question, k=3, api_name="/ask")
+    client = Client(served[0].url + "/", verbose=False)
+    try:
+        outputs = client.predict(text=question, k=3, api_name="/ask")
+    finally:
+        client.close()  # its heartbeat stream would hold the server's shutdown open
     assert len(json.dumps(outputs, ensure_ascii=False)) < 100_000
     (echoed,) = [m["content"] for m in outputs[1] if m["role"] == "user"]
     echoed = echoed if isinstance(echoed, str) else json.dumps(echoed, ensure_ascii=False)
@@ -360,7 +366,7 @@ def test_a_removal_whose_rebuild_fails_puts_the_deck_back(small, tmp_path, monke
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(small[0], corpus)
     (corpus / "other.md").write_text("# Other\n\n- another deck\n", encoding="utf-8")
-    uploads = DeckUploads(corpus, index, LiveSearcher(Searcher.open(corpus, index)), max_bytes=2**20)
+    uploads = DeckUploads(corpus, index, LiveSearcher(Searcher.open(corpus, index, model=MODEL)), max_bytes=2**20)
     go = threading.Event()
 
     def failing_build(*args, **kwargs):
@@ -393,7 +399,7 @@ def test_a_full_disk_at_start_keeps_the_last_good_build(small, tmp_path, monkeyp
 
     monkeypatch.setattr(build, "writer", disk_full)
     said = []
-    searcher = Searcher.open(corpus, index, notify=said.append)
+    searcher = Searcher.open(corpus, index, model=MODEL, notify=said.append)
     assert "三百三十三億円" in searcher.search("量子計画の予算は？", k=1).hits[0].text
     assert any("Kept the previous index" in s and "No space left" in s for s in said)
 
@@ -412,7 +418,7 @@ def test_a_server_answers_from_the_last_good_build_at_once_and_rebuilds_behind(s
     shutil.copytree(small[0], corpus)
     shutil.copytree(small[1], index, ignore=shutil.ignore_patterns(".lock"))
     (corpus / "new.md").write_text("# Robots\n\n- Robot budgets grew in 2023 in this new deck\n", encoding="utf-8")
-    env = env_without_auth(dict(os.environ, QA_CORPUS=str(corpus), QA_INDEX=str(index)))
+    env = env_without_auth(dict(os.environ, QA_CORPUS=str(corpus), QA_INDEX=str(index), QA_MODEL=MODEL))
     build = subprocess.Popen([sys.executable, "-m", "qa", "index"], env=env, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while not (index / ".lock").exists():  # the build holds the index's lock: it reads and embeds next
@@ -470,7 +476,8 @@ def guarded(small, tmp_path):
     from qa.search import Searcher
     from ui.app import build_server
 
-    app = build_server(Searcher.open(*small), auth=("alice", "s3cret"), feedback_path=tmp_path / "fb.jsonl")
+    searcher = Searcher.open(*small, model=MODEL)
+    app = build_server(searcher, auth=("alice", "s3cret"), feedback_path=tmp_path / "fb.jsonl")
     with InProcessServer(app) as server:
         yield server
 
@@ -553,7 +560,7 @@ def test_a_removed_deck_is_restored_from_the_trash_and_answers_again(small, tmp_
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(small[0], corpus)
     (corpus / "other.md").write_text("# Robots\n\n- Robot budgets grew in 2023 in this other deck\n", encoding="utf-8")
-    uploads = DeckUploads(corpus, index, LiveSearcher(Searcher.open(corpus, index)), max_bytes=2**20)
+    uploads = DeckUploads(corpus, index, LiveSearcher(Searcher.open(corpus, index, model=MODEL)), max_bytes=2**20)
     assert "removed other" in uploads.remove("other")
     wait_idle(uploads)
     assert {d["doc"] for d in uploads.live.current.documents()} == {"plan"}

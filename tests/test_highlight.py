@@ -69,8 +69,8 @@ def test_the_answer_span_is_marked_whole_over_word_marks():
 
 
 def test_the_passage_box_is_the_union_of_its_lines():
-    from qa.documents import Region
     from qa.highlight import passage_box
+    from qa.slides import Region
 
     regions = [
         Region("予算", 0.1, 0.05, 0.5, 0.12),

@@ -1,3 +1,5 @@
+"""The index's files and manifest, rebuilds on change and damage (on indexes of the test encoder)."""
+
 import json
 
 import numpy as np
@@ -7,11 +9,12 @@ from qa.encoders import load_encoder
 from qa.index import IndexInvalid, Stale, build_index, current_build, ensure_index, load_index, why_stale
 
 
-def test_manifest_describes_the_build(own_index):
-    _, index = own_index
+def test_manifest_describes_the_build(own_plumbing_index):
+    _, index = own_plumbing_index
     loaded = load_index(index)
     m = loaded.manifest
-    assert m["model"] == load_encoder().model_id and m["dim"] == 384
+    encoder = load_encoder()  # the test encoder (own_plumbing_index)
+    assert m["model"] == encoder.model_id == "hash-test/1" and m["dim"] == encoder.dim == loaded.vectors.d
     assert m["n_passages"] == len(loaded.passages) == loaded.vectors.ntotal
     assert {"inputs", "built_at", "vector_index", "files", "pictures"} <= set(m)
     assert m["inputs"]["corpus"].keys() == {"jst-crds-sti-2023.txt", "catalog.toml"}
@@ -21,8 +24,8 @@ def test_manifest_describes_the_build(own_index):
     assert not list(current_build(index).rglob("*.pkl")) and not list(current_build(index).rglob("*.pickle"))
 
 
-def test_stored_vectors_are_the_passage_embeddings(own_index):
-    _, index = own_index
+def test_stored_vectors_are_the_passage_embeddings(own_plumbing_index):
+    _, index = own_plumbing_index
     loaded = load_index(index)
     encoder = load_encoder()
     row = 7
@@ -30,8 +33,8 @@ def test_stored_vectors_are_the_passage_embeddings(own_index):
     assert np.allclose(loaded.vectors.reconstruct(row), expected, atol=1e-5)
 
 
-def test_corpus_change_triggers_a_rebuild_and_says_so(own_index):
-    corpus, index = own_index
+def test_corpus_change_triggers_a_rebuild_and_says_so(own_plumbing_index):
+    corpus, index = own_plumbing_index
     before = current_build(index)
     (corpus / "extra.md").write_text("# 量子技術\n- 量子コンピュータの研究開発を推進\n", encoding="utf-8")
     loaded = load_index(index)
@@ -44,20 +47,20 @@ def test_corpus_change_triggers_a_rebuild_and_says_so(own_index):
     assert "extra" in {d["doc"] for d in rebuilt.documents}
 
 
-def test_model_mismatch_is_stale(own_index):
-    corpus, index = own_index
+def test_model_mismatch_is_stale(own_plumbing_index):
+    corpus, index = own_plumbing_index
     loaded = load_index(index)
 
     class Other:
-        model_id, dim = "some/other-model", 384
+        model_id, dim = "some/other-model", load_encoder().dim
 
     assert why_stale(loaded, corpus, Other()) == [
         Stale("encoder_changed", f"{load_encoder().model_id} → some/other-model")
     ]
 
 
-def test_a_build_that_dies_leaves_the_previous_index(own_index, monkeypatch):
-    corpus, index = own_index
+def test_a_build_that_dies_leaves_the_previous_index(own_plumbing_index, monkeypatch):
+    corpus, index = own_plumbing_index
     before = current_build(index)
     (corpus / "extra.md").write_text("# New\n- something new\n", encoding="utf-8")
     import faiss
@@ -85,8 +88,8 @@ def test_a_build_that_dies_leaves_the_previous_index(own_index, monkeypatch):
     ],
     ids=["truncated-faiss", "missing-manifest", "broken-manifest", "passages-out-of-step"],
 )
-def test_damage_is_detected_and_rebuilt(own_index, damage):
-    corpus, index = own_index
+def test_damage_is_detected_and_rebuilt(own_plumbing_index, damage):
+    corpus, index = own_plumbing_index
     damage(current_build(index))
     with pytest.raises(IndexInvalid):
         load_index(index)
@@ -95,11 +98,35 @@ def test_damage_is_detected_and_rebuilt(own_index, damage):
     assert messages and loaded.vectors.ntotal == len(loaded.passages)
 
 
-def test_edited_manifest_is_refused(own_index):
-    _, index = own_index
+def test_edited_manifest_is_refused(own_plumbing_index):
+    _, index = own_plumbing_index
     path = current_build(index) / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
     manifest["n_passages"] += 1
     path.write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(IndexInvalid, match="out of step"):
         load_index(index)
+
+
+def test_the_manifest_times_each_stage_of_the_build(own_plumbing_index):
+    _, index = own_plumbing_index
+    stages = load_index(index).manifest["stages"]
+    assert {"read", "passage_vectors", "gloss_vectors", "keyword", "hubness", "pictures"} <= set(stages)
+    assert all(set(stage) == {"seconds", "computed", "reused"} for stage in stages.values())
+
+
+def test_an_index_of_the_previous_format_is_rebuilt_without_sentence_vectors(own_plumbing_index):
+    import hashlib
+
+    from qa.index.build import FORMAT
+
+    corpus, index = own_plumbing_index
+    folder = current_build(index)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["format"] = "qa-index/2"  # as it was with the sentences' vectors
+    data = json.dumps(manifest).encode("utf-8")
+    (folder / "manifest.json").write_bytes(data)
+    (index / "CURRENT").write_text(f"{folder.name}\n{hashlib.sha256(data).hexdigest()}\n", encoding="utf-8")
+    rebuilt = ensure_index(corpus, index)
+    assert [r.kind for r in rebuilt.rebuilt_for] == ["damaged"] and rebuilt.manifest["format"] == FORMAT
+    assert not [name for name in rebuilt.manifest["files"] if name.startswith("sentence")]

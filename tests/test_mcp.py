@@ -1,4 +1,5 @@
-"""The MCP tool, through the official `mcp` client against a running `qa serve` (with credentials)."""
+"""The MCP tool, through the official `mcp` client against a running `qa serve` (with credentials),
+which answers from an index of the test encoder (plumbing_env)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,13 @@ HEADERS = {"Authorization": "Basic " + base64.b64encode(b"u:p").decode()}
 
 
 @pytest.fixture(scope="module")
-def server(corpus_dir, index_dir, tmp_path_factory):
+def server(plumbing_corpus, plumbing_index, tmp_path_factory):
     import os
 
-    env = env_without_auth(dict(os.environ, QA_CORPUS=str(corpus_dir), QA_INDEX=str(index_dir)))
+    from tests.conftest import PLUMBING_MODEL
+
+    env = dict(os.environ, QA_CORPUS=str(plumbing_corpus), QA_INDEX=str(plumbing_index), QA_MODEL=PLUMBING_MODEL)
+    env = env_without_auth(env)
     work = tmp_path_factory.mktemp("mcp")
     s = QAServer(env, work / "serve.log", "--auth", "u:p", "--feedback", str(work / "fb.jsonl")).wait()
     yield s
@@ -47,11 +51,11 @@ def test_the_search_tool_is_listed_with_its_arguments(server):
 
 
 @pytest.mark.parametrize("question", [JA, EN])
-def test_the_tool_cites_the_same_passages_as_search(server, searcher, question):
+def test_the_tool_cites_the_same_passages_as_search(server, plumbing_searcher, question):
     result = asyncio.run(_session(server.url, lambda s: s.call_tool("search", {"question": question, "k": 3})))
     assert not result.isError
     text = "\n".join(part.text for part in result.content if part.type == "text")
-    hits = searcher.search(question, k=3).hits
+    hits = plumbing_searcher.search(question, k=3).hits
     assert len(hits) == 3
     positions = []
     for hit in hits:

@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEARCHED = ("qa", "ui", "tests", "scripts", "bench")
+SEARCHED = ("qa", "ui", "tests", "scripts", "bench", "research", "docs")
 SUFFIXES = {".py", ".md", ".json", ".toml", ".sh", ".txt", ".jsonl"}
 
 

@@ -27,8 +27,8 @@ def rendered(monkeypatch):
     return calls
 
 
-def test_pictures_are_stored_in_the_build_and_found_by_slide(own_index, rendered):
-    corpus, index = own_index
+def test_pictures_are_stored_in_the_build_and_found_by_slide(own_plumbing_index, rendered):
+    corpus, index = own_plumbing_index
     summary = index_corpus(corpus, index)
     assert rendered == [("jst-crds-sti-2023.txt", "text")]
     assert [(d.doc, d.pictures, d.pictures_missing) for d in summary.decks] == [("jst-crds-sti-2023", 2, "")]
@@ -40,8 +40,8 @@ def test_pictures_are_stored_in_the_build_and_found_by_slide(own_index, rendered
     assert loaded.picture("jst-crds-sti-2023", 3) is None and loaded.picture("nope", 1) is None
 
 
-def test_a_damaged_picture_is_not_shown_and_does_not_stop_answering(own_index, rendered):
-    corpus, index = own_index
+def test_a_damaged_picture_is_not_shown_and_does_not_stop_answering(own_plumbing_index, rendered):
+    corpus, index = own_plumbing_index
     build_index(corpus, index)
     picture = load_index(index).picture("jst-crds-sti-2023", 1)
     picture.write_bytes(b"edited")
@@ -50,15 +50,15 @@ def test_a_damaged_picture_is_not_shown_and_does_not_stop_answering(own_index, r
     assert loaded.picture("jst-crds-sti-2023", 2) is not None
 
 
-def test_text_decks_are_text_only_and_say_why(own_index):
-    corpus, index = own_index
+def test_text_decks_are_text_only_and_say_why(own_plumbing_index):
+    corpus, index = own_plumbing_index
     summary = index_corpus(corpus, index)
     assert [(d.pictures, d.pictures_missing) for d in summary.decks] == [(0, "text_format")]
     assert load_index(index).picture("jst-crds-sti-2023", 1) is None
 
 
-def test_a_deck_the_renderer_cannot_draw_is_text_only(own_index, monkeypatch):
-    corpus, index = own_index
+def test_a_deck_the_renderer_cannot_draw_is_text_only(own_plumbing_index, monkeypatch):
+    corpus, index = own_plumbing_index
     monkeypatch.setattr(qa.index.pictures, "PICTURE_FORMATS", ("text",))
     summary = index_corpus(corpus, index)  # the stub renderer returns {}
     assert [(d.pictures, d.pictures_missing) for d in summary.decks] == [(0, "not_rendered")]

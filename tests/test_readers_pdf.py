@@ -183,8 +183,9 @@ def test_pictures_under_a_footer_text_box_are_read_by_ocr():
 
 
 @needs_ocr
-def test_an_answer_from_an_ocr_page_says_so(tmp_path):
-    """The mark travels from the reader through the index to `qa ask` (text and --json) and the UI."""
+def test_an_answer_from_an_ocr_page_says_so(tmp_path, hash_model):
+    """The mark travels from the reader through the index to `qa ask` (text and --json) and the UI
+    (an index of the test encoder: the mark is plumbing, not ranking)."""
     from qa.index import build_index
     from qa.render import format_answer
     from qa.search import Searcher
@@ -560,7 +561,7 @@ def test_beamers_page_of_pages_in_the_margin_is_pagination():
     assert "- Non-random missing (NM)" in lines
 
 
-def test_a_build_sweeps_the_temporary_files_a_killed_build_left_in_the_ocr_cache(tmp_path, monkeypatch):
+def test_a_build_sweeps_the_temporary_files_a_killed_build_left_in_the_ocr_cache(tmp_path, monkeypatch, hash_model):
     import os
     import time
 
@@ -584,7 +585,7 @@ def test_a_build_sweeps_the_temporary_files_a_killed_build_left_in_the_ocr_cache
 
 
 @needs_ocr
-def test_a_build_keeps_the_ocr_readings_it_used_and_drops_the_rest(tmp_path):
+def test_a_build_keeps_the_ocr_readings_it_used_and_drops_the_rest(tmp_path, hash_model):
     """The cache holds the readings of the pages the corpus has now: an entry no build page read
     (a deck removed or changed, another Tesseract's) goes when a build ends; the ones read stay."""
     import os

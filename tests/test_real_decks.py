@@ -124,7 +124,7 @@ def test_the_card_takes_in_what_a_short_title_slide_says(decks):
 
 
 def test_a_page_whose_glyphs_are_drawn_one_by_one_keeps_its_word_spaces(decks):
-    """yodoq-ai-dev-day2's page 37 is such a page (Chromium's text layer, corpus/README.md)."""
+    """yodoq-ai-dev-day2's page 37 is such a page (Chromium's text layer, tests/decks/README.md)."""
     slide = decks["yodoq-ai-dev-day2"].slides[36]
     assert slide.title == "実務で明日から実践できること（Top 5）"
 

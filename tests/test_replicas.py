@@ -1,4 +1,5 @@
-"""scripts/replicas.sh: two `qa serve` replicas on one index build behind nginx, under a small load."""
+"""scripts/replicas.sh: two `qa serve` replicas on one index build behind nginx, under a small load
+(the index of the test encoder: QA_MODEL reaches every `qa` command the script starts)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import PLUMBING_MODEL, ROOT
 from tests.servers import free_port
 
 
@@ -39,12 +40,12 @@ QUESTIONS = ["EUのホライゾン・ヨーロッパの投資総額は？", "Wha
 
 
 @pytest.fixture(scope="module")
-def proxy(corpus_dir, tmp_path_factory):
+def proxy(plumbing_corpus, tmp_path_factory):
     work = tmp_path_factory.mktemp("replicas")
     corpus = work / "corpus"
-    shutil.copytree(corpus_dir, corpus)
+    shutil.copytree(plumbing_corpus, corpus)
     port = free_port_run(3)
-    env = dict(os.environ, PYTHON=sys.executable)
+    env = dict(os.environ, PYTHON=sys.executable, QA_MODEL=PLUMBING_MODEL)
     env.pop("QA_AUTH", None)
     log = (work / "script.log").open("wb")
     script = subprocess.Popen(
@@ -67,9 +68,9 @@ def proxy(corpus_dir, tmp_path_factory):
             httpx.get(f"http://127.0.0.1:{p}/", timeout=5)
 
 
-def test_load_through_nginx_reaches_both_replicas_with_the_same_answers(proxy, searcher):
+def test_load_through_nginx_reaches_both_replicas_with_the_same_answers(proxy, plumbing_searcher):
     url, _, port = proxy
-    expected = {q: searcher.search(q, k=3).to_json() for q in QUESTIONS}
+    expected = {q: plumbing_searcher.search(q, k=3).to_json() for q in QUESTIONS}
 
     def ask(i: int):
         question = QUESTIONS[i % 2]

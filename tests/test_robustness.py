@@ -1,4 +1,7 @@
-"""Bad questions: whatever is asked, the ask path answers or explains, and its JSON stays valid."""
+"""Bad questions: whatever is asked, the ask path answers or explains, and its JSON stays valid.
+
+Plumbing: asked of an index of the test encoder (plumbing_searcher, plumbing_env).
+"""
 
 from __future__ import annotations
 
@@ -39,32 +42,32 @@ def check_answer(searcher, answer, k: int) -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(question=QUESTIONS, k=st.integers(1, 10), mode=st.sampled_from(MODES))
-def test_any_question_is_answered_within_the_contract(searcher, question, k, mode):
-    check_answer(searcher, searcher.search(question, k=k, mode=mode), k)
+def test_any_question_is_answered_within_the_contract(plumbing_searcher, question, k, mode):
+    check_answer(plumbing_searcher, plumbing_searcher.search(question, k=k, mode=mode), k)
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\t\n\u3000", "\x00\x07", "\u200b\ufeff", "？！", None])
-def test_empty_questions_get_a_friendly_prompt(searcher, question):
-    answer = searcher.search(question)
+def test_empty_questions_get_a_friendly_prompt(plumbing_searcher, question):
+    answer = plumbing_searcher.search(question)
     assert answer.hits == [] and answer.low_confidence
     assert answer.notices and answer.notices[-1] in ("Please type a question.", "質問を入力してください。")
 
 
-def test_a_huge_question_is_cut_with_a_notice(searcher):
-    answer = searcher.search("EUのホライゾン・ヨーロッパの投資総額は？" + "あ" * 100_000)
+def test_a_huge_question_is_cut_with_a_notice(plumbing_searcher):
+    answer = plumbing_searcher.search("EUのホライゾン・ヨーロッパの投資総額は？" + "あ" * 100_000)
     assert len(answer.question) == MAX_QUESTION_CHARS
     assert any(str(MAX_QUESTION_CHARS) in n for n in answer.notices)
-    check_answer(searcher, answer, 5)
+    check_answer(plumbing_searcher, answer, 5)
 
 
-def test_a_huge_question_after_nfkc_expansion_is_cut(searcher):
-    answer = searcher.search("\ufdfa" * 100_000)  # one character, 18 after NFKC
+def test_a_huge_question_after_nfkc_expansion_is_cut(plumbing_searcher):
+    answer = plumbing_searcher.search("\ufdfa" * 100_000)  # one character, 18 after NFKC
     assert answer.notices and len(answer.question) == MAX_QUESTION_CHARS
-    check_answer(searcher, answer, 5)
+    check_answer(plumbing_searcher, answer, 5)
 
 
-def test_short_questions_have_no_notice(searcher):
-    assert searcher.search("EUのホライゾン・ヨーロッパの投資総額は？").notices == []
+def test_short_questions_have_no_notice(plumbing_searcher):
+    assert plumbing_searcher.search("EUのホライゾン・ヨーロッパの投資総額は？").notices == []
 
 
 @pytest.mark.parametrize(
@@ -78,15 +81,15 @@ def test_short_questions_have_no_notice(searcher):
         "EU\u202eの投資総額は？",  # a bidi override
     ],
 )
-def test_odd_characters_still_find_the_budget(searcher, question):
-    answer = searcher.search(question, k=5)
-    check_answer(searcher, answer, 5)
+def test_odd_characters_still_find_the_budget(plumbing_searcher, question):
+    answer = plumbing_searcher.search(question, k=5)
+    check_answer(plumbing_searcher, answer, 5)
     assert any(h.slide == 5 for h in answer.hits)
     assert not any(0xD800 <= ord(c) <= 0xDFFF or ord(c) < 0x20 or c == "\u202e" for c in answer.question)
 
 
-def test_full_and_half_width_ask_the_same_question(searcher):
-    wide, narrow = searcher.search("ＥＵのﾎﾗｲｿﾞﾝ･ﾖｰﾛｯﾊﾟ"), searcher.search("EUのホライゾン・ヨーロッパ")
+def test_full_and_half_width_ask_the_same_question(plumbing_searcher):
+    wide, narrow = plumbing_searcher.search("ＥＵのﾎﾗｲｿﾞﾝ･ﾖｰﾛｯﾊﾟ"), plumbing_searcher.search("EUのホライゾン・ヨーロッパ")
     assert [(h.doc, h.slide, h.text) for h in wide.hits] == [(h.doc, h.slide, h.text) for h in narrow.hits]
 
 
@@ -99,18 +102,18 @@ def test_full_and_half_width_ask_the_same_question(searcher):
         "{{7*7}} ${7*7} '; DROP TABLE slides; -- EUの投資総額",
     ],
 )
-def test_markup_payloads_are_plain_text(searcher, payload):
-    answer = searcher.search(payload)
-    check_answer(searcher, answer, 5)
+def test_markup_payloads_are_plain_text(plumbing_searcher, payload):
+    answer = plumbing_searcher.search(payload)
+    check_answer(plumbing_searcher, answer, 5)
     # Echoed exactly as typed: the JSON carries text, and escaping is the renderer's job.
     assert answer.to_json()["question"] == payload
     assert any(h.slide == 5 for h in answer.hits)
 
 
 @pytest.mark.parametrize("k", ["abc", None, float("nan"), float("inf")])
-def test_a_bad_k_is_a_clear_error(searcher, k):
+def test_a_bad_k_is_a_clear_error(plumbing_searcher, k):
     with pytest.raises(QAError, match="k must be a whole number"):
-        searcher.search("EU", k=k)
+        plumbing_searcher.search("EU", k=k)
 
 
 def test_bytes_and_other_types_are_questions_too():
@@ -125,26 +128,26 @@ def run_qa(args: list, env, stdin: bytes | None = None) -> subprocess.CompletedP
     return subprocess.run([sys.executable, "-m", "qa", *args], input=stdin, capture_output=True, env=env, timeout=300)
 
 
-def test_cli_answers_odd_arguments_without_a_traceback(cli_env):
+def test_cli_answers_odd_arguments_without_a_traceback(plumbing_env):
     # Invalid UTF-8 in argv arrives as lone surrogates (surrogateescape).
     question = os.fsencode("EUの\x01投資総額は？ <script>alert(1)</script> \U0001f600") + b"\xff\xfe"
-    out = run_qa(["ask", question, "--json", "--k", "2"], cli_env)
+    out = run_qa(["ask", question, "--json", "--k", "2"], plumbing_env)
     assert out.returncode == 0 and b"Traceback" not in out.stderr, out.stderr
     data = json.loads(out.stdout.decode("utf-8"))
     assert len(data["hits"]) == 2 and "<script>alert(1)</script>" in data["question"]
 
 
-def test_cli_empty_question_is_a_prompt(cli_env):
-    out = run_qa(["ask", "   ", "--json"], cli_env)
+def test_cli_empty_question_is_a_prompt(plumbing_env):
+    out = run_qa(["ask", "   ", "--json"], plumbing_env)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["hits"] == [] and data["notices"]
 
 
 @pytest.mark.parametrize("stdin_errors", ["surrogateescape", "strict"])
-def test_cli_stdin_with_invalid_utf8_answers_every_line(cli_env, stdin_errors):
+def test_cli_stdin_with_invalid_utf8_answers_every_line(plumbing_env, stdin_errors):
     # The C locale reads stdin leniently; a real UTF-8 locale (ja_JP.UTF-8) reads it strictly.
-    env = dict(cli_env, PYTHONIOENCODING=f"utf-8:{stdin_errors}")
+    env = dict(plumbing_env, PYTHONIOENCODING=f"utf-8:{stdin_errors}")
     stdin = "EUのホライゾン・ヨーロッパの投資総額は？\n".encode() + b"\xff\xfe broken \x80 bytes\n" + b"\x00\x01\n"
     out = run_qa(["ask", "--k", "2"], env, stdin=stdin)
     assert b"Traceback" not in out.stderr and out.returncode == 0, out.stderr

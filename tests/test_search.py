@@ -1,7 +1,11 @@
 import numpy as np
 import pytest
 
+import qa.signals.bm25
+import qa.signals.dense
+import qa.signals.sparse
 from qa.errors import QAError
+from qa.settings import MORE_PER_SLIDE
 
 HORIZON = "955億ユーロ"
 
@@ -36,29 +40,33 @@ def test_one_hit_a_slide_and_its_further_passages_listed_under_it(searcher):
     slides = [(h.doc, h.slide) for h in answer.hits]
     assert len(slides) == len(set(slides)) == 6  # six different slides
     for h in answer.hits:
-        assert len(h.more) <= searcher.settings.more_per_slide
+        assert len(h.more) <= MORE_PER_SLIDE
         mine = {i for i, _ in searcher.slide_passages(h.doc, h.slide)}
         assert {m.passage_id for m in h.more} <= mine and h.passage_id not in {m.passage_id for m in h.more}
         assert [m.score for m in h.more] == sorted((m.score for m in h.more), reverse=True)
         assert all(m.score <= h.score for m in h.more)
 
 
-def test_a_slides_passages_outside_every_candidate_pool_are_still_listed_under_it(searcher):
-    from dataclasses import replace
+def one_candidate_a_signal(monkeypatch) -> None:
+    for module in (qa.signals.bm25, qa.signals.dense, qa.signals.sparse):
+        monkeypatch.setattr(module, "POOL", 1)
 
-    before = searcher.settings
-    try:
-        searcher.settings = replace(before, pool=1)  # each signal offers one candidate passage
-        hits = searcher.search("ホライゾン・ヨーロッパ", k=3).hits
-        for h in hits:
-            mine = [i for i, _ in searcher.slide_passages(h.doc, h.slide) if i != h.passage_id]
-            listed = [m.passage_id for m in h.more]
-            assert set(listed) <= set(mine) and len(listed) == min(len(mine), before.more_per_slide)
-        assert any(h.more for h in hits)
-        searcher.settings = replace(before, pool=1, complete_slides=False)
-        assert not any(h.more for h in searcher.search("ホライゾン・ヨーロッパ", k=3).hits)
-    finally:
-        searcher.settings = before
+
+def test_a_slides_passages_outside_every_candidate_pool_are_still_listed_under_it(searcher, monkeypatch):
+    import qa.search
+
+    one_candidate_a_signal(monkeypatch)
+    candidates, fuse = set(), qa.search.weighted_zscore_fusion
+    monkeypatch.setattr(
+        qa.search, "weighted_zscore_fusion", lambda signals: candidates.update(fuse(signals)) or fuse(signals)
+    )
+    hits = searcher.search("ホライゾン・ヨーロッパ", k=3).hits
+    listed = set()
+    for h in hits:
+        mine = [i for i, _ in searcher.slide_passages(h.doc, h.slide) if i != h.passage_id]
+        listed |= {m.passage_id for m in h.more}
+        assert {m.passage_id for m in h.more} <= set(mine) and len(h.more) == min(len(mine), MORE_PER_SLIDE)
+    assert listed - candidates  # passages no signal offered, listed under their slide's hit
 
 
 def test_whole_slide_rows_are_never_shown(searcher):
@@ -97,8 +105,6 @@ def test_the_bridge_takes_every_word_only_across_languages(searcher, monkeypatch
     """Over decks of the question's own language only, the bridge translates the words the index
     lacks; with a deck in the other language among those searched, every word (a word known from
     one deck may still need translating for another)."""
-    from dataclasses import replace
-
     from qa.search import Searcher
 
     keyword = searcher.index.keyword
@@ -111,14 +117,14 @@ def test_the_bridge_takes_every_word_only_across_languages(searcher, monkeypatch
             return real(words, every_word=every_word)
 
         monkeypatch.setattr(keyword, name, spy)
-    fresh = Searcher(searcher.index, searcher.encoder, replace(searcher.settings, bridge_every_word="across"))
+    fresh = Searcher(searcher.index, searcher.encoder, searcher.settings)
     assert set(fresh._deck_language.values()) == {"ja"}  # the session corpus: the briefing alone
 
     def every_word(question: str, **kw) -> bool:
         asked.clear()
         fresh.search(question, k=3, **kw)
         # the first call measures reach (and serves alone when False), then comes the bridge's own; the
-        # last translates the words to mark in the passages (Searcher.highlight_terms)
+        # last translates the words to mark in the passages (Analysis.highlight)
         return asked[-2]
 
     assert every_word("研究開発の予算は？") is False
@@ -126,40 +132,29 @@ def test_the_bridge_takes_every_word_only_across_languages(searcher, monkeypatch
     fresh._deck_language["some english deck"] = "en"
     assert every_word("研究開発の予算は？") is True
     assert every_word("研究開発の予算は？", doc="jst-crds-sti-2023") is False  # one Japanese deck searched
-    fresh.settings = replace(fresh.settings, bridge_every_word="always")
-    assert every_word("研究開発の予算は？", doc="jst-crds-sti-2023") is True
-    fresh.settings = replace(fresh.settings, bridge_every_word="sometimes")
-    with pytest.raises(QAError, match="bridge_every_word"):
-        fresh.search("研究開発の予算は？")
 
 
-def test_a_deck_filter_scores_every_sentence_and_gloss_of_its_deck(searcher):
-    """Searching one deck, the vectors its passages own are scored exactly, not a global pool
-    filtered afterwards: with pool=1 a deck's sentences and glosses would mostly miss it."""
-    from dataclasses import replace
-
-    from qa.search import Searcher
-
-    index = searcher.index
-    tight = Searcher(index, searcher.encoder, replace(searcher.settings, pool=1))
+def test_a_deck_filter_scores_every_gloss_of_its_deck(searcher, monkeypatch):
+    """Searching one deck, the glosses its passages own are scored exactly, not a global pool
+    filtered afterwards: with a pool of one a deck's glosses would mostly miss it."""
+    one_candidate_a_signal(monkeypatch)
+    index, dense = searcher.index, searcher.dense
     question = "What is the research budget?"
-    vector = searcher.encoder.encode_queries([question])[0]
-    for units, owner in ((index.sentences, index.sentence_owner), (index.glosses, index.gloss_owner)):
-        doc = index.passages[int(owner[-1])].doc
-        rows = set(tight._doc_rows[doc])
-        mine = np.flatnonzero(np.isin(owner, list(rows)))
-        assert len(set(owner[mine].tolist())) > 1  # the deck owns vectors of several passages
-        expected = {}
-        for unit, sim in zip(mine.tolist(), (units.reconstruct_batch(mine) @ vector).tolist(), strict=True):
-            expected[int(owner[unit])] = max(sim, expected.get(int(owner[unit]), -2.0))
-        found = tight._owned_scores(units, owner, vector[None, :], 1, rows)
-        assert found.keys() == expected.keys()
-        assert all(abs(found[row] - expected[row]) < 1e-5 for row in expected)
-        assert len(tight._owned_scores(units, owner, vector[None, :], 1, None)) == 1  # unfiltered: the pool
-    glossed_rows = set(index.gloss_owner.tolist())
-    doc = index.passages[int(index.gloss_owner[-1])].doc
-    _, _, glossed, _ = tight._dense(question, "en", tight._doc_rows[doc], hybrid=True)
-    assert glossed_rows & set(tight._doc_rows[doc]) <= set(glossed)  # through the search itself
+    vector = searcher.encoder.encode_queries([question])
+    owner = index.gloss_owner
+    doc = index.passages[int(owner[-1])].doc
+    rows = searcher._doc_rows[doc]
+    mine = np.flatnonzero(np.isin(owner, rows))
+    assert len(set(owner[mine].tolist())) > 1  # the deck owns glosses of several passages
+    expected = {}
+    for unit, sim in zip(mine.tolist(), (index.glosses.reconstruct_batch(mine) @ vector[0]).tolist(), strict=True):
+        expected[int(owner[unit])] = max(sim, expected.get(int(owner[unit]), -2.0))
+    found = dense._gloss_scores(vector, set(rows), {})
+    assert found.keys() == expected.keys()
+    assert all(abs(found[row] - expected[row]) < 1e-5 for row in expected)
+    assert len(dense._gloss_scores(vector, None, {})) == 1  # unfiltered: the pool
+    glossed = dense.scores(vector, "en", rows, searcher.settings, glosses=True).glosses
+    assert set(owner.tolist()) & set(rows) <= set(glossed)  # through the signal itself
 
 
 def test_the_passages_a_word_is_in_are_read_from_the_keyword_index(searcher):
@@ -176,13 +171,11 @@ def test_the_passages_a_word_is_in_are_read_from_the_keyword_index(searcher):
 
 def test_words_for_the_deck_itself_are_not_searched_for(searcher, monkeypatch):
     """「この資料」, "the speaker": the keyword side searches what the question asks about, unless
-    question_stopwords is off (the ablation row) or nothing else is left."""
-    from dataclasses import replace
-
+    nothing else is left."""
     from qa.search import Searcher
 
     searched = []
-    fresh = Searcher(searcher.index, searcher.encoder, replace(searcher.settings, question_stopwords=True))
+    fresh = Searcher(searcher.index, searcher.encoder, searcher.settings)
     real = fresh.store.keyword_scores
     monkeypatch.setattr(fresh.store, "keyword_scores", lambda tokens: searched.extend(tokens) or real(tokens))
 
@@ -195,5 +188,3 @@ def test_words_for_the_deck_itself_are_not_searched_for(searcher, monkeypatch):
     assert {"部署", "所属", "発表者"} <= asked and not {"資料", "此の", "発表", "此の_資料"} & asked
     assert "speaker" not in terms("Which department does the speaker belong to?")
     assert "資料" in terms("資料")  # nothing else left: searched as asked
-    fresh.settings = replace(fresh.settings, question_stopwords=False)
-    assert {"資料", "此の"} <= terms("この資料の発表者はどの部署に所属している？")

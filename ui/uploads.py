@@ -187,7 +187,12 @@ class DeckUploads:
 
 
 def status_html(status: Status) -> str:
-    bar = '<progress class="qa-index-progress"></progress> ' if status.state == "indexing" else ""
+    """The indexing state line: while a build runs, its stage and a bar of how far it is (a moving one
+    for a stage of one step)."""
+    bar = ""
+    if status.state == "indexing":
+        how_far = f' value="{status.done}" max="{status.total}"' if status.total > 1 else ""
+        bar = f'<progress class="qa-index-progress"{how_far}></progress> '
     return f'<div id="qa-upload-state" data-state="{status.state}" data-generation="{status.generation}">' + (
         f"{bar}{escape(status.message)}</div>"
     )

@@ -49,10 +49,10 @@ def run(args) -> int:
     interactive = sys.stderr.isatty()
     if questions.format == "squad":
         searcher = squad_searcher(
-            questions, args.index, model=args.model, progress=interactive, notify=_notify, latent=args.latent_terms
+            questions, args.index, model=args.model, progress=interactive, notify=_notify
         )
     else:
-        searcher = Searcher.open(args.corpus, args.index, model=args.model, notify=_notify, latent=args.latent_terms)
+        searcher = Searcher.open(args.corpus, args.index, model=args.model, notify=_notify)
 
     from tqdm import tqdm
 

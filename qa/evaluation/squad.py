@@ -10,13 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..chunking import Passage
-from ..documents import Slide
 from ..encoders import load_encoder
 from ..errors import QAError
 from ..index import fresh_index, load_index, write_index
 from ..index.inputs import build_inputs
-from ..latent import require_model
 from ..search import Searcher, SearchSettings
+from ..slides import Slide
 from .formats import QuestionSet
 
 CACHE_DIR = "eval-cache"
@@ -46,22 +45,17 @@ def squad_searcher(
     model: str | None = None,
     progress: bool = False,
     notify: Callable[[str], None] = lambda message: None,
-    latent: bool = False,
 ) -> Searcher:
-    """A Searcher over the paragraphs of a SQuAD file, indexing them first when not cached
-    (`latent`: with their latent terms and --latent-terms' settings, as Searcher.open)."""
+    """A Searcher over the paragraphs of a SQuAD file, indexing them first when not cached."""
     if questions.format != "squad":
         raise QAError(f"{questions.name} is not a SQuAD file")
     encoder = load_encoder(model)
-    if latent:
-        require_model(encoder.model_id)
     folder = cache_folder(index_dir, questions)
     source = {questions.name: questions.sha256}
-    loaded, reasons = fresh_index(folder, build_inputs(source, encoder.model_id, latent=latent))
+    loaded, reasons = fresh_index(folder, build_inputs(source, encoder.model_id))
     if reasons:
         passages, slides, documents = squad_corpus(questions)
         notify(f"Indexing the {len(passages)} paragraphs of {questions.name} into {folder} (once per file) …")
-        write_index(folder, passages, slides, documents, source, encoder, progress=progress, latent=latent)
+        write_index(folder, passages, slides, documents, source, encoder, progress=progress)
         loaded = load_index(folder)
-    settings = SearchSettings()
-    return Searcher(loaded, encoder, settings.with_latent_terms() if latent else settings)
+    return Searcher(loaded, encoder, SearchSettings())

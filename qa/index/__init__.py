@@ -2,7 +2,9 @@
 
     store.py      build folders, CURRENT, atomic publish, lock, verify, GC (knows no models)
     build.py      corpus -> artifacts (read, chunk, embed) and the per-deck BuildSummary
-    passages, vectors, keyword, hubness, pictures, owned (sentences, glosses)
+    cache.py      index/cache/: each deck's reading and each text's rows, kept across builds
+    progress.py   the build's stages: timed, shown as bars, told to a listener
+    passages, vectors, keyword, hubness, pictures, latent, owned (glosses)
                   one component each: its files, save/load and FORMAT
     inputs.py     the manifest of every build input
     staleness.py  compares inputs and returns reasons as values (Stale)
@@ -14,6 +16,7 @@ This module holds the three entry points others use: index_corpus / build_index
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -28,10 +31,12 @@ from ..readers import Limits, ocr
 from ..vectors import VectorConfig
 from . import build, store
 from .build import BuildSummary, DeckSummary, Prepared, Skipped
+from .cache import CACHE, BuildCache
 from .inputs import build_inputs, corpus_files
 from .latent import previous_table
 from .loaded import LoadedIndex, load_index
 from .pictures import Previous
+from .progress import BuildProgress, Listener, StageUpdate
 from .staleness import Stale, compare, only_corpus
 from .store import IndexInvalid, current_build, index_lock
 
@@ -41,6 +46,7 @@ OCR_CACHE = "ocr-cache"  # index/ocr-cache/: Tesseract's readings by page pictur
 CACHE_CLOCK_SLACK_S = 2.0
 
 __all__ = [
+    "CACHE",
     "OCR_CACHE",
     "BuildSummary",
     "DeckSummary",
@@ -48,6 +54,7 @@ __all__ = [
     "LoadedIndex",
     "Skipped",
     "Stale",
+    "StageUpdate",
     "VectorConfig",
     "build_index",
     "current_build",
@@ -81,17 +88,18 @@ def index_corpus(
     progress: bool = False,
     notify: Notify = _quiet,
     latent: bool = False,
+    on_stage: Listener | None = None,
 ) -> BuildSummary:
     """Index every deck of corpus_dir into a new build, make it current, and say what it made of each deck
-    (`latent`: with the passages' latent terms, qa/latent.py)."""
+    (`latent`: with the passages' latent terms, qa/latent.py). `progress`: a bar per stage on stderr;
+    `on_stage`: told each step of each stage (a server's status line)."""
     encoder = encoder or load_encoder()
     if latent:
         require_model(encoder.model_id)
     with _lock(Path(index_dir), notify):
         inputs = build_inputs(corpus_files(Path(corpus_dir)), encoder.model_id, latent=latent)
-        return _index_locked(
-            Path(corpus_dir), Path(index_dir), encoder, vector_config, limits, progress, notify, inputs
-        )
+        stages = BuildProgress(progress, on_stage)
+        return _index_locked(Path(corpus_dir), Path(index_dir), encoder, vector_config, limits, stages, notify, inputs)
 
 
 def build_index(corpus_dir: Path, index_dir: Path, encoder: Encoder | None = None, **options) -> Path:
@@ -112,32 +120,36 @@ def _index_locked(
     encoder: Encoder,
     config: VectorConfig,
     limits: Limits,
-    progress: bool,
+    progress: BuildProgress,
     notify: Notify,
     inputs: dict,
     packing: Packing = PACKING,
 ) -> BuildSummary:
-    """Build under the lock; `inputs` (build_inputs) were taken before the decks are read."""
+    """Build under the lock; `inputs` (build_inputs) were taken before the decks are read. What an
+    earlier build read or computed comes from the build cache (cache.py): only new or changed decks
+    are read and embedded."""
     started, since = time.perf_counter(), time.time() - CACHE_CLOCK_SLACK_S
     own_cache = limits.ocr_cache is None
     if own_cache:  # kept beside the builds: a rebuild does not OCR unchanged pages again
         limits = replace(limits, ocr_cache=index_dir / OCR_CACHE)
         ocr.sweep(limits.ocr_cache)
+    cache = BuildCache(index_dir / CACHE)
     try:
-        prepared = build.prepare(corpus_dir, limits, progress, packing)
+        prepared = build.prepare(corpus_dir, limits, progress, packing, cache.decks)
     except build.NothingToIndex as exc:
         _tell_skipped(exc, notify)  # the summary table will not be printed: name each file now
         raise
-    embedded = _embed(prepared, encoder, config, progress, inputs, index_dir)
-    recipe = build.Recipe(inputs, encoder, config, started)
+    embedded = _embed(prepared, encoder, config, progress, inputs, index_dir, cache)
+    cache.save()  # before publishing: a build that fails from here on leaves its work to the next one
+    recipe = build.Recipe(inputs, encoder, config, started, progress)
     previous = _previous(index_dir)
-    write = build.writer(
-        prepared, embedded, recipe, corpus_dir=corpus_dir, limits=limits, progress=progress, previous=previous
-    )
+    write = build.writer(prepared, embedded, recipe, corpus_dir=corpus_dir, limits=limits, previous=previous)
     folder = store.publish(index_dir, write)
+    cache.collect()  # what this build, now current, did not use goes
     if own_cache and limits.ocr and ocr.engine() is not None:
-        # Every page this build needed was read from the cache or into it: the rest is for decks that
-        # are gone or changed. Without Tesseract (or with OCR off) nothing was read, so nothing goes.
+        # Every page this build needed was read from the cache or into it (or belongs to a deck the
+        # build cache held, whose readings it marked): the rest is for decks that are gone or changed.
+        # Without Tesseract (or with OCR off) nothing was read, so nothing goes.
         ocr.prune(limits.ocr_cache, since)
     return build.summary(folder, store.open_manifest(folder)[0], prepared)
 
@@ -152,12 +164,20 @@ def _previous(index_dir: Path) -> Previous | None:
 
 
 def _embed(
-    prepared: Prepared, encoder: Encoder, config: VectorConfig, progress: bool, inputs: dict, index_dir: Path
+    prepared: Prepared,
+    encoder: Encoder,
+    config: VectorConfig,
+    progress: BuildProgress,
+    inputs: dict,
+    index_dir: Path,
+    cache: BuildCache,
 ) -> build.Embedded:
-    """build.embed with the latent terms when the inputs list them, reusing the current build's word rows."""
+    """build.embed with the latent terms when the inputs list them; the current build's word table
+    lends the rows its cache lacks (an index built before the cache, or whose cache was deleted)."""
     latent = "latent" in inputs["components"]
-    known = previous_table(index_dir, encoder.model_id) if latent else None
-    return build.embed(prepared.passages, encoder, config, progress, latent, known)
+    seed = latent and cache.folder is not None and not len(cache.space(encoder.model_id, "latent"))
+    known = previous_table(index_dir, encoder.model_id) if seed else None
+    return build.embed(prepared.passages, encoder, config, progress, latent, known, cache)
 
 
 def write_index(
@@ -184,10 +204,12 @@ def write_index(
     files = fingerprint if isinstance(fingerprint, dict) else {"passages": fingerprint}
     started = time.perf_counter()
     prepared = Prepared(list(passages), list(slides), [], [])
+    stages = BuildProgress(progress)
     with _lock(Path(index_dir), _quiet):
         inputs = build_inputs(files, encoder.model_id, latent=latent)
-        embedded = _embed(prepared, encoder, vector_config, progress, inputs, Path(index_dir))
-        recipe = build.Recipe(inputs, encoder, vector_config, started)
+        # no build cache: such a set is built once for its source, and its rows would double the disk it takes
+        embedded = _embed(prepared, encoder, vector_config, stages, inputs, Path(index_dir), BuildCache(None))
+        recipe = build.Recipe(inputs, encoder, vector_config, started, stages)
         write = build.writer(prepared, embedded, recipe, documents=documents)
         return store.publish(Path(index_dir), write)
 
@@ -216,10 +238,11 @@ def ensure_index(
     encoder: Encoder | None = None,
     *,
     notify: Notify = _quiet,
-    progress: bool = False,
+    progress: bool | None = None,
     packing: Packing | None = None,
     latent: bool = False,
     stale_ok: bool = False,
+    on_stage: Listener | None = None,
 ) -> LoadedIndex:
     """The current index, built or rebuilt first when missing, damaged or stale (and said so).
     With `latent` an index without the passages' latent terms is stale.
@@ -228,7 +251,7 @@ def ensure_index(
     the previous index stays in use with a notice rather than leaving nothing to answer from.
     With `stale_ok` (a server, which rebuilds in the background) such an index is returned at once,
     its `pending` saying why it needs a rebuild.
-    `packing` (None: the package's) is for measuring other ones (scripts/ablations.py).
+    `packing` (None: the package's) is for measuring other ones (research/ablations.py).
     """
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():
@@ -251,9 +274,11 @@ def ensure_index(
         if not again:
             return fresh
         notify(messages.say("building", reasons=messages.stale_reasons(reasons)))
+        terminal = sys.stderr.isatty() if progress is None else progress
+        stages = BuildProgress(terminal, on_stage)
         try:
             built = _index_locked(
-                corpus_dir, index_dir, encoder, VectorConfig(), Limits(), progress, notify, inputs, packing or PACKING
+                corpus_dir, index_dir, encoder, VectorConfig(), Limits(), stages, notify, inputs, packing or PACKING
             )
             _tell_skipped(built, notify)
         except Exception as exc:  # a full disk as well as a corpus with nothing to index

@@ -15,12 +15,12 @@ from .. import readers, translate
 from ..chunking import CHUNKER_VERSION, Packing, chunker_version
 from ..documents import deck_files
 from ..lang import default_tokenizer
+from ..latent import supports
 from ..readers import ocr
 from ..readers.versions import VERSIONS
-from ..latent import supports
 from . import hubness, keyword, passages, pictures, vectors
 from . import latent as latent_component
-from .owned import GLOSSES, SENTENCES
+from .owned import GLOSSES
 from .store import sha256_file
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -28,7 +28,6 @@ COMPONENTS = {
     "passages": passages,
     "vectors": vectors,
     "keyword": keyword,
-    "sentences": SENTENCES,
     "glosses": GLOSSES,
     "hubness": hubness,
     "pictures": pictures,

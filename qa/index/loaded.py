@@ -8,18 +8,18 @@ from pathlib import Path
 import numpy as np
 
 from ..chunking import Passage
-from ..documents import Slide
 from ..keyword import KeywordIndex
 from ..lang import default_tokenizer
 from ..latent import WordTable
+from ..slides import Slide
 from . import hubness, keyword, latent, passages, pictures, vectors
 from .build import FORMAT
-from .owned import GLOSSES, SENTENCES
+from .owned import GLOSSES
 from .staleness import Stale
 from .store import IndexInvalid, check_pointer, open_manifest, read_pointer, verify, verify_file
 
 LOAD_ATTEMPTS = 3  # a reader retries when CURRENT moved while it was loading
-REQUIRED_FILES = passages.FILES + vectors.FILES + hubness.FILES + SENTENCES.FILES + GLOSSES.FILES
+REQUIRED_FILES = passages.FILES + vectors.FILES + hubness.FILES + GLOSSES.FILES
 
 
 @dataclass
@@ -31,8 +31,6 @@ class LoadedIndex:
     vectors: object  # faiss.Index
     keyword: KeywordIndex
     hubness: np.ndarray  # (languages, passages), see qa/hubness.py
-    sentences: object  # faiss.Index over the sentences of multi-sentence passages
-    sentence_owner: np.ndarray  # passage row of each sentence vector
     glosses: object  # faiss.Index over the English glosses of Japanese passages (qa/gloss.py)
     gloss_owner: np.ndarray  # passage row of each gloss vector
     latent: tuple[np.ndarray, np.ndarray] | None = None  # the passages' latent terms, when built (qa/latent.py)
@@ -96,7 +94,6 @@ def _load_build(folder: Path, manifest_sha256: str, *, verify_files: bool) -> Lo
             vectors.load(folder, hnsw_ef_search=ef_search),
             keyword.load(folder, default_tokenizer()),
             hubness.load(folder),
-            *SENTENCES.load(folder),
             *GLOSSES.load(folder),
             *(latent.load(folder, manifest["files"]) or (None, None)),
         )
@@ -110,16 +107,15 @@ def _load_build(folder: Path, manifest_sha256: str, *, verify_files: bool) -> Lo
 
 
 def _in_step(index: LoadedIndex) -> bool:
-    """Passages, vectors, BM25 rows, hubness, sentences and glosses all describe the same rows."""
+    """Passages, vectors, BM25 rows, hubness and glosses all describe the same rows."""
     n = len(index.passages)
     slide_keys = {(s.doc, s.number) for s in index.slides}
     try:
         return bool(
             index.vectors.ntotal == n == index.manifest.get("n_passages") == index.hubness.shape[-1]
-            and index.vectors.d == index.manifest.get("dim") == index.sentences.d == index.glosses.d
+            and index.vectors.d == index.manifest.get("dim") == index.glosses.d
             and index.hubness.ndim == 2
             and index.keyword.scores([]).shape[0] == n
-            and _owned(index.sentences, index.sentence_owner, n)
             and _owned(index.glosses, index.gloss_owner, n)
             and (index.latent is None or index.latent[0].shape == index.latent[1].shape == (n, latent.TOP_K))
             and (index.latent_words is None or index.latent_words.ids.shape == index.latent_words.weights.shape)

@@ -1,6 +1,5 @@
 """Components of vectors that each belong to a passage row: a FAISS index and its owner rows.
 
-- SENTENCES: the sentences of multi-sentence passages (qa/sentences.py).
 - GLOSSES: the English glosses of Japanese passages (qa/gloss.py).
 
 FORMAT names the rule that makes the texts too: bump it when that module changes its output.
@@ -30,5 +29,4 @@ class OwnedVectors:
         return vectors.load(folder, self.FILES[0]), np.load(folder / self.FILES[1], allow_pickle=False)
 
 
-SENTENCES = OwnedVectors("sentences/1+split-v1", ("sentences.faiss", "sentence_owner.npy"))
 GLOSSES = OwnedVectors("glosses/1+jmdict-first-gloss-v1", ("glosses.faiss", "gloss_owner.npy"))

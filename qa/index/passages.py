@@ -6,7 +6,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..chunking import Passage
-from ..documents import Slide
+from ..slides import Slide
 from .store import read_jsonl, write_jsonl
 
 FORMAT = "passages-jsonl/1"

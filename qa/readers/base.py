@@ -7,8 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..documents import DocumentCard, Slide
 from ..errors import QAError
+from ..slides import DocumentCard, Slide
 
 # What office suites write into a file's properties when nobody filled them in: not a title or
 # an author. PowerPoint's own words carry into the PDFs it exports.
@@ -112,7 +112,7 @@ UNPACK_RATIO = 200  # real decks unpack to 1-20 times their size; a zip bomb to 
 
 @dataclass(frozen=True)
 class Limits:
-    """How much a reader accepts and renders; configurable per corpus (README, 'Limits')."""
+    """How much a reader accepts and renders; configurable per corpus (docs/decks.md, limits)."""
 
     max_bytes: int = 200_000_000  # per file
     max_pages: int = 600  # a deck of any format with more pages (slides) is refused

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..documents import Region
+from ..slides import Region
 from .tables import BULLET_GLYPHS, table_markdown, table_rows
 
 _BULLET = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}]\s*|[-–]\s+)")

@@ -23,7 +23,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from ..documents import DocumentCard, Slide
+from ..slides import DocumentCard, Slide
 from .base import Deck, Limits
 from .text import decode
 

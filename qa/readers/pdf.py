@@ -17,7 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ..documents import DocumentCard, Slide
+from ..slides import DocumentCard, Slide
 from . import ocr
 from .base import Deck, Limits, ReaderError, have, ideographs, numbered, property_value, with_slide_title
 from .layout import (

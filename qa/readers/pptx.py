@@ -20,8 +20,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.exc import PackageNotFoundError
 from pptx.shapes.shapetree import SlideShapeFactory
 
-from ..documents import DocumentCard, Slide
 from ..lang import JAPANESE_TEXT
+from ..slides import DocumentCard, Slide
 from .base import UNPACK_RATIO, Deck, Limits, ReaderError, have, ideographs, numbered, property_value, with_slide_title
 from .layout import TITLE_CHARS, joined, page_region, reading_order
 from .tables import table_markdown

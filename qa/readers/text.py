@@ -10,8 +10,8 @@ import codecs
 import re
 from pathlib import Path
 
-from ..documents import DocumentCard, Slide, paragraph_blocks
 from ..errors import QAError
+from ..slides import DocumentCard, Slide, paragraph_blocks
 from .base import Deck, Limits
 
 

@@ -7,8 +7,12 @@ of passage and slide hit@1 over the briefing and real decks, each language) rise
 questions and scores the other, so the gain a fit is expected to carry to unseen questions is on
 record next to the gain it shows on the questions it was fitted on.
 
-Writes docs/fit_weights.json and .md (spliced into the README at `fit-weights`). A fit is adopted
-in SearchSettings only if it raises the held-out halves; so far it has not (see the .md).
+    python research/fit_weights.py
+
+Writes docs/fit_weights.json and .md. A fit is adopted in SearchSettings only if it raises the
+held-out halves; so far it has not (see the .md). Research: nothing imports this file, and it
+runs on research/ablations.py, whose rows no longer all run (deck_weight and deck_name_weight
+below are settings the search no longer has).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qa.search import Searcher, SearchSettings  # noqa: E402
-from scripts.ablations import objective, run  # noqa: E402
+from research.ablations import objective, run  # noqa: E402
 from scripts.question_sets import dev_sets, halves  # noqa: E402
 from scripts.splice_readme import splice  # noqa: E402
 
@@ -112,9 +116,9 @@ def main() -> int:
 
 
 def report(out: dict) -> None:
-    """docs/fit_weights.md from the results, spliced into the README."""
+    """docs/fit_weights.md from the results."""
     lines = [
-        f"Measured {out['date']} by `python scripts/fit_weights.py` (→ docs/fit_weights.json), dev splits only:"
+        f"Measured {out['date']} by `python research/fit_weights.py` (→ docs/fit_weights.json), dev splits only:"
         " coordinate ascent over the fusion and structure weights, fitted on one half of the dev questions"
         " and scored on the other (the ablation objective).",
         "",

@@ -1,6 +1,11 @@
 """FAISS at 1M and 10M passages in bounded memory: IVF-SQ8 and IVF-PQ, built chunk by chunk.
 
-`PYTHONPATH=. nice -n 19 python bench/scale_big.py` writes bench/scale_big.json.
+    nice -n 19 python research/scale_big.py [--sizes 1000000,10000000] [--out FILE]
+    python research/scale_big.py --report   # the `scale-big` table from research/results/scale_big_*.json
+
+Writes research/results/scale_big.json (the recorded runs are research/results/scale_big_1m.json,
+scale_big_10m.json and scale_big_briefing_only.json). Research: nothing imports this file; the
+product builds flat or IVF-Flat indexes only (qa/vectors.py), not the compressed ones measured here.
 
 10M × 384 float32 is 15 GB, more than this shared machine can hold beside the
 others, so nothing here keeps the raw vectors: every 100k chunk is generated
@@ -28,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "research" / "results"
 if __package__ in (None, ""):
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -182,15 +188,48 @@ def source_and_queries(work: Path, log, *, jsquad_sources: bool = True) -> tuple
     return np.vstack(sources), np.ascontiguousarray(raw.encode_queries(texts), dtype=np.float32)
 
 
+KINDS = {"ivf-sq8": "IVF-SQ8", "ivf-pq48": "IVF-PQ48"}  # the kinds measure_size builds
+
+
+def scale_table(folder: Path = RESULTS) -> str:
+    """The `scale-big` table (docs/serving.md) from the results files in folder."""
+    lines = [
+        "| passages | index | memory (index) | as floats | build s | nprobe | recall@10 (in 100 candidates)"
+        " | search p50 ms | file |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    # scale_big_briefing_only.json perturbs only the briefing's vectors: its recall says nothing of real decks
+    for path in sorted(p for p in folder.glob("scale_big_*.json") if "briefing_only" not in p.name):
+        for row in json.loads(path.read_text(encoding="utf-8"))["rows"]:
+            if row.get("kind") not in KINDS:
+                continue
+            recall = f"{row['recall_at_10']:.3f} ({row['recall_10_at_100']:.3f})" if "recall_at_10" in row else "–"
+            search = f"{row['search_ms_1t']['p50']:.2f}" if "search_ms_1t" in row else "–"
+            lines.append(
+                f"| {row['n']:,} | {KINDS[row['kind']]}, {row.get('lists', '–')} lists | {row['index_mb']:,.0f} MB"
+                f" | {row['flat_mb_equivalent']:,.0f} MB | {row['build_s']:.0f} | {row.get('nprobe', '–')} | {recall}"
+                f" | {search} | {path.name} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     import tempfile
 
-    p = argparse.ArgumentParser(prog="bench/scale_big.py", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="research/scale_big.py", description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="1000000,10000000")
-    p.add_argument("--out", type=Path, default=ROOT / "bench" / "scale_big.json")
+    p.add_argument("--out", type=Path, default=RESULTS / "scale_big.json")
     p.add_argument("--briefing-only", action="store_true", help="perturb only the briefing's ~300 vectors")
     p.add_argument("--kinds", default="ivf-sq8,ivf-pq48", help="compressed indexes to build")
+    p.add_argument("--report", action="store_true", help="only splice the table of the recorded results")
     args = p.parse_args(argv)
+    if args.report:
+        from scripts.splice_readme import splice
+
+        table = scale_table()
+        splice("scale-big", table)
+        print(table)
+        return 0
     os.nice(19)  # never starve the interactive work sharing these cores
 
     def log(message: str) -> None:
@@ -202,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         "source_vectors": len(source),
         "queries": len(queries),
         "chunk": CHUNK,
-        "command": "bench/scale_big.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": "research/scale_big.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "rows": [],
     }
     for n in (int(s) for s in args.sizes.split(",")):

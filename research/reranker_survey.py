@@ -1,6 +1,6 @@
 """Is there a reranker we could run offline? Look inside the candidates' wheels.
 
-    python scripts/reranker_survey.py   # → docs/reranker_survey.json, .md and README.md
+    python research/reranker_survey.py   # → docs/reranker_survey.json and .md
 
 The retrieval issue asks to try a cross-encoder or late-interaction reranker if one ships
 inside a package (no code may download a model at run time). Each candidate below was found
@@ -90,7 +90,7 @@ def inspect(package: str, folder: Path) -> dict:
 
 def markdown(report: dict) -> str:
     lines = [
-        f"Checked {report['date']} by `python scripts/reranker_survey.py` (→ docs/reranker_survey.json): "
+        f"Checked {report['date']} by `python research/reranker_survey.py` (→ docs/reranker_survey.json): "
         "each candidate's wheel, downloaded without installing, and the files over 1 MB inside it "
         "other than compiled code (a model's weights, or an archive of them).",
         "",

