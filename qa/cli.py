@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from .errors import QAError
@@ -36,7 +37,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _notify(message: str) -> None:
+def notify(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
@@ -44,7 +45,7 @@ def open_searcher(args, *, stale_ok: bool = False):
     from .search import Searcher
     from .stores import use_store
 
-    searcher = Searcher.open(args.corpus, args.index, model=args.model, notify=_notify, stale_ok=stale_ok)
+    searcher = Searcher.open(args.corpus, args.index, model=args.model, notify=notify, stale_ok=stale_ok)
     use_store(searcher, getattr(args, "store", None))
     return searcher
 
@@ -62,7 +63,7 @@ def cmd_index(args) -> int:
         args.index,
         load_encoder(args.model),
         progress=sys.stderr.isatty(),
-        notify=_notify,
+        notify=notify,
     )
     print(table(summary))
     print(footer(summary))
@@ -78,7 +79,7 @@ def cmd_ask(args) -> int:
     if args.question is None:
         sys.stdin.reconfigure(errors="replace")  # a stray byte is one odd character, not the end of the batch
         if sys.stdin.isatty():
-            _notify("Reading questions from standard input, one per line (Ctrl-D to end).")
+            notify("Reading questions from standard input, one per line (Ctrl-D to end).")
         for line in sys.stdin:
             if line.strip():
                 print(json.dumps(answer(line).to_json(), ensure_ascii=False), flush=True)
@@ -87,7 +88,7 @@ def cmd_ask(args) -> int:
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
-        from .render import format_answer, format_brief
+        from .formatting import format_answer, format_brief
 
         print(format_answer(result) if args.full else format_brief(result))
     return 0
@@ -127,80 +128,10 @@ def cmd_trash(args) -> int:
     return 0
 
 
-def port_in_use(host: str, port: int) -> bool:
-    """True when something already listens on host:port (checked before the slow start)."""
-    import socket
-
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return True
-    return False
-
-
-def _port_taken(port: int) -> QAError:
-    return QAError(f"port {port} is already in use: choose another with --port N (or make run PORT=N)")
-
-
-def cmd_serve(args) -> int:
-    from .extras import require
-    from .serving import is_loopback, resolve_auth
-
-    require("ui")
-
-    auth = resolve_auth(args.host, args.auth, args.no_auth)
-    if args.allow_uploads and auth is None and not is_loopback(args.host):
-        raise QAError("--allow-uploads beyond loopback needs credentials: give --auth user:password")
-    if args.max_upload_mb <= 0:
-        raise QAError("--max-upload-mb must be a positive number")
-    if port_in_use(args.host, args.port):
-        raise _port_taken(args.port)
-    from .live import Rebuilder
-
-    searcher = _serving_searcher(args)
-    rebuilder = Rebuilder(args.corpus, args.index, searcher, store=args.store, notify=_notify)
-    from ui.app import launch
-
-    uploads = None
-    if args.allow_uploads:
-        from ui.uploads import DeckUploads
-
-        max_bytes = int(args.max_upload_mb * 2**20)
-        uploads = DeckUploads(args.corpus, args.index, searcher, max_bytes=max_bytes, rebuilder=rebuilder)
-    if searcher.index.pending:  # the corpus changed since the last good build (or a build was interrupted)
-        rebuilder.request()
-    host = f"[{args.host}]" if ":" in args.host else args.host
-    _notify(f"Serving on http://{host}:{args.port}/  (API docs /api/docs, MCP /gradio_api/mcp/; Ctrl-C to stop)")
-    try:
-        launch(searcher, host=args.host, port=args.port, auth=auth, feedback_path=args.feedback, uploads=uploads)
-    except OSError as exc:  # taken between the check and the start
-        if "port" in str(exc).lower():
-            raise _port_taken(args.port) from None
-        raise
-    return 0
-
-
-def _serving_searcher(args):
-    """The searcher a server shares: micro-batched encoder, chosen vector store, swappable."""
-    from .batching import with_batching
-    from .live import LiveSearcher
-
-    searcher = open_searcher(args, stale_ok=True)
-    searcher.encoder = with_batching(searcher.encoder)
-    return LiveSearcher(searcher)
-
-
 # ---------------------------------------------------------------- parser
 
 
-def _serve_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--allow-uploads", action="store_true", help="let users add and remove decks from the UI")
-    p.add_argument("--max-upload-mb", type=float, default=20.0, help="largest deck accepted (default 20 MB)")
-    _store_option(p)
-
-
-def _store_option(p: argparse.ArgumentParser) -> None:
+def store_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--store",
         default=os.environ.get("QA_STORE") or "faiss",
@@ -228,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", help="search only this document")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--full", action="store_true", help="print every matching passage of each slide, with scores")
-    _store_option(p)
+    store_option(p)
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("slides", help="print the outline: document, slide number, title")
@@ -241,19 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--restore", metavar="ID", help="put this deck (an id the list shows) back into the corpus")
     p.set_defaults(func=cmd_trash)
 
-    p = sub.add_parser("serve", help="start the chat UI")
-    _common(p)
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=int, default=int(os.environ.get("QA_PORT", "7860")))
-    p.add_argument("--auth", help="user:password required when bound beyond loopback (or env QA_AUTH)")
-    p.add_argument("--no-auth", action="store_true", help="allow a non-loopback bind without credentials")
-    p.add_argument("--feedback", type=Path, help="feedback file (default: feedback.jsonl next to the index)")
-    _serve_options(p)
-    p.set_defaults(func=cmd_serve)
-
     from .evaluation.command import register as register_eval
 
     register_eval(sub, _common)
+    # Commands other packages add (the chat UI's `serve`, ui/command.py): the library never imports them.
+    for entry in entry_points(group="qa.commands"):
+        entry.load()(sub, _common)
     for command in sub.choices.values():
         command.set_defaults(command_parser=command)  # a wrong option prints this command's usage
     return parser

@@ -12,11 +12,18 @@ from functools import lru_cache
 # it reaches the models, which take 512 tokens at most.
 MAX_QUESTION_CHARS = 1000
 
+# The Unicode ranges of Japanese text, named once for every module that looks for it.
+KANA = "\u3040-\u30ff"  # hiragana and katakana
+HALFWIDTH_KANA = "\uff66-\uff9f"
+IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs: extension A, unified, compatibility
+CJK_PUNCTUATION = "\u3000-\u303f"
+FULLWIDTH_FORMS = "\uff00-\uffef"
+JAPANESE = f"[{KANA}{IDEOGRAPHS}]"  # a kana or an ideograph: a Japanese word's character
 # Japanese text's characters (CJK punctuation, kana, ideographs, full-width forms): a line break
 # between two of them was a wrap, not a space (Japanese puts none between words).
-JAPANESE_TEXT = r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"
-_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+JAPANESE_TEXT = f"[{CJK_PUNCTUATION}{KANA}{IDEOGRAPHS}{FULLWIDTH_FORMS}]"
+_KANA = re.compile(f"[{KANA}{HALFWIDTH_KANA}]")
+_CJK = re.compile(f"[{IDEOGRAPHS}]")
 _LATIN = re.compile(r"[A-Za-z]")
 # Control characters (but not tab/newline) and lone surrogates, which cannot be encoded.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")

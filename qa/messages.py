@@ -2,7 +2,7 @@
 
 The library says what happened (a `Stale` reason, a notice code); this module
 is the one place that says it in words. Every table of wording (here, in
-qa/render.py and in ui/labels.py) stores (Japanese, English) pairs and reads them
+qa/formatting.py and in ui/labels.py) stores (Japanese, English) pairs and reads them
 with `pick`.
 """
 

@@ -21,12 +21,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from .lang import ENGLISH_STOPWORDS
+from .lang import JAPANESE as JAPANESE_CHARS
 
 MAX_SENSES = 3  # JMdict lists common senses first
 MAX_GLOSS_WORDS = 3  # longer glosses are explanations, not translations
 DATA_NAME = "jmdict-en-ja.tsv.gz"
 DATA_FILE = Path(__file__).with_name("data") / DATA_NAME
-JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+JAPANESE = re.compile(JAPANESE_CHARS)
 _WORD = re.compile(r"[a-z][a-z\-']*")
 
 

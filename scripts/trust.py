@@ -38,8 +38,8 @@ from qa.answer_line import FEATURES, propose  # noqa: E402
 from qa.answer_span import RELIABLE_KINDS, is_right, question_kind  # noqa: E402
 from qa.calibration import MatchModel  # noqa: E402
 from qa.evaluation import RelevanceJudge, evaluate  # noqa: E402
+from qa.formatting import confidence  # noqa: E402
 from qa.logistic import logistic  # noqa: E402
-from qa.render import confidence  # noqa: E402
 from qa.search import SearchSettings  # noqa: E402
 from scripts.quality import briefing_alone_searcher, copied_corpus_searcher, figures, ocr_engine  # noqa: E402
 from scripts.question_sets import question_sets  # noqa: E402

@@ -8,7 +8,7 @@ import pytest
 from qa import answer_line
 from qa.answer_line import AnswerLine, propose
 from qa.chunking import MERGE_SEPARATOR
-from qa.render import answer_line_text, format_answer, format_brief
+from qa.formatting import answer_line_text, format_answer, format_brief
 from qa.search import Answer, Hit
 
 PASSAGE = MERGE_SEPARATOR.join(["米国: CHIPS法に約2,500億ドル", "EU: ホライゾン・ヨーロッパに総額955億ユーロを投資"])

@@ -186,8 +186,8 @@ def test_pictures_under_a_footer_text_box_are_read_by_ocr():
 def test_an_answer_from_an_ocr_page_says_so(tmp_path, hash_model):
     """The mark travels from the reader through the index to `qa ask` (text and --json) and the UI
     (an index of the test encoder: the mark is plumbing, not ranking)."""
+    from qa.formatting import format_answer
     from qa.index import build_index
-    from qa.render import format_answer
     from qa.search import Searcher
     from ui.render import answer_html
 

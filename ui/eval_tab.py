@@ -17,7 +17,7 @@ from gradio.utils import get_upload_folder
 from qa.errors import QAError
 from qa.evaluation import evaluate, parse_questions, write_report
 from qa.evaluation.report import TABLE_COLUMNS, metrics_table, misses_rows
-from qa.render import short_title
+from qa.formatting import short_title
 from qa.search import MODES, Searcher
 
 from .received import ReceivedFiles

@@ -6,9 +6,9 @@ import gradio as gr
 
 from qa.errors import QAError
 from qa.feedback import Feedback, FeedbackLog
+from qa.formatting import citation, short_title, slide_label
 from qa.highlight import escape
 from qa.lang import clean_question
-from qa.render import citation, short_title, slide_label
 from qa.search import Searcher
 
 from .labels import UI_LANGS, t

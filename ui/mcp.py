@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from qa.render import format_answer
+from qa.formatting import format_answer
 from qa.search import MAX_K, Searcher
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from qa.answer_line import AnswerLine
 from qa.highlight import escape, highlight_html, passage_html
 from qa.messages import say
-from qa.render import (
+from qa.formatting import (
     CONFIDENCE_BOUNDS,
     confidence,
     confidence_word,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from qa.formatting import slide_label
 from qa.highlight import escape, passage_box, passage_html
 from qa.messages import say
-from qa.render import slide_label
 from qa.search import Searcher
 
 from .labels import t

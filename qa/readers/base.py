@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import QAError
+from ..lang import JAPANESE
 from ..slides import DocumentCard, Slide
 
 # What office suites write into a file's properties when nobody filled them in: not a title or
@@ -43,7 +44,7 @@ def ideographs(text: str) -> str:
 
 
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
-_JAPANESE_PAIR = re.compile(r"(?=([\u3040-\u30ff\u3400-\u9fff]{2}))")
+_JAPANESE_PAIR = re.compile(f"(?=({JAPANESE}{{2}}))")
 
 
 def _marks(text: str) -> set[str]:

@@ -11,11 +11,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..lang import JAPANESE_TEXT
 from ..slides import Region
 from .tables import BULLET_GLYPHS, table_markdown, table_rows
 
 _BULLET = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}]\s*|[-–]\s+)")
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_CJK = re.compile(JAPANESE_TEXT)
 
 
 @dataclass(frozen=True)

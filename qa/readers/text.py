@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from ..errors import QAError
+from ..lang import KANA
 from ..slides import DocumentCard, Slide, paragraph_blocks
 from .base import Deck, Limits
 
@@ -44,7 +45,7 @@ def decode(data: bytes, name: str) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if re.search(r"[\u3040-\u30ff]", text):
+        if re.search(f"[{KANA}]", text):
             return text
     from charset_normalizer import from_bytes
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa.chunking import MERGE_SEPARATOR
-from qa.render import (
+from qa.formatting import (
     CONFIDENCE_BOUNDS,
     citation,
     confidence,
@@ -61,8 +61,8 @@ def test_a_slide_that_repeats_an_earlier_hit_is_cited_not_printed_again():
 
 
 def test_the_brief_answer_gives_each_source_one_line_and_the_line_that_matches():
+    from qa.formatting import format_brief
     from qa.highlight import question_terms
-    from qa.render import format_brief
 
     packed = MERGE_SEPARATOR.join(["米国: 2,500億ドル", "EU: ホライゾン・ヨーロッパに955億ユーロ", "英国: 200億ポンド"])
     hits = [Hit(n, 2.0, "deck", n, "投資" if n != 2 else "", packed, "文脈", n, "section", 0.8) for n in range(1, 6)]
