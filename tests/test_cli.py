@@ -80,7 +80,9 @@ def test_index_prints_a_summary_per_deck(tmp_path, plumbing_corpus, hash_model):
     assert header.split() == ["doc", "format", "slides", "passages", "pictures", "warnings"]
     assert row.split()[:3] == ["jst-crds-sti-2023", "text", "15"]
     assert "text only: text decks have no page images" in row
-    assert out.stdout.splitlines()[-1].startswith("indexed ")
+    *_, totals, stages = out.stdout.splitlines()  # the footer: what was indexed, then where the time went
+    assert totals.startswith(f"indexed {row.split()[3]} passages from 15 slides of 1 document(s) in ")
+    assert stages.startswith("time: reading decks ")
 
 
 def test_a_wrong_option_prints_the_subcommand_usage(capsys):

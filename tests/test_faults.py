@@ -97,9 +97,9 @@ DAMAGE = {
     "passage-and-manifest-edited": (_edit_passage_and_its_checksum, "manifest.json does not match its checksum"),
     "manifest-edited": (_retitle_document, "manifest.json does not match its checksum"),
     "vector-byte-flipped": (_flip_a_vector_byte, "vectors.faiss does not match its checksum"),
-    "sentences-truncated": (
-        lambda b: (b / "sentences.faiss").write_bytes((b / "sentences.faiss").read_bytes()[:64]),
-        "sentences.faiss does not match",
+    "glosses-truncated": (
+        lambda b: (b / "glosses.faiss").write_bytes((b / "glosses.faiss").read_bytes()[:64]),
+        "glosses.faiss does not match",
     ),
     "keyword-file-missing": (lambda b: (b / "keyword" / "vocab.index.json").unlink(), "is missing from the index"),
     "vectors-from-another-model": (_vectors_of_another_model, "out of step"),

@@ -115,12 +115,15 @@ def test_a_damaged_cache_entry_is_computed_again(tmp_path):
     before = component_files(index)
     for path in (index / CACHE / "rows").rglob("pack-*.npy"):
         path.write_bytes(path.read_bytes()[:-8] + b"\0" * 8)  # same size, other bytes
-    deck = next((index / CACHE / "decks").glob("*.json"))
-    deck.write_text("{half a deck", encoding="utf-8")
+    first, second = sorted((index / CACHE / "decks").glob("*.json"))
+    first.write_text("{half a deck", encoding="utf-8")
+    entry = json.loads(second.read_text(encoding="utf-8"))
+    entry["content"]["passages"][0]["text"] = "edited"  # valid JSON, but not what was stored
+    second.write_text(json.dumps(entry), encoding="utf-8")
     (corpus / "marp-example.md").touch()
     build_index(corpus, index, encoder)
     done = stages(index)
-    assert done["read"]["computed"] == 1 and done["passage_vectors"]["reused"] == 0
+    assert done["read"]["computed"] == 2 and done["passage_vectors"]["reused"] == 0
     assert component_files(index) == before
 
 

@@ -7,8 +7,6 @@ blank line would end the HTML block and a newline would become <br>.
 from __future__ import annotations
 
 from qa.answer_line import AnswerLine
-from qa.highlight import escape, highlight_html, passage_html
-from qa.messages import say
 from qa.formatting import (
     CONFIDENCE_BOUNDS,
     confidence,
@@ -18,6 +16,8 @@ from qa.formatting import (
     slide_label,
     slide_name,
 )
+from qa.highlight import escape, highlight_html, passage_html
+from qa.messages import say
 from qa.search import Answer, Hit, More, Searcher
 
 from .labels import t

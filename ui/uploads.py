@@ -6,10 +6,12 @@ bomb). Its name is never trusted: only the last path component survives, reduced
 characters; a name mixing Latin with Cyrillic or Greek look-alike letters is refused, and
 a name whose document id is taken gets a numbered suffix instead of replacing the other
 deck. The index is rebuilt in a background thread into a new build folder while the
-current searcher keeps answering; the new one is swapped in when ready. A removed deck
-goes to the corpus's trash folder, never straight to deletion; when a build fails, the
-changes since the last good build are undone (an added deck to the trash, a removed one
-back), so the corpus on disk stays the one the answering index was built from.
+current searcher keeps answering (only the deck added or removed is read and embedded:
+qa/index/cache.py; the tab shows the build's stage and count); the new one is swapped in
+when ready. A removed deck goes to the corpus's trash folder, never straight to deletion;
+when a build fails, the changes since the last good build are undone (an added deck to the
+trash, a removed one back), so the corpus on disk stays the one the answering index was
+built from.
 """
 
 from __future__ import annotations

