@@ -135,7 +135,7 @@ def store_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--store",
         default=os.environ.get("QA_STORE") or "faiss",
-        help="vector store: faiss (default, in memory) or qdrant:///folder (env QA_STORE)",
+        help="passage store: faiss (default, in memory), qdrant:///folder or qdrant+http://host:6333 (env QA_STORE)",
     )
 
 

@@ -8,7 +8,6 @@ slide → calibration (qa/calibration.py) → the answer line (qa/answer_line.py
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +29,7 @@ from .signals.bm25 import KeywordSignal
 from .signals.dense import DenseSignal
 from .signals.sparse import LatentSignal
 from .slides import Slide
-from .stores import FaissStore
+from .stores import FaissStore, PassageStore
 from .structure import SlideStructure
 
 __all__ = ["MAX_K", "MODES", "Answer", "Hit", "More", "Searcher", "SearchSettings"]
@@ -73,20 +72,19 @@ class Searcher:
         self._corpus_size = math.log10(max(len(index.passages), 1))
         # Each deck's language (most of its passages'): the bridge translates every word across languages.
         self._deck_language = deck_languages(index.passages)
-        self._lock = threading.Lock()  # FAISS searches one at a time
-        self.store = FaissStore(index)  # qa/stores: where dense and keyword search run
-        self.latent = LatentSignal(index)
+        self.store = FaissStore(index)  # qa/stores: where every per-passage read of a query goes
 
     @property
-    def store(self):
+    def store(self) -> PassageStore:
         return self._store
 
     @store.setter
-    def store(self, store) -> None:
-        """The store the dense and keyword signals search through (qa/stores.use_store swaps it)."""
+    def store(self, store: PassageStore) -> None:
+        """The store the signals and the overlap evidence read passages through (qa/stores.use_store swaps it)."""
         self._store = store
-        self.dense = DenseSignal(self.index, store, self._lock)
+        self.dense = DenseSignal(store)
         self.keyword = KeywordSignal(store)
+        self.latent = LatentSignal(self.index, store)
 
     @classmethod
     def open(
@@ -215,6 +213,6 @@ class Searcher:
     def _overlap(self, tokens: list[str], translated: list[str], passage_id: int) -> float:
         """Share of the question's distinct words (a translation counts once) found in a passage."""
         distinct = set(tokens)
-        found = len(self.index.keyword.held_by(distinct, passage_id))
-        found += 1 if self.index.keyword.held_by(translated, passage_id) else 0
+        found = len(self.store.held_by(distinct, passage_id))
+        found += 1 if self.store.held_by(translated, passage_id) else 0
         return found / max(len(distinct), 1)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..settings import POOL
 from . import best
 
+if TYPE_CHECKING:
+    from ..stores import PassageStore
+
 
 class KeywordSignal:
-    """BM25 scores of the passages, through the index's store."""
+    """BM25 scores of the passages, through the PassageStore (qa/stores)."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: PassageStore) -> None:
         self.store = store
 
     def scores(self, tokens: list[str], rows: list[int] | None) -> dict[int, float]:

@@ -3,25 +3,27 @@ no model pass) against the passages', each word's weighted by its idf (qa/latent
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from ..latent import scores, term_columns
 from ..settings import POOL
 from . import best
 
+if TYPE_CHECKING:
+    from ..stores import PassageStore
+
 
 class LatentSignal:
-    """Latent-term scores over one index; nothing for an index without them (another model's)."""
+    """Latent-term scores: the question's vector from the index's word table (analysis data), the
+    passages' terms through the store; nothing for an index without them (another model's)."""
 
-    def __init__(self, index) -> None:
-        self.index = index
-        self._columns = None  # the passages' latent terms by feature, made on first use
+    def __init__(self, index, store: PassageStore) -> None:
+        self.index, self.store = index, store
 
     def scores(self, words: list[str], rows: list[int] | None) -> dict[int, float]:
-        if self.index.latent is None:
+        if self.index.latent_words is None or not self.store.has_latent:
             return {}
         query = self.index.latent_words.query(words, self.index.keyword.idf)
-        if self._columns is None:
-            self._columns = term_columns(*self.index.latent, len(query))
         some = None if rows is None else np.asarray(rows)
-        return best(scores(self._columns, query, some), POOL, some)
+        return best(self.store.latent_scores(query, some), POOL, some)

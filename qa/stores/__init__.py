@@ -1,49 +1,43 @@
-"""The VectorStore boundary: where passage vectors and keyword weights are searched.
+"""The store boundary: everything a search reads about passages at query time.
 
-`faiss` (default) searches the FAISS index and bm25s matrix of the loaded build in
-memory. `qdrant:///folder` (or `qdrant://:memory:`) holds the same dense vectors and
-the BM25 weights as sparse vectors in Qdrant, the engine that scales past one
-machine (its local mode here; a server or cluster behind the same client API).
-Both answer two questions: the k nearest passages to query vectors, and the BM25
-score of every passage for a question's tokens.
+`faiss` (default) answers from the loaded build in memory (FAISS indexes, bm25s matrix, hubness
+and latent arrays). `qdrant:///folder` (or `qdrant://:memory:`) holds the same data in Qdrant's
+local mode; `qdrant+http://host:6333` (or `qdrant+https://…`) in a Qdrant server or cluster, the
+engine that scales past one machine. Both give the same answers (tests/test_stores.py).
+
+What stays in the loaded index, by decision: the question-analysis resources (the tokenizer, the
+vocabulary `known`, the JMdict translation maps, each word's idf, the latent word table) are
+vocabulary-sized, shared by every passage and read before any passage is scored; and the passage
+records (doc, slide, title, text…), from which the searcher builds its slide structure, deck
+filter and outline when it opens, so it holds them all anyway (Qdrant's payload has a copy).
+Everything per passage that a query scores (vectors, glosses, hubness, BM25 and latent weights,
+the words a passage holds) is read through `PassageStore` only.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
-
-import numpy as np
-
 from ..errors import QAError
+from .base import GlossCosines, PassageRows, PassageStore
 from .faiss_store import FaissStore
 
-
-class VectorStore(Protocol):
-    name: str
-
-    def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, rows) of the k nearest passages for each query row; rows padded with -1."""
-        ...
-
-    def keyword_scores(self, tokens: list[str]) -> np.ndarray:
-        """BM25 score of every passage row for these tokens."""
-        ...
+__all__ = ["FaissStore", "GlossCosines", "PassageRows", "PassageStore", "open_store", "use_store"]
 
 
-def open_store(uri: str | None, index) -> VectorStore:
+def open_store(uri: str | None, index) -> PassageStore:
     """The store a URI names, holding the loaded index's passages."""
     uri = (uri or "faiss").strip()
     scheme, sep, rest = uri.partition("://")
     if scheme == "faiss" and not rest:
         return FaissStore(index)
-    if scheme == "qdrant" and sep and rest:
+    if scheme in ("qdrant", "qdrant+http", "qdrant+https") and sep and rest:
         from .qdrant_store import QdrantStore
 
-        return QdrantStore.open(rest, index)
-    raise QAError(f"unknown store {uri!r}: use faiss, qdrant:///folder or qdrant://:memory:")
+        # qdrant+http://host:6333: a server or cluster, at the URL the client takes
+        return QdrantStore.open(rest if scheme == "qdrant" else f"{scheme.removeprefix('qdrant+')}://{rest}", index)
+    raise QAError(f"unknown store {uri!r}: use faiss, qdrant:///folder, qdrant://:memory: or qdrant+http://host:port")
 
 
 def use_store(searcher, uri: str | None) -> None:
-    """Route the searcher's dense and keyword search through the store a URI names."""
+    """Route the searcher's passage reads through the store a URI names."""
     if (uri or "faiss") != "faiss":
         searcher.store = open_store(uri, searcher.index)
