@@ -25,6 +25,10 @@ class Evidence:
     def values(self) -> tuple[float, ...]:
         return astuple(self)
 
+    def features(self) -> dict[str, float]:
+        """{field name: value}, in field order (the models' weights are named alike)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
 
 def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
@@ -48,7 +52,7 @@ class MatchModel:
     bias: float
 
     def probability(self, evidence: Evidence) -> float:
-        return _weighted(self, {f.name: getattr(evidence, f.name) for f in fields(Evidence)})
+        return _weighted(self, evidence.features())
 
     @classmethod
     def from_vector(cls, vector) -> MatchModel:
@@ -70,7 +74,7 @@ class RelevanceModel:
     bias: float
 
     def probability(self, score: float, evidence: Evidence) -> float:
-        return _weighted(self, {"score": score, **{f.name: getattr(evidence, f.name) for f in fields(Evidence)}})
+        return _weighted(self, {"score": score, **evidence.features()})
 
     @classmethod
     def from_vector(cls, vector) -> RelevanceModel:

@@ -32,14 +32,18 @@ def _no_hub(monkeypatch):
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
 
 
-@pytest.fixture(scope="session")
-def corpus_dir(tmp_path_factory) -> Path:
-    """A private copy of corpus/ (decks only), so tests never touch the user's files."""
-    target = tmp_path_factory.mktemp("corpus")
+def copy_of_corpus(target: Path) -> Path:
+    """corpus/'s files (not its question sets) copied into target."""
     for path in CORPUS.iterdir():
         if path.is_file():
             shutil.copy(path, target / path.name)
     return target
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory) -> Path:
+    """A private copy of corpus/ (decks only), so tests never touch the user's files."""
+    return copy_of_corpus(tmp_path_factory.mktemp("corpus"))
 
 
 @pytest.fixture(scope="session")
@@ -93,11 +97,7 @@ def plumbing_encoder():
 @pytest.fixture(scope="session")
 def plumbing_corpus(tmp_path_factory) -> Path:
     """Another private copy of corpus/ (decks only), for the hash-encoder index."""
-    target = tmp_path_factory.mktemp("plumbing-corpus")
-    for path in CORPUS.iterdir():
-        if path.is_file():
-            shutil.copy(path, target / path.name)
-    return target
+    return copy_of_corpus(tmp_path_factory.mktemp("plumbing-corpus"))
 
 
 @pytest.fixture(scope="session")
