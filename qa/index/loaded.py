@@ -85,13 +85,12 @@ def _load_build(folder: Path, manifest_sha256: str, *, verify_files: bool) -> Lo
         verify(folder, manifest, skip=(pictures.FOLDER + "/",))  # pictures: checked when shown
     try:
         rows, slides = passages.load(folder)
-        ef_search = manifest.get("vector_index", {}).get("hnsw_ef_search", 96)
         loaded = LoadedIndex(
             folder,
             manifest,
             rows,
             slides,
-            vectors.load(folder, hnsw_ef_search=ef_search),
+            vectors.load(folder),
             keyword.load(folder, default_tokenizer()),
             hubness.load(folder),
             *GLOSSES.load(folder),

@@ -17,10 +17,7 @@ def save(index, folder: Path, name: str = "vectors.faiss") -> None:
     faiss.write_index(index, str(folder / name))
 
 
-def load(folder: Path, name: str = "vectors.faiss", hnsw_ef_search: int = 96):
+def load(folder: Path, name: str = "vectors.faiss"):
     import faiss
 
-    index = faiss.read_index(str(folder / name))
-    if hasattr(index, "hnsw"):  # efSearch is not stored in the file
-        index.hnsw.efSearch = hnsw_ef_search
-    return index
+    return faiss.read_index(str(folder / name))
