@@ -7,8 +7,9 @@ their weights are fitted on the dev splits (scripts/trust.py) and live in qa/set
 
 from __future__ import annotations
 
-import math
 from dataclasses import astuple, dataclass, fields
+
+from .logistic import sigmoid
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,6 @@ class Evidence:
     def features(self) -> dict[str, float]:
         """{field name: value}, in field order (the models' weights are named alike)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def _weighted(model, features: dict[str, float]) -> float:
@@ -75,8 +72,3 @@ class RelevanceModel:
 
     def probability(self, score: float, evidence: Evidence) -> float:
         return _weighted(self, {"score": score, **evidence.features()})
-
-    @classmethod
-    def from_vector(cls, vector) -> RelevanceModel:
-        """From a fitted weight vector: the score's, then Evidence's field order, the bias last."""
-        return cls(*map(float, vector))

@@ -55,14 +55,13 @@ class DenseSignal:
         gloss (a corpus without Japanese)."""
         if not self.store.has_glosses:
             return {}
-        found = dict(own)
+        # The pool nearest glosses over the whole index; searching some decks, every gloss of theirs,
+        # exactly (a small deck's could all miss a global pool).
         if allowed is None:
-            # the pool nearest glosses over the whole index
-            found.update(best_of_owner(self.store.nearest_glosses(vector[0], POOL)))
-            return found
-        # searching some decks: every gloss of theirs, exactly (a small deck's could all miss a global pool)
-        found.update(best_of_owner(self.store.gloss_cosines(vector[0], allowed)))
-        return found
+            glosses = self.store.nearest_glosses(vector[0], POOL)
+        else:
+            glosses = self.store.gloss_cosines(vector[0], allowed)
+        return {**own, **best_of_owner(glosses)}
 
 
 def best_of_owner(glosses: GlossCosines) -> dict[int, float]:
