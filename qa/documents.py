@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,20 +75,45 @@ def load_corpus(corpus_dir: Path, limits=None, progress=None) -> Corpus:
     """
     from .readers import Limits
 
-    corpus_dir = Path(corpus_dir)
+    limits = limits or Limits()
+    read = read_each(Path(corpus_dir), lambda path, rel, meta: document_from(path, rel, meta, limits), progress)
+    return Corpus(read.results, [f"{p.path}: {p.reason}" for p in read.problems])
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A deck file left out, and why (one line)."""
+
+    path: str  # inside the corpus
+    reason: str
+
+
+@dataclass
+class ReadEach:
+    """What reading every deck file of a folder gave: the results in file order, and the files left out."""
+
+    results: list = field(default_factory=list)
+    problems: list[Unread] = field(default_factory=list)
+
+
+def read_each(corpus_dir: Path, read: Callable[[Path, str, dict], object], progress=None) -> ReadEach:
+    """read(path, path inside the corpus, its catalog entry) for every deck file of the folder; a file
+    it cannot read (QAError, OSError) and a link out of the folder become problem lines instead.
+
+    progress, if given, wraps the list of files."""
     catalog = read_catalog(corpus_dir)
-    corpus = Corpus()
-    for link in escaping_links(corpus_dir):
-        corpus.problems.append(f"{link.relative_to(corpus_dir).as_posix()}: {LINK_OUTSIDE}")
+    out = ReadEach(
+        problems=[Unread(p.relative_to(corpus_dir).as_posix(), LINK_OUTSIDE) for p in escaping_links(corpus_dir)]
+    )
     for path in (progress or iter)(deck_files(corpus_dir)):
         rel = path.relative_to(corpus_dir).as_posix()
         try:
-            corpus.documents.append(document_from(path, rel, catalog.get(path.name, {}), limits or Limits()))
+            out.results.append(read(path, rel, catalog.get(path.name, {})))
         except QAError as exc:
-            corpus.problems.append(f"{rel}: {str(exc).removeprefix(path.name + ': ')}")
+            out.problems.append(Unread(rel, str(exc).removeprefix(path.name + ": ")))
         except OSError as exc:
-            corpus.problems.append(f"{rel}: cannot be read ({exc.strerror})")
-    return corpus
+            out.problems.append(Unread(rel, f"cannot be read ({exc.strerror})"))
+    return out
 
 
 def doc_id_for(rel_path: str) -> str:
@@ -111,7 +137,6 @@ def document_from(path: Path, rel: str, meta: dict, limits) -> Document:
     title = card.title or deck.slides[0].title or path.stem
     citation = str(meta.get("citation") or f"「{title}」")
     return Document(doc_id, rel, title, citation, deck.slides, fmt, card, deck.warnings)
-
 
 
 # ---------------------------------------------------------------- shared by readers and chunking

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..chunking import PACKING, Packing, Passage, chunk_document, chunker_version
-from ..documents import LINK_OUTSIDE, deck_files, document_from, escaping_links, read_catalog
+from ..documents import deck_files, document_from, read_each
 from ..encoders import BATCH, Encoder
 from ..errors import QAError
 from ..gloss import gloss_units
@@ -206,31 +206,27 @@ def prepare(
     decks: DeckCache | None = None,
 ) -> Prepared:
     """Every readable deck of the corpus, chunked; unreadable or empty decks are listed as skipped.
-    (qa.documents.load_corpus's reading, deck by deck through the build cache `decks`.)"""
+    (qa.documents.read_each, deck by deck through the build cache `decks`.)"""
     progress = progress or BuildProgress()
     corpus_dir = Path(corpus_dir)
-    catalog = read_catalog(corpus_dir)
-    skipped = [Skipped(link.relative_to(corpus_dir).as_posix(), LINK_OUTSIDE) for link in escaping_links(corpus_dir)]
-    kept, empty, all_passages = [], [], []
-    files = deck_files(corpus_dir)
-    with progress.stage("read", len(files), "deck") as step:
-        for path in files:
-            rel = path.relative_to(corpus_dir).as_posix()
-            before = decks.read if decks is not None else 0
-            try:
-                deck = read_deck(path, rel, catalog.get(path.name, {}), limits, packing, decks)
-            except QAError as exc:
-                skipped.append(Skipped(rel, str(exc).removeprefix(path.name + ": ")))
-            except OSError as exc:
-                skipped.append(Skipped(rel, f"cannot be read ({exc.strerror})"))
-            else:
-                if deck.passages:
-                    kept.append(deck.document)
-                    all_passages.extend(deck.passages)
-                else:
-                    empty.append(Skipped(deck.document.path, "its slides hold no text to search"))
-            step.advance(reused=decks is not None and decks.read > before)
-    skipped += empty
+
+    def advancing(paths: list[Path]):
+        # the stage's bar moves once a deck is read (or refused): a deck the cache held counts as reused
+        with progress.stage("read", len(paths), "deck") as step:
+            for path in paths:
+                before = decks.read if decks is not None else 0
+                yield path
+                step.advance(reused=decks is not None and decks.read > before)
+
+    read = read_each(corpus_dir, lambda path, rel, meta: read_deck(path, rel, meta, limits, packing, decks), advancing)
+    skipped = [Skipped(problem.path, problem.reason) for problem in read.problems]
+    kept, all_passages = [], []
+    for deck in read.results:
+        if deck.passages:
+            kept.append(deck.document)
+            all_passages.extend(deck.passages)
+        else:
+            skipped.append(Skipped(deck.document.path, "its slides hold no text to search"))
     if not all_passages:
         # Raised before anything is written: the previous index stays current.
         raise NothingToIndex(f"no passages to index: {corpus_dir} holds no readable deck", skipped)
